@@ -1,0 +1,1 @@
+"""A faithful stand-in for Alibaba Cloud CAMS on loopback, for tests and for users' CI."""

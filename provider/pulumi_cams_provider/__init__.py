@@ -1,0 +1,1 @@
+"""The pulumi-cams provider: CAMS client, registration controller and the Pulumi adapters."""

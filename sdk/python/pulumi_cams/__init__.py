@@ -1,0 +1,1 @@
+"""Pulumi resources for Alibaba Cloud Chat App Message Service (CAMS)."""
