@@ -1,0 +1,29 @@
+"""Fixtures shared by every test layer."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+# alibabacloud-credentials reads its environment once, at import time, and its default chain
+# would otherwise ask the ECS metadata service (100.100.100.200) for a role: tests must never
+# leave loopback. Set before anything imports the SDK, and inherited by provider subprocesses.
+os.environ["ALIBABA_CLOUD_ECS_METADATA_DISABLED"] = "true"
+os.environ["ALIBABA_CLOUD_CLI_PROFILE_DISABLED"] = "true"
+for _proxy in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+    # The Alibaba SDK routes even loopback traffic through a configured proxy.
+    os.environ.pop(_proxy, None)
+
+_SETTINGS_ENV_PREFIXES = ("CAMS_", "ALIBABA_CLOUD_ACCESS", "ALIBABA_CLOUD_SECURITY", "ALICLOUD_")
+_SETTINGS_ENV_NAMES = ("ALIBABA_CLOUD_REGION", "ALIBABA_CLOUD_PROFILE")
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test starts without provider settings inherited from the developer's shell."""
+    for name in list(os.environ):
+        if name.startswith(_SETTINGS_ENV_PREFIXES) or name in _SETTINGS_ENV_NAMES:
+            monkeypatch.delenv(name, raising=False)
+    yield
