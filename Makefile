@@ -27,5 +27,9 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+## The quickstart end to end against the bundled emulator (needs the Pulumi CLI).
+demo: $(VENV)/.installed
+	env -u HTTP_PROXY -u http_proxy -u HTTPS_PROXY -u https_proxy VENV=$(abspath $(VENV)) scripts/demo.sh
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
