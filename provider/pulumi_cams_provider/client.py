@@ -1,0 +1,428 @@
+"""CamsClient: one method per CAMS action, on top of the official Alibaba OpenAPI client.
+
+Requests are built the way the generated CAMS SDK builds them (``call_api`` with an RPC
+``Params``, business parameters in the query) and signed by the SDK. Around each call sit the
+process-wide rate limiter and the retry helper; the SDK's own retries are off. A HTTP 200 whose
+``Code`` is not ``OK`` is an error like any other.
+
+The Alibaba SDK is imported on the first API call, not when this module is imported, so that
+preview (check, diff) stays fast and offline.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from .errors import (
+    MUTATING_ACTIONS,
+    CamsError,
+    credentials_error,
+    error_from_body,
+    error_from_exception,
+)
+from .ratelimit import RateLimiter, shared_limiter
+from .retry import RetryPolicy, call_with_retry
+from .settings import ProviderSettings
+
+__all__ = ["CamsClient", "PhoneNumber", "REGISTERED_STATUSES", "API_VERSION"]
+
+API_VERSION = "2020-06-06"
+
+T = TypeVar("T")
+
+# Statuses in which a number is registered with the Cloud API (it may still be degraded).
+REGISTERED_STATUSES = frozenset({"CONNECTED", "FLAGGED", "RATE_LIMITED", "RESTRICTED"})
+
+
+class PhoneNumber(BaseModel):
+    """A phone number as QueryChatappPhoneNumbers / ChatappSyncPhoneNumber report it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    phone_number: str
+    status: str | None = None
+    code_verification_status: str | None = None
+    verified_name: str | None = None
+    quality_rating: str | None = None
+    messaging_limit_tier: str | None = None
+    name_status: str | None = None
+
+    @property
+    def registered(self) -> bool:
+        """True when the number is registered (connected, possibly flagged or limited)."""
+        return self.status in REGISTERED_STATUSES
+
+    @classmethod
+    def from_wire(cls, item: Mapping[str, Any]) -> PhoneNumber:
+        """Build from one ``PhoneNumbers[]`` entry of a CAMS response."""
+
+        def text(name: str) -> str | None:
+            value = item.get(name)
+            return None if value is None else str(value)
+
+        return cls(
+            phone_number=str(item["PhoneNumber"]),
+            status=text("Status"),
+            code_verification_status=text("CodeVerificationStatus"),
+            verified_name=text("VerifiedName"),
+            quality_rating=text("QualityRating"),
+            messaging_limit_tier=text("MessagingLimitTier"),
+            name_status=text("NameStatus"),
+        )
+
+
+class CamsClient:
+    """Calls CAMS with the given settings; safe to share between threads.
+
+    ``retry_policy`` and ``limiter`` exist for tests; by default calls retry within 60 s and
+    share the process-wide limiter.
+    """
+
+    def __init__(
+        self,
+        settings: ProviderSettings,
+        *,
+        retry_policy: RetryPolicy | None = None,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        self._settings = settings
+        self._retry_policy = retry_policy or RetryPolicy()
+        self._limiter = limiter
+        self._sdk: Any = None
+        self._sdk_lock = threading.Lock()
+
+    @property
+    def settings(self) -> ProviderSettings:
+        """The settings this client was built with."""
+        return self._settings
+
+    # Reads: retried on throttling, 5xx, transport failures and malformed answers.
+
+    def query_chatapp_phone_numbers(self, cust_space_id: str) -> list[PhoneNumber]:
+        """List the numbers of a space (QueryChatappPhoneNumbers)."""
+        action = "QueryChatappPhoneNumbers"
+        return self._call(
+            action,
+            {"CustSpaceId": cust_space_id},
+            lambda body: _phone_numbers(action, body, cust_space_id),
+            space=cust_space_id,
+        )
+
+    def get_phone_number_verification_status(self, cust_space_id: str, phone_number: str) -> str:
+        """Return the number's ``CodeVerificationStatus`` (GetPhoneNumberVerificationStatus)."""
+        action = "GetPhoneNumberVerificationStatus"
+
+        def parse(body: Mapping[str, Any]) -> str:
+            data = body.get("Data")
+            status = data.get("CodeVerificationStatus") if isinstance(data, Mapping) else None
+            if not isinstance(status, str):
+                raise _malformed(action, body, cust_space_id, phone_number, "no Data")
+            return status
+
+        return self._call(
+            action,
+            {"CustSpaceId": cust_space_id, "PhoneNumber": phone_number},
+            parse,
+            space=cust_space_id,
+            phone=phone_number,
+        )
+
+    def chatapp_sync_phone_number(self, cust_space_id: str) -> list[PhoneNumber]:
+        """Pull the numbers of the space's WABA from Meta and list them (ChatappSyncPhoneNumber)."""
+        action = "ChatappSyncPhoneNumber"
+        return self._call(
+            action,
+            {"CustSpaceId": cust_space_id},
+            lambda body: _phone_numbers(action, body, cust_space_id),
+            space=cust_space_id,
+        )
+
+    # Writes: retried only when refused by flow control; an unknown outcome raises CamsAmbiguous.
+
+    def get_chatapp_verify_code(
+        self, cust_space_id: str, phone_number: str, method: str = "sms", locale: str = "en_US"
+    ) -> str:
+        """Ask CAMS to send a verification code by SMS or voice; return the RequestId."""
+        return self._call(
+            "GetChatappVerifyCode",
+            {
+                "CustSpaceId": cust_space_id,
+                "PhoneNumber": phone_number,
+                "Method": method,
+                "Locale": locale,
+            },
+            _request_id,
+            space=cust_space_id,
+            phone=phone_number,
+        )
+
+    def chatapp_verify_and_register(
+        self, cust_space_id: str, phone_number: str, verify_code: str
+    ) -> str:
+        """Submit the verification code and register the number; return the RequestId."""
+        return self._call(
+            "ChatappVerifyAndRegister",
+            {"CustSpaceId": cust_space_id, "PhoneNumber": phone_number, "VerifyCode": verify_code},
+            _request_id,
+            space=cust_space_id,
+            phone=phone_number,
+            secrets=(verify_code,),
+        )
+
+    def chatapp_phone_number_register(self, cust_space_id: str, phone_number: str) -> str:
+        """Register an already verified number; return the RequestId."""
+        return self._call(
+            "ChatappPhoneNumberRegister",
+            {"CustSpaceId": cust_space_id, "PhoneNumber": phone_number},
+            _request_id,
+            space=cust_space_id,
+            phone=phone_number,
+        )
+
+    def chatapp_phone_number_deregister(self, cust_space_id: str, phone_number: str) -> str:
+        """Deregister the number from the WABA; return the RequestId."""
+        return self._call(
+            "ChatappPhoneNumberDeregister",
+            {"CustSpaceId": cust_space_id, "PhoneNumber": phone_number},
+            _request_id,
+            space=cust_space_id,
+            phone=phone_number,
+        )
+
+    def add_chatapp_phone_number(
+        self, cust_space_id: str, cc: str, phone_number: str, verified_name: str
+    ) -> str:
+        """Add a number (without its country code ``cc``) to the space's WABA; return RequestId."""
+        return self._call(
+            "AddChatappPhoneNumber",
+            {
+                "CustSpaceId": cust_space_id,
+                "Cc": cc,
+                "PhoneNumber": phone_number,
+                "VerifiedName": verified_name,
+            },
+            _request_id,
+            space=cust_space_id,
+            phone=f"{cc}{phone_number}",
+        )
+
+    # The machinery under every action.
+
+    def _call(
+        self,
+        action: str,
+        query: dict[str, str],
+        parse: Callable[[Mapping[str, Any]], T],
+        *,
+        space: str | None = None,
+        phone: str | None = None,
+        secrets: tuple[str, ...] = (),
+    ) -> T:
+        settings = self._settings
+        all_secrets = secrets + tuple(
+            s.get_secret_value()
+            for s in (settings.access_key_secret, settings.security_token)
+            if s is not None
+        )
+        context: dict[str, Any] = {
+            "action": action,
+            "cust_space_id": space,
+            "phone_number": phone,
+            "secrets": all_secrets,
+        }
+        limiter = self._limiter or shared_limiter()
+        key = (settings.credential_identity, action)
+
+        def attempt() -> T:
+            failure: CamsError | None = None
+            response: Any = None
+            with limiter.slot(key, settings.requests_per_second):
+                try:
+                    response = self._send(action, query)
+                except Exception as exc:  # every SDK and transport failure is translated
+                    failure = self._translate(exc, context)
+            # Raised outside the except block so that the SDK's exception (whose text may hold
+            # the request URL with the verify code) is not chained to ours.
+            if failure is not None:
+                raise failure
+            status = response.get("statusCode") if isinstance(response, Mapping) else None
+            body = response.get("body") if isinstance(response, Mapping) else None
+            failure = error_from_body(
+                body, http_status=status if isinstance(status, int) else None, **context
+            )
+            if failure is not None:
+                raise failure
+            assert isinstance(body, Mapping)
+            return parse(body)
+
+        return call_with_retry(attempt, self._retry_policy)
+
+    def _translate(self, exc: Exception, context: dict[str, Any]) -> CamsError:
+        settings = self._settings
+        err = error_from_exception(
+            exc,
+            connect_timeout_s=settings.connect_timeout_ms / 1000,
+            read_timeout_s=settings.read_timeout_ms / 1000,
+            **context,
+        )
+        if err.code == "CredentialsUnavailable" or err.code == "InvalidCredentials":
+            err = credentials_error(
+                action=context["action"],
+                cust_space_id=context["cust_space_id"],
+                phone_number=context["phone_number"],
+                source=_credential_source(settings),
+            )
+        return err
+
+    def _send(self, action: str, query: dict[str, str]) -> Any:
+        from alibabacloud_tea_openapi import utils_models
+        from darabonba.runtime import RuntimeOptions
+
+        sdk = self._sdk_client()
+        params = utils_models.Params(
+            action=action,
+            version=API_VERSION,
+            protocol="HTTPS",
+            pathname="/",
+            method="POST",
+            auth_type="AK",
+            style="RPC",
+            req_body_type="formData",
+            body_type="json",
+        )
+        request = utils_models.OpenApiRequest(query=dict(query))
+        return sdk.call_api(params, request, RuntimeOptions())
+
+    def _sdk_client(self) -> Any:
+        with self._sdk_lock:
+            if self._sdk is None:
+                self._sdk = _build_sdk_client(self._settings)
+            return self._sdk
+
+
+def _build_sdk_client(settings: ProviderSettings) -> Any:
+    from alibabacloud_credentials.client import Client as CredentialClient
+    from alibabacloud_tea_openapi import utils_models
+    from alibabacloud_tea_openapi.client import Client as OpenApiClient
+    from darabonba.policy.retry import RetryOptions
+
+    config = utils_models.Config(
+        protocol=settings.protocol,
+        endpoint=settings.host,
+        region_id=settings.region,
+        connect_timeout=settings.connect_timeout_ms,
+        read_timeout=settings.read_timeout_ms,
+        # We retry ourselves, with a deadline and knowing which actions are safe to repeat.
+        retry_options=RetryOptions({"retryable": False}),
+        user_agent=f"pulumi-cams/{_version()}",
+    )
+    if settings.access_key_id and settings.access_key_secret is not None:
+        config.access_key_id = settings.access_key_id
+        config.access_key_secret = settings.access_key_secret.get_secret_value()
+        if settings.security_token is not None:
+            config.security_token = settings.security_token.get_secret_value()
+    elif settings.profile:
+        config.credential = CredentialClient(provider=_profile_provider(settings.profile))
+    else:
+        # tea-openapi does not fall back on the default chain by itself.
+        config.credential = CredentialClient()
+    return OpenApiClient(config)
+
+
+def _profile_provider(profile: str) -> Any:
+    """A credentials provider for a named profile: the aliyun CLI's first, then the INI file."""
+    from alibabacloud_credentials.exceptions import CredentialException
+    from alibabacloud_credentials.provider import (
+        CLIProfileCredentialsProvider,
+        ProfileCredentialsProvider,
+    )
+
+    # Duck-typed ICredentialsProvider: CredentialClient only calls these three methods.
+    class NamedProfileProvider:
+        def __init__(self) -> None:
+            self._lock = threading.Lock()
+            self._chosen: Any = None
+
+        def _providers(self) -> list[Any]:
+            return [
+                CLIProfileCredentialsProvider(profile_name=profile),
+                ProfileCredentialsProvider(profile_name=profile),
+            ]
+
+        def get_credentials(self) -> Any:
+            with self._lock:
+                if self._chosen is not None:
+                    return self._chosen.get_credentials()
+                for provider in self._providers():
+                    try:
+                        credentials = provider.get_credentials()
+                    except CredentialException:
+                        continue
+                    self._chosen = provider
+                    return credentials
+            raise CredentialException(f"profile {profile!r} not found")
+
+        async def get_credentials_async(self) -> Any:
+            return self.get_credentials()
+
+        def get_provider_name(self) -> str:
+            return "profile"
+
+    return NamedProfileProvider()
+
+
+def _credential_source(settings: ProviderSettings) -> str:
+    if settings.access_key_id:
+        return "the configured access key"
+    if settings.profile:
+        return (
+            f"profile {settings.profile!r} (looked up in ~/.aliyun/config.json and "
+            "~/.alibabacloud/credentials.ini)"
+        )
+    return "the settings, the environment or the default credential chain"
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pulumi-cams")
+    except PackageNotFoundError:
+        return "dev"
+
+
+def _phone_numbers(action: str, body: Mapping[str, Any], space: str) -> list[PhoneNumber]:
+    items = body.get("PhoneNumbers")
+    if items is None:
+        return []
+    if not isinstance(items, list) or not all(
+        isinstance(i, Mapping) and i.get("PhoneNumber") for i in items
+    ):
+        raise _malformed(action, body, space, None, "PhoneNumbers is not a list of numbers")
+    return [PhoneNumber.from_wire(i) for i in items]
+
+
+def _request_id(body: Mapping[str, Any]) -> str:
+    value = body.get("RequestId")
+    return value if isinstance(value, str) else ""
+
+
+def _malformed(
+    action: str, body: Mapping[str, Any], space: str | None, phone: str | None, what: str
+) -> CamsError:
+    from .errors import MALFORMED_RESPONSE, classify
+
+    cls = classify(MALFORMED_RESPONSE, 200, mutating=action in MUTATING_ACTIONS)
+    return cls(
+        f"the response is not what CAMS documents ({what})",
+        action=action,
+        code=MALFORMED_RESPONSE,
+        request_id=body.get("RequestId") if isinstance(body.get("RequestId"), str) else None,
+        http_status=200,
+        cust_space_id=space,
+        phone_number=phone,
+    )

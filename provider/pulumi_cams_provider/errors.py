@@ -1,0 +1,581 @@
+"""Errors raised by the CAMS client, classified by what the caller does next.
+
+The tree::
+
+    CamsError                  base; catch-all: ``except CamsError as err:``
+    ├── CamsThrottled          retryable: flow control (System.LimitControl, Throttling*)
+    ├── CamsUnavailable        retryable: 5xx, ServiceUnavailable, InternalError, or a transport
+    │                          failure / malformed body on a read-only action
+    ├── CamsAmbiguous          the outcome of a mutating action is unknown (timeout, reset, 5xx,
+    │                          malformed body): observe the number before retrying
+    ├── CamsNotFound           the number or WABA is not bound to the space
+    │                          (ERR-OPERATION-MAAP-0065, ERR-OPERATION-MAAP-0060)
+    ├── CamsAccessDenied       RAM denial, product not activated, space of another account, bad or
+    │                          missing credentials, signature or clock problems
+    ├── CamsInvalidRequest     wrong or expired code, register cap, number in use elsewhere, any
+    │                          other 4xx or business code
+    └── SettingsError          bad provider settings
+
+``str(err)`` is always one line::
+
+    <Action> for phone number <n> in space <s> failed: <Code>: <Message> (RequestId <id>).
+    <remediation>
+
+(shown on two lines here for width)
+
+with unknown parts left out. Classification branches on ``Code`` (and the HTTP status), never on
+message text. No message ever carries a verify code, access key secret or security token: server
+messages are scrubbed of the secrets the request carried, and transport failures are described in
+fixed words, because the ``requests`` exception text contains the whole URL with its query string.
+
+Codes this client makes up for failures that never reached a CAMS answer:
+``RequestTimeout``, ``ConnectionFailed``, ``MalformedResponse``, ``CredentialsUnavailable``.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import socket
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+__all__ = [
+    "CamsError",
+    "CamsThrottled",
+    "CamsUnavailable",
+    "CamsAmbiguous",
+    "CamsNotFound",
+    "CamsAccessDenied",
+    "CamsInvalidRequest",
+    "SettingsError",
+    "classify",
+    "error_from_body",
+    "error_from_exception",
+    "credentials_error",
+]
+
+# Codes for failures that did not come from CAMS itself.
+REQUEST_TIMEOUT = "RequestTimeout"
+CONNECTION_FAILED = "ConnectionFailed"
+MALFORMED_RESPONSE = "MalformedResponse"
+CREDENTIALS_UNAVAILABLE = "CredentialsUnavailable"
+
+_HOW_TO_SET_CREDENTIALS = (
+    "Provide credentials: `pulumi config set cams:accessKeyId <id>` and "
+    "`pulumi config set --secret cams:accessKeySecret <secret>`, or `cams:profile`, or the "
+    "environment variables ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET."
+)
+
+
+class CamsError(Exception):
+    """A CAMS call (or the provider's preparation for one) failed.
+
+    Attributes: ``action`` (the CAMS action, e.g. ``ChatappVerifyAndRegister``), ``code`` and
+    ``message`` (as CAMS sent them, or one of this module's client-side codes), ``request_id``,
+    ``http_status``, ``cust_space_id``, ``phone_number``, ``retry_after`` (seconds the server
+    asked us to wait, if any), ``auth_action`` (the RAM action a denial names, if any) and
+    ``attempts`` (how many calls the retry helper made before giving up).
+    """
+
+    retryable: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        action: str = "",
+        code: str = "",
+        request_id: str | None = None,
+        http_status: int | None = None,
+        cust_space_id: str | None = None,
+        phone_number: str | None = None,
+        retry_after: float | None = None,
+        auth_action: str | None = None,
+    ) -> None:
+        self.action = action
+        self.code = code
+        self.message = _one_line(message)
+        self.request_id = request_id or None
+        self.http_status = http_status
+        self.cust_space_id = cust_space_id
+        self.phone_number = phone_number
+        self.retry_after = retry_after
+        self.auth_action = auth_action
+        self.attempts = 1
+        super().__init__(str(self))
+
+    @property
+    def remediation(self) -> str | None:
+        """What the person running the provider should do about it, or None if unknown."""
+        return _remediation(self)
+
+    def __str__(self) -> str:
+        subject = self.action or "CAMS request"
+        if self.phone_number:
+            subject += f" for phone number {self.phone_number}"
+        if self.cust_space_id:
+            subject += f" in space {self.cust_space_id}"
+        text = f"{subject} failed: "
+        text += f"{self.code}: {self.message}" if self.code else self.message
+        text = text.rstrip(". ")
+        if self.request_id:
+            text += f" (RequestId {self.request_id})"
+        text += "."
+        if self.remediation:
+            text += " " + self.remediation
+        return text
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only constructor: pickle (used by Pulumi's dynamic provider host) needs help.
+        return (_rebuild, (type(self), self.__dict__.copy()))
+
+
+def _rebuild(cls: type[CamsError], state: dict[str, Any]) -> CamsError:
+    err = cls.__new__(cls)
+    err.__dict__.update(state)
+    Exception.__init__(err, str(err))
+    return err
+
+
+class CamsThrottled(CamsError):
+    """CAMS refused the request under flow control; it did not happen, so retrying is safe."""
+
+    retryable = True
+
+
+class CamsUnavailable(CamsError):
+    """CAMS (or the way to it) failed transiently on a read-only action; retrying is safe."""
+
+    retryable = True
+
+
+class CamsAmbiguous(CamsError):
+    """A mutating action may or may not have happened: observe before retrying."""
+
+
+class CamsNotFound(CamsError):
+    """The number (or the space's WABA) is not bound to the space."""
+
+
+class CamsAccessDenied(CamsError):
+    """The caller may not do this: permissions, subscription, ownership or credentials."""
+
+
+class CamsInvalidRequest(CamsError):
+    """CAMS refused the request as given; retrying the same request will fail the same way."""
+
+
+class SettingsError(CamsError):
+    """A provider setting is missing or invalid; ``key`` names the setting to fix."""
+
+    def __init__(
+        self, key: str, problem: str, *, value: Any = None, hint: str | None = None
+    ) -> None:
+        self.key = key
+        self.value = value
+        self.hint = hint
+        super().__init__(problem, action="Configure", code="InvalidSetting")
+
+    @property
+    def remediation(self) -> str | None:
+        """How to fix the setting."""
+        return self.hint
+
+    def __str__(self) -> str:
+        text = f"Invalid provider setting {self.key}: {self.message}"
+        if self.value is not None:
+            text += f" (got {self.value!r})"
+        text = _one_line(text) + "."
+        if self.hint:
+            text += " " + self.hint
+        return text
+
+
+_THROTTLING_CODES = frozenset({"System.LimitControl", "Throttling"})
+_UNAVAILABLE_CODES = frozenset(
+    {"ServiceUnavailable", "InternalError", "ERR-COMMON-001", "999999", "CHAT.APIError"}
+)
+_NOT_FOUND_CODES = frozenset({"ERR-OPERATION-MAAP-0065", "ERR-OPERATION-MAAP-0060"})
+_ACCESS_DENIED_CODES = frozenset(
+    {
+        "Ram.PermissionDeny",
+        "Forbidden.RAM",
+        "Authentication.NoAuth",
+        "Product.Unsubscript",
+        "Unknown.ResourceOwnerId",
+        "SignatureDoesNotMatch",
+        "IncompleteSignature",
+        "IllegalTimestamp",
+        "InvalidCredentials",
+        CREDENTIALS_UNAVAILABLE,
+    }
+)
+_ACCESS_DENIED_PREFIXES = ("InvalidAccessKeyId", "InvalidTimeStamp", "InvalidSecurityToken")
+
+# Actions whose repetition is not harmless: their outcome must be observed after an ambiguous
+# failure instead of retried blindly. GetChatappVerifyCode sends an SMS or a call.
+MUTATING_ACTIONS = frozenset(
+    {
+        "ChatappVerifyAndRegister",
+        "ChatappPhoneNumberRegister",
+        "ChatappPhoneNumberDeregister",
+        "AddChatappPhoneNumber",
+        "GetChatappVerifyCode",
+    }
+)
+
+
+def classify(code: str, http_status: int | None, *, mutating: bool) -> type[CamsError]:
+    """Map a CAMS ``Code`` (and HTTP status) to the error class that says what to do next."""
+    if code in _THROTTLING_CODES or code.startswith("Throttling"):
+        return CamsThrottled
+    if code in _NOT_FOUND_CODES:
+        return CamsNotFound
+    if code in _ACCESS_DENIED_CODES or code.startswith(_ACCESS_DENIED_PREFIXES):
+        return CamsAccessDenied
+    transient = code in _UNAVAILABLE_CODES or (http_status is not None and http_status >= 500)
+    if transient or code in (REQUEST_TIMEOUT, CONNECTION_FAILED, MALFORMED_RESPONSE):
+        return CamsAmbiguous if mutating else CamsUnavailable
+    return CamsInvalidRequest
+
+
+def error_from_body(
+    body: Any,
+    *,
+    action: str,
+    http_status: int | None = 200,
+    cust_space_id: str | None = None,
+    phone_number: str | None = None,
+    secrets: Iterable[str] = (),
+) -> CamsError | None:
+    """Return the error a (2xx) response body reports, or None if it reports success.
+
+    Success means ``Code == "OK"`` and ``Success`` is not false; a body that is not a JSON object
+    or lacks ``Code`` is malformed.
+    """
+    mutating = action in MUTATING_ACTIONS
+    context: dict[str, Any] = {
+        "action": action,
+        "cust_space_id": cust_space_id,
+        "phone_number": phone_number,
+    }
+    if not isinstance(body, Mapping) or not isinstance(body.get("Code"), str):
+        return _make(
+            MALFORMED_RESPONSE,
+            "the response is not a CAMS envelope (no Code)",
+            http_status=http_status,
+            request_id=_request_id(body),
+            mutating=mutating,
+            **context,
+        )
+    code = body["Code"]
+    if code == "OK" and body.get("Success") is not False:
+        return None
+    message = body.get("Message") or body.get("message") or ""
+    return _make(
+        code,
+        _scrub(str(message), secrets),
+        http_status=http_status,
+        request_id=_request_id(body),
+        auth_action=_auth_action(body.get("AccessDeniedDetail")),
+        mutating=mutating,
+        **context,
+    )
+
+
+def error_from_exception(
+    exc: BaseException,
+    *,
+    action: str,
+    cust_space_id: str | None = None,
+    phone_number: str | None = None,
+    secrets: Iterable[str] = (),
+    connect_timeout_s: float | None = None,
+    read_timeout_s: float | None = None,
+) -> CamsError:
+    """Translate an exception from the Alibaba SDK (or its transport) into a CamsError.
+
+    Understands tea-openapi's ClientException / ServerException / ThrottlingException (by their
+    attributes, so the SDK need not be imported here), darabonba's UnretryableException wrapping
+    a transport RetryError or a JSON parse failure, and credential-provider failures. Transport
+    failures are described in fixed words; their text (which holds the URL) is never used.
+    """
+    if isinstance(exc, CamsError):
+        return exc
+    mutating = action in MUTATING_ACTIONS
+    context: dict[str, Any] = {
+        "action": action,
+        "cust_space_id": cust_space_id,
+        "phone_number": phone_number,
+    }
+
+    inner = getattr(exc, "inner_exception", None)
+    if inner is not None and not _is_response_exception(exc):
+        exc = inner
+
+    if _is_response_exception(exc):
+        data = getattr(exc, "data", None)
+        data = data if isinstance(data, Mapping) else {}
+        status = getattr(exc, "status_code", None)
+        code = getattr(exc, "code", None) or data.get("Code") or data.get("code") or ""
+        if code == "None":  # the SDK formats a missing code with f'{code}'
+            code = ""
+        message = data.get("Message") or data.get("message") or ""
+        if not code:
+            code = f"HTTP{status}" if status else MALFORMED_RESPONSE
+        if code == "InvalidCredentials":
+            return credentials_error(**context)
+        retry_after = getattr(exc, "retry_after", None)
+        detail = getattr(exc, "access_denied_detail", None) or data.get("AccessDeniedDetail")
+        return _make(
+            str(code),
+            _scrub(str(message), secrets),
+            http_status=status if isinstance(status, int) else None,
+            request_id=_request_id(data) or _clean_id(getattr(exc, "request_id", None)),
+            retry_after=retry_after / 1000 if isinstance(retry_after, int | float) else None,
+            auth_action=_auth_action(detail),
+            mutating=mutating,
+            **context,
+        )
+
+    if type(exc).__name__ == "CredentialException" or _is_credential_failure(exc):
+        return credentials_error(**context)
+
+    if type(exc).__name__ == "RetryError":
+        code, description = _describe_transport(exc, connect_timeout_s, read_timeout_s)
+        return _make(code, description, http_status=None, mutating=mutating, **context)
+
+    if isinstance(exc, RuntimeError) and str(exc).startswith("Failed to parse the value as json"):
+        return _make(
+            MALFORMED_RESPONSE,
+            "the response body is not valid JSON",
+            http_status=None,
+            mutating=mutating,
+            **context,
+        )
+
+    # Anything else is a failure we do not understand; its text may hold the request URL.
+    return _make(
+        CONNECTION_FAILED,
+        f"unexpected client failure ({type(exc).__name__})",
+        http_status=None,
+        mutating=mutating,
+        **context,
+    )
+
+
+def credentials_error(
+    *,
+    action: str = "",
+    cust_space_id: str | None = None,
+    phone_number: str | None = None,
+    source: str = "the settings, the profile or the default credential chain",
+) -> CamsAccessDenied:
+    """The error for credentials that cannot be loaded: says how to provide them."""
+    return CamsAccessDenied(
+        f"no Alibaba Cloud credentials could be loaded from {source}",
+        action=action,
+        code=CREDENTIALS_UNAVAILABLE,
+        cust_space_id=cust_space_id,
+        phone_number=phone_number,
+    )
+
+
+def _make(
+    code: str,
+    message: str,
+    *,
+    mutating: bool,
+    http_status: int | None,
+    action: str,
+    cust_space_id: str | None,
+    phone_number: str | None,
+    request_id: str | None = None,
+    retry_after: float | None = None,
+    auth_action: str | None = None,
+) -> CamsError:
+    cls = classify(code, http_status, mutating=mutating)
+    return cls(
+        message,
+        action=action,
+        code=code,
+        request_id=request_id,
+        http_status=http_status,
+        cust_space_id=cust_space_id,
+        phone_number=phone_number,
+        retry_after=retry_after,
+        auth_action=auth_action,
+    )
+
+
+def _remediation(err: CamsError) -> str | None:
+    code = err.code
+    space = err.cust_space_id or "<space>"
+    phone = err.phone_number or "<number>"
+    if code in ("Ram.PermissionDeny", "Forbidden.RAM", "Authentication.NoAuth"):
+        ram_action = err.auth_action or (f"cams:{err.action}" if err.action else "cams:<Action>")
+        return (
+            f"Grant the RAM action {ram_action} to the identity in use (for example with a "
+            "custom policy; AliyunCamsFullAccess covers it)."
+        )
+    if code == "Product.Unsubscript":
+        return (
+            "Activate Chat App Message Service (CAMS) for this Alibaba Cloud account in the "
+            "console, then retry."
+        )
+    if code == "Unknown.ResourceOwnerId":
+        return (
+            f"Space {space} belongs to another Alibaba Cloud account: check custSpaceId and the "
+            "credentials in use."
+        )
+    if isinstance(err, CamsThrottled):
+        return "CAMS flow control: lower cams:requestsPerSecond or retry later."
+    if code == "ERR-OPERATION-MAAP-0065":
+        return (
+            f"Bind the number to the WhatsApp Business Account (WABA) of space {space} first "
+            "(ChatappSyncPhoneNumber or the CAMS console), then retry."
+        )
+    if code == "ERR-OPERATION-MAAP-0060":
+        return f"Bind a WhatsApp Business Account (WABA) to space {space} first, then retry."
+    if code in ("InvalidParameter.VerifyCodeError", "InvalidParameter.VerifyCodeExpired"):
+        return (
+            f"Request a fresh code with `pulumi-cams request-code --space {space} --phone "
+            f"{phone}` and set it with `pulumi config set --secret <key> <code>`."
+        )
+    if code == "InvalidOperation.RegisterLimitExceeded":
+        return (
+            "Meta allows 10 register/deregister calls per number per 72 hours: wait for the "
+            "window to pass before trying again."
+        )
+    if code == "InvalidOperation.PhoneNumberInUse":
+        return "The number is registered in another space: deregister it from that space first."
+    if code in ("SignatureDoesNotMatch", "IncompleteSignature"):
+        return (
+            "Check the access key pair: the access key secret does not belong to the access "
+            "key id (cams:accessKeySecret, ALIBABA_CLOUD_ACCESS_KEY_SECRET)."
+        )
+    if code.startswith("InvalidAccessKeyId"):
+        return (
+            "Check the access key pair: the access key id is unknown or disabled "
+            "(cams:accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_ID)."
+        )
+    if code.startswith("InvalidTimeStamp") or code == "IllegalTimestamp":
+        return (
+            "Check this machine's clock: requests must be within 15 minutes of Alibaba Cloud's "
+            "time."
+        )
+    if code.startswith("InvalidSecurityToken"):
+        return "The STS security token is invalid or expired: obtain a fresh one."
+    if code in (CREDENTIALS_UNAVAILABLE, "InvalidCredentials"):
+        return _HOW_TO_SET_CREDENTIALS
+    if isinstance(err, CamsAmbiguous):
+        return (
+            "The outcome is unknown: check the number with `pulumi-cams status --space "
+            f"{space} --phone {phone}` before trying again."
+        )
+    if isinstance(err, CamsUnavailable):
+        if code == CONNECTION_FAILED:
+            return "Check the network and the endpoint (cams:endpoint), then retry."
+        return "CAMS is temporarily unavailable: retry later."
+    if code.startswith("Missing") or code.startswith("InvalidParameter"):
+        return "Check the request parameters (space id and phone number with country code)."
+    return None
+
+
+def _is_response_exception(exc: BaseException) -> bool:
+    # darabonba.exceptions.ResponseException and its tea-openapi subclasses, by duck typing so
+    # that this module never imports the SDK.
+    return any(c.__name__ == "ResponseException" for c in type(exc).__mro__)
+
+
+def _is_credential_failure(exc: BaseException) -> bool:
+    return any(c.__name__ == "CredentialException" for c in type(exc).__mro__)
+
+
+def _describe_transport(
+    exc: BaseException, connect_timeout_s: float | None, read_timeout_s: float | None
+) -> tuple[str, str]:
+    """Fixed words for a transport failure, found by walking the exception chain by type."""
+    seen: list[BaseException] = []
+    todo: list[Any] = [exc]
+    while todo:
+        item = todo.pop()
+        if not isinstance(item, BaseException) or any(item is s for s in seen):
+            continue
+        seen.append(item)
+        todo.extend([item.__cause__, item.__context__, getattr(item, "reason", None)])
+        todo.extend(a for a in getattr(item, "args", ()) if isinstance(a, BaseException))
+    names = {c.__name__ for e in seen for c in type(e).__mro__}
+
+    def seconds(value: float | None) -> str:
+        return f" after {value:g} s" if value else ""
+
+    if "ConnectTimeout" in names or "ConnectTimeoutError" in names:
+        return REQUEST_TIMEOUT, f"connecting to CAMS timed out{seconds(connect_timeout_s)}"
+    if "ReadTimeout" in names or "ReadTimeoutError" in names or "Timeout" in names:
+        return REQUEST_TIMEOUT, f"no response from CAMS{seconds(read_timeout_s)} (read timeout)"
+    if any(isinstance(e, socket.timeout | TimeoutError) for e in seen):
+        return REQUEST_TIMEOUT, "the request to CAMS timed out"
+    if any(isinstance(e, ConnectionRefusedError) for e in seen):
+        return CONNECTION_FAILED, "connection refused"
+    if any(isinstance(e, ConnectionResetError) for e in seen):
+        return CONNECTION_FAILED, "connection reset by peer"
+    if any(isinstance(e, http.client.RemoteDisconnected) for e in seen):
+        return CONNECTION_FAILED, "connection closed without a response"
+    if "SSLError" in names:
+        return CONNECTION_FAILED, "TLS handshake failed"
+    if "NameResolutionError" in names or any(isinstance(e, socket.gaierror) for e in seen):
+        return CONNECTION_FAILED, "the endpoint's host name could not be resolved"
+    if "ProxyError" in names:
+        return CONNECTION_FAILED, "the HTTP proxy refused the connection"
+    return CONNECTION_FAILED, "the connection to CAMS failed"
+
+
+def _auth_action(detail: Any) -> str | None:
+    """The denied RAM action from an AccessDeniedDetail (object, JSON text or 'None')."""
+    if isinstance(detail, str):
+        try:
+            detail = json.loads(detail)
+        except ValueError:
+            return None
+    if isinstance(detail, Mapping):
+        value = detail.get("AuthAction") or detail.get("authAction")
+        if isinstance(value, str) and value.startswith("cams:"):
+            return value
+    return None
+
+
+def _request_id(body: Any) -> str | None:
+    if not isinstance(body, Mapping):
+        return None
+    return _clean_id(body.get("RequestId") or body.get("requestId"))
+
+
+def _clean_id(value: Any) -> str | None:
+    if not isinstance(value, str) or value in ("", "None"):
+        return None
+    return _one_line(value)
+
+
+# Gateway messages may quote what the server signed ("server string to sign is: ..."), which for
+# the older signature holds the whole query, verify code included.
+_STRING_TO_SIGN = re.compile(r"\s*server string to sign is:.*", re.IGNORECASE | re.DOTALL)
+_SECRET_PARAMS = re.compile(
+    r"((?:VerifyCode|AccessKeySecret|SecurityToken|Signature)(?:=|%3D))[^&\s,;\"']*",
+    re.IGNORECASE,
+)
+
+
+def _scrub(message: str, secrets: Iterable[str]) -> str:
+    message = _STRING_TO_SIGN.sub("", message)
+    message = _SECRET_PARAMS.sub(r"\1***", message)
+    for secret in secrets:
+        if secret:
+            message = message.replace(secret, "***")
+    return message
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

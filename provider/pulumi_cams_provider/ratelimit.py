@@ -1,0 +1,125 @@
+"""A process-wide, thread-safe limit on CAMS request starts per (credential, action).
+
+CAMS allows 10 requests per second per account and action and refuses the next one with
+``System.LimitControl``; the emulator refuses a request when ``qps`` requests were already
+accepted in the preceding 1.0 s *by arrival time*. Spacing request *starts* 1.0 s apart is not
+quite enough: a request that started earlier may arrive later than one that started after it.
+So each permit remembers when its request started and when it finished: the server saw it at
+some moment in between, and the slot it used is free again one window after that moment at the
+latest (``finish``), or after ``start + max_lag`` for a request still in flight or slow, on the
+assumption that a request reaches the server within ``max_lag`` of being sent. On loopback the
+round trip is a few milliseconds, so steady state stays above 99 % of the nominal rate.
+
+Use it from threads (Pulumi's dynamic provider host runs four workers) or from asyncio through
+``asyncio.to_thread``; waits block the calling thread only.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+__all__ = ["RateLimiter", "Permit", "shared_limiter"]
+
+
+@dataclass
+class Permit:
+    """One request start; call :meth:`RateLimiter.release` (or use ``slot``) when it is done."""
+
+    key: Hashable
+    start: float
+    finish: float | None = field(default=None)
+
+
+class RateLimiter:
+    """At most ``floor(rate)`` request starts per key in any window of ``window`` seconds.
+
+    A rate below 1 allows one start per ``1 / rate`` seconds. ``clock`` and ``sleep`` are
+    injectable for tests; with the default ``sleep`` a waiter is woken early when a permit is
+    released.
+    """
+
+    def __init__(
+        self,
+        *,
+        window: float = 1.0,
+        margin: float = 0.005,
+        max_lag: float = 0.1,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        self.window = window
+        self.margin = margin
+        self.max_lag = max_lag
+        self._clock = clock
+        self._sleep = sleep
+        self._cond = threading.Condition()
+        self._permits: dict[Hashable, list[Permit]] = {}
+
+    @contextmanager
+    def slot(self, key: Hashable, rate: float) -> Iterator[Permit]:
+        """Wait for a permit for ``key``, hold it while the request runs, release it after."""
+        permit = self.acquire(key, rate)
+        try:
+            yield permit
+        finally:
+            self.release(permit)
+
+    def acquire(self, key: Hashable, rate: float) -> Permit:
+        """Block until a request for ``key`` may start at ``rate`` per second; return its permit."""
+        if not rate > 0:
+            raise ValueError("rate must be greater than 0")
+        capacity = max(1, math.floor(rate))
+        window = self.window if rate >= 1 else self.window / rate
+        with self._cond:
+            while True:
+                now = self._clock()
+                permits = self._permits.setdefault(key, [])
+                # A permit's slot is free once the window has passed since the server saw it.
+                permits[:] = [p for p in permits if self._free_at(p, window) > now]
+                if len(permits) < capacity:
+                    permit = Permit(key=key, start=now)
+                    permits.append(permit)
+                    return permit
+                wait = min(self._free_at(p, window) for p in permits) - now
+                self._wait(max(wait, 0.0))
+
+    def release(self, permit: Permit) -> None:
+        """Record that the request of ``permit`` has finished (successfully or not)."""
+        with self._cond:
+            if permit.finish is None:
+                permit.finish = self._clock()
+            self._cond.notify_all()
+
+    def _free_at(self, permit: Permit, window: float) -> float:
+        seen_by = permit.start + self.max_lag
+        if permit.finish is not None:
+            seen_by = min(seen_by, permit.finish)
+        return max(seen_by, permit.start) + window + self.margin
+
+    def _wait(self, seconds: float) -> None:
+        if self._sleep is None:
+            self._cond.wait(seconds)
+            return
+        self._cond.release()
+        try:
+            self._sleep(seconds)
+        finally:
+            self._cond.acquire()
+
+
+_shared: RateLimiter | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_limiter() -> RateLimiter:
+    """The process-wide limiter every CamsClient uses unless given another."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = RateLimiter()
+        return _shared
