@@ -1,0 +1,44 @@
+"""``python -m cams_emulator``: serve the emulator until SIGTERM or SIGINT."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from types import FrameType
+
+from . import EmulatorServer, SeedError, load_seed
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the arguments, print the base URL as the first stdout line, serve."""
+    parser = argparse.ArgumentParser(prog="python -m cams_emulator", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--seed", help="seed JSON file (default: empty state)")
+    parser.add_argument("--qps", type=int, default=10, help="requests/s per account and action")
+    args = parser.parse_args(argv)
+    if args.qps < 1:
+        parser.error("--qps must be at least 1")
+    try:
+        seed = load_seed(args.seed) if args.seed else None
+    except SeedError as exc:
+        parser.error(str(exc))
+    server = EmulatorServer(host=args.host, port=args.port, qps=args.qps, seed=seed)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    print(server.url, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
