@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from cams_emulator import DEMO_SEED_PATH, EmulatorServer, load_seed
 
 # alibabacloud-credentials reads its environment once, at import time, and its default chain
 # would otherwise ask the ECS metadata service (100.100.100.200) for a role: tests must never
@@ -27,3 +28,19 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         if name.startswith(_SETTINGS_ENV_PREFIXES) or name in _SETTINGS_ENV_NAMES:
             monkeypatch.delenv(name, raising=False)
     yield
+
+
+@pytest.fixture(scope="session")
+def emulator_server() -> Iterator[EmulatorServer]:
+    """One CAMS emulator with the demo seed for the whole session; use `emulator` in tests."""
+    server = EmulatorServer(host="127.0.0.1", port=0, qps=10, seed=load_seed(DEMO_SEED_PATH))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def emulator(emulator_server: EmulatorServer) -> EmulatorServer:
+    """The session emulator, reset: demo seed, no faults, empty request log, qps 10, real clock."""
+    emulator_server.reset()
+    return emulator_server
