@@ -118,7 +118,7 @@ class CamsError(Exception):
         if self.cust_space_id:
             subject += f" in space {self.cust_space_id}"
         text = f"{subject} failed: "
-        text += f"{self.code}: {self.message}" if self.code else self.message
+        text += ": ".join(part for part in (self.code, self.message) if part)
         text = text.rstrip(". ")
         if self.request_id:
             text += f" (RequestId {self.request_id})"
@@ -520,10 +520,11 @@ def _describe_transport(
         return REQUEST_TIMEOUT, "the request to CAMS timed out"
     if any(isinstance(e, ConnectionRefusedError) for e in seen):
         return CONNECTION_FAILED, "connection refused"
-    if any(isinstance(e, ConnectionResetError) for e in seen):
-        return CONNECTION_FAILED, "connection reset by peer"
+    # RemoteDisconnected is a ConnectionResetError: test it first.
     if any(isinstance(e, http.client.RemoteDisconnected) for e in seen):
         return CONNECTION_FAILED, "connection closed without a response"
+    if any(isinstance(e, ConnectionResetError) for e in seen):
+        return CONNECTION_FAILED, "connection reset by peer"
     if "SSLError" in names:
         return CONNECTION_FAILED, "TLS handshake failed"
     if "NameResolutionError" in names or any(isinstance(e, socket.gaierror) for e in seen):
