@@ -1,0 +1,156 @@
+"""Finding phone numbers: one QueryChatappPhoneNumbers listing serves many observations.
+
+CAMS allows 10 requests per second per account and action, and the dynamic provider host runs
+four operations at once. Creating or refreshing many registrations in one space would spend that
+budget on identical listings, so `PhoneNumberFinder` coalesces them (single flight per space):
+
+- a *fresh* observation (create and delete, which act on what they see) is served only by a
+  listing that STARTED after the caller asked; if one already in flight started earlier, the
+  caller waits for it and joins the next one;
+- a *recent* observation (refresh) also accepts a listing started up to `max_age` seconds ago;
+- our own register and deregister calls `invalidate` the space, so no later observation is
+  served by a listing that started before the write.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from .client import PhoneNumber
+
+__all__ = ["PhoneNumberFinder", "PhoneNumberLister"]
+
+DEFAULT_MAX_AGE = 3.0
+"""Seconds a listing may serve refresh reads: long enough that refreshing a space's numbers
+costs about one listing per 25 numbers, short enough to reflect a change made by a person."""
+
+
+class PhoneNumberLister(Protocol):
+    """What the finder needs from `CamsClient`."""
+
+    def query_chatapp_phone_numbers(self, cust_space_id: str) -> list[PhoneNumber]:
+        """List the numbers of a space."""
+        ...
+
+
+def _digits(phone_number: str) -> str:
+    return "".join(ch for ch in phone_number if ch.isdigit())
+
+
+@dataclass
+class _Flight:
+    """One listing call and everyone waiting for it."""
+
+    started: float
+    done: threading.Event = field(default_factory=threading.Event)
+    numbers: dict[str, PhoneNumber] | None = None
+    error: BaseException | None = None
+
+
+@dataclass
+class _Space:
+    listing: dict[str, PhoneNumber] | None = None
+    listing_started: float = float("-inf")
+    in_flight: _Flight | None = None
+    invalidated_at: float = float("-inf")
+
+
+class PhoneNumberFinder:
+    """Observes phone numbers in CAMS spaces, sharing listings between concurrent callers.
+
+    Thread-safe. `share=False` turns every observation into its own listing call (the naive
+    baseline the benchmark compares against).
+    """
+
+    def __init__(
+        self,
+        client: PhoneNumberLister,
+        *,
+        share: bool = True,
+        max_age: float = DEFAULT_MAX_AGE,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._client = client
+        self._share = share
+        self._max_age = max_age
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._spaces: dict[str, _Space] = {}
+        self.listings = 0
+        """How many listing calls this finder made (for tests and the benchmark)."""
+
+    def find(
+        self, cust_space_id: str, phone_number: str, *, fresh: bool = True
+    ) -> PhoneNumber | None:
+        """The number as CAMS lists it in the space, or None when the space does not list it.
+
+        `fresh=True` demands a listing that started after this call; `fresh=False` accepts one
+        that started at most `max_age` seconds ago (and not before our last write).
+        Raises the listing's `CamsError`.
+        """
+        return self.list_space(cust_space_id, fresh=fresh).get(_digits(phone_number))
+
+    def list_space(self, cust_space_id: str, *, fresh: bool = True) -> dict[str, PhoneNumber]:
+        """Every number of the space, keyed by its digits."""
+        asked = self._clock()
+        if not self._share:
+            return self._query(cust_space_id)
+        with self._lock:
+            space = self._spaces.setdefault(cust_space_id, _Space())
+            while True:
+                not_before = asked if fresh else max(asked - self._max_age, space.invalidated_at)
+                if space.listing is not None and space.listing_started >= not_before:
+                    return space.listing
+                flight = space.in_flight
+                if flight is None:
+                    flight = space.in_flight = _Flight(started=self._clock())
+                    leader = True
+                    break
+                if flight.started >= not_before:
+                    leader = False
+                    break
+                # The listing in flight started too early for this caller: join the next one.
+                self._changed.wait()
+        if leader:
+            self._lead(cust_space_id, space, flight)
+        else:
+            flight.done.wait()
+        if flight.error is not None:
+            raise flight.error
+        assert flight.numbers is not None
+        return flight.numbers
+
+    def invalidate(self, cust_space_id: str) -> None:
+        """Forget what we know of the space: call after writing to one of its numbers."""
+        with self._lock:
+            space = self._spaces.setdefault(cust_space_id, _Space())
+            space.listing = None
+            space.invalidated_at = self._clock()
+
+    def _lead(self, cust_space_id: str, space: _Space, flight: _Flight) -> None:
+        try:
+            flight.numbers = self._query(cust_space_id)
+        except BaseException as err:
+            flight.error = err
+        with self._lock:
+            space.in_flight = None
+            if (
+                flight.numbers is not None
+                and flight.started >= space.invalidated_at
+                and flight.started > space.listing_started
+            ):
+                space.listing = flight.numbers
+                space.listing_started = flight.started
+            flight.done.set()
+            self._changed.notify_all()
+
+    def _query(self, cust_space_id: str) -> dict[str, PhoneNumber]:
+        with self._lock:
+            self.listings += 1
+        numbers = self._client.query_chatapp_phone_numbers(cust_space_id)
+        return {_digits(number.phone_number): number for number in numbers}
