@@ -1,0 +1,171 @@
+"""The Pulumi dynamic-provider adapter: translation between `pulumi.dynamic` and the controller.
+
+`pulumi_cams.PhoneNumberRegistration` pickles a `PhoneNumberRegistrationProvider` into each
+resource's ``__provider`` input, and ``python -m pulumi.dynamic`` unpickles it to serve the
+engine. Because this class lives in an importable module, dill stores a reference to it (a few
+dozen bytes) rather than its code: state never pins code or a Python version, fixes reach
+refresh and destroy, and nothing secret is captured. So the object carries no attribute until
+`configure` runs in the provider process, where settings come from the stack config (the engine
+passes the whole stack config to dynamic providers) and then the environment.
+
+Nothing here decides anything about the resource: that is `registration.RegistrationController`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import TYPE_CHECKING, Any, Final
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+from pulumi.output import Unknown
+from pulumi.runtime import rpc
+
+if TYPE_CHECKING:
+    from .registration import RegistrationController
+    from .settings import ProviderSettings
+
+__all__ = ["PhoneNumberRegistrationProvider", "RETRY_TIMEOUT_ENV"]
+
+PROVIDER_KEY: Final = "__provider"
+
+RETRY_TIMEOUT_ENV: Final = "CAMS_RETRY_TIMEOUT"
+"""Environment variable: seconds to keep retrying throttling and ambiguous failures (default:
+the client's and controller's own defaults). Tests shorten it."""
+
+# The stack config keys the settings read; the engine hands dynamic providers the whole stack
+# config, so anything outside the `cams:` namespace is someone else's.
+_CONFIG_NAMES: Final = (
+    "endpoint",
+    "region",
+    "accessKeyId",
+    "accessKeySecret",
+    "securityToken",
+    "profile",
+    "requestsPerSecond",
+)
+
+# Module level rather than on the instance: the instance is pickled, a lock cannot be.
+_LOCK = threading.Lock()
+
+
+class PhoneNumberRegistrationProvider(ResourceProvider):
+    """Serves `pulumi_cams.PhoneNumberRegistration` inside ``python -m pulumi.dynamic``."""
+
+    _settings: ProviderSettings | None
+    _controller: RegistrationController | None
+
+    def configure(self, req: ConfigureRequest) -> None:
+        """Read the provider settings from the stack config, then the environment."""
+        from .settings import ProviderSettings
+
+        config: dict[str, Any] = {}
+        for name in _CONFIG_NAMES:
+            value = req.config.get(f"cams:{name}")
+            if value is not None:
+                config[f"cams:{name}"] = value
+        settings = ProviderSettings.from_config(config)
+        with _LOCK:
+            self._settings = settings
+            self._controller = None
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Normalise and validate the inputs (offline; runs at preview)."""
+        outcome = self._get_controller().check(_from_engine(_olds), _from_engine(news))
+        failures = [CheckFailure(f.property, f.reason) for f in outcome.failures]
+        return CheckResult(_to_engine(outcome.inputs), failures)
+
+    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
+        """Replace on a new space or number, update on deregisterOnDelete, else nothing."""
+        outcome = self._get_controller().diff(_id, _from_engine(_olds), _from_engine(_news))
+        return DiffResult(
+            changes=outcome.changes,
+            replaces=outcome.replaces,
+            delete_before_replace=outcome.delete_before_replace,
+        )
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """Register (or adopt) the number."""
+        outcome = self._get_controller().create(_from_engine(props))
+        return CreateResult(outcome.resource_id, outcome.outputs)
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Refresh; an empty ID tells the engine the registration is gone."""
+        outcome = self._get_controller().read(id_, _from_engine(props))
+        if outcome.resource_id is None:
+            # ReadResult() (id None) crashes the host; "" is how it reports "gone".
+            return ReadResult(id_="", outs={})
+        return ReadResult(id_=outcome.resource_id, outs=outcome.outputs)
+
+    def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
+        """Apply deregisterOnDelete; returns every output (None outs would wipe them)."""
+        outs = self._get_controller().update(_id, _from_engine(_olds), _from_engine(_news))
+        return UpdateResult(outs=outs)
+
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+        """Deregister if asked to; otherwise just forget the number."""
+        self._get_controller().delete(_id, _from_engine(_props))
+
+    def _get_controller(self) -> RegistrationController:
+        from .registration import DEFAULT_OPERATION_TIMEOUT, RegistrationController
+        from .retry import RetryPolicy
+        from .settings import ProviderSettings
+
+        with _LOCK:
+            controller = getattr(self, "_controller", None)
+            if controller is None:
+                settings = getattr(self, "_settings", None)
+                if settings is None:
+                    # Used outside the dynamic host (configure never ran): environment only.
+                    settings = self._settings = ProviderSettings.from_config({})
+                timeout = _retry_timeout()
+                controller = self._controller = RegistrationController(
+                    settings,
+                    retry_policy=None if timeout is None else RetryPolicy(deadline=timeout),
+                    operation_timeout=DEFAULT_OPERATION_TIMEOUT if timeout is None else timeout,
+                )
+            return controller
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Whatever configure() set up belongs to one process and may hold secrets.
+        return {}
+
+
+def _retry_timeout() -> float | None:
+    raw = os.environ.get(RETRY_TIMEOUT_ENV)
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise ValueError(f"{RETRY_TIMEOUT_ENV} must be a number of seconds > 0, not {raw!r}")
+    return value
+
+
+def _from_engine(props: dict[str, Any]) -> dict[str, Any]:
+    """Drop ``__provider`` and turn the host's unknown markers into `models.UNKNOWN`."""
+    from .models import UNKNOWN
+
+    return {
+        name: UNKNOWN if isinstance(value, Unknown) or value == rpc.UNKNOWN else value
+        for name, value in props.items()
+        if name != PROVIDER_KEY
+    }
+
+
+def _to_engine(props: dict[str, Any]) -> dict[str, Any]:
+    """Turn `models.UNKNOWN` back into the marker the host serialises as unknown."""
+    from .models import is_unknown
+
+    return {name: rpc.UNKNOWN if is_unknown(value) else value for name, value in props.items()}
