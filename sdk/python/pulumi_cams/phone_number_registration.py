@@ -1,0 +1,251 @@
+"""`PhoneNumberRegistration`: a WhatsApp Business number registered through Alibaba Cloud CAMS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi.dynamic
+from pulumi_cams_provider.dynamic import PhoneNumberRegistrationProvider
+
+__all__ = ["PhoneNumberRegistration", "PhoneNumberRegistrationArgs"]
+
+# Python attribute -> wire (state) name.
+_SNAKE_TO_CAMEL: dict[str, str] = {
+    "cust_space_id": "custSpaceId",
+    "phone_number": "phoneNumber",
+    "verify_code": "verifyCode",
+    "deregister_on_delete": "deregisterOnDelete",
+    "status": "status",
+    "code_verification_status": "codeVerificationStatus",
+    "verified_name": "verifiedName",
+    "quality_rating": "qualityRating",
+    "messaging_limit_tier": "messagingLimitTier",
+    "name_status": "nameStatus",
+    "adopted": "adopted",
+}
+_CAMEL_TO_SNAKE: dict[str, str] = {camel: snake for snake, camel in _SNAKE_TO_CAMEL.items()}
+
+_OUTPUTS = (
+    "status",
+    "code_verification_status",
+    "verified_name",
+    "quality_rating",
+    "messaging_limit_tier",
+    "name_status",
+    "adopted",
+)
+
+
+@pulumi.input_type
+class PhoneNumberRegistrationArgs:
+    """The arguments for constructing a `PhoneNumberRegistration`."""
+
+    def __init__(
+        __self__,
+        *,
+        cust_space_id: pulumi.Input[str],
+        phone_number: pulumi.Input[str | int],
+        verify_code: pulumi.Input[str] | None = None,
+        deregister_on_delete: pulumi.Input[bool] | None = None,
+    ) -> None:
+        """
+        :param cust_space_id: The CAMS space ID (``CustSpaceId``) whose WhatsApp Business
+               Account holds the number, e.g. ``"cams-demo-space"``. Changing it replaces the
+               registration (the old one is deleted first).
+        :param phone_number: The number with its country code: ``"+86 138-0000-1234"``,
+               ``"008613800001234"`` or ``8613800001234``. Stored as digits
+               (``"8613800001234"``). Changing it replaces the registration.
+        :param verify_code: The one-time code CAMS sent by SMS or voice
+               (``pulumi-cams request-code``). Needed only to register a number that is not
+               registered yet; always sent as a secret, never stored in outputs, and a change
+               of code alone never causes an update.
+        :param deregister_on_delete: Deregister the number when the resource is deleted.
+               Default ``False``: deleting only forgets it, because Meta allows 10
+               register/deregister calls per number per 72 hours.
+        """
+        pulumi.set(__self__, "cust_space_id", cust_space_id)
+        pulumi.set(__self__, "phone_number", phone_number)
+        if verify_code is not None:
+            pulumi.set(__self__, "verify_code", verify_code)
+        if deregister_on_delete is not None:
+            pulumi.set(__self__, "deregister_on_delete", deregister_on_delete)
+
+    @property
+    @pulumi.getter(name="custSpaceId")
+    def cust_space_id(self) -> pulumi.Input[str]:
+        """The CAMS space ID the number belongs to."""
+        return pulumi.get(self, "cust_space_id")  # type: ignore[no-any-return]
+
+    @cust_space_id.setter
+    def cust_space_id(self, value: pulumi.Input[str]) -> None:
+        pulumi.set(self, "cust_space_id", value)
+
+    @property
+    @pulumi.getter(name="phoneNumber")
+    def phone_number(self) -> pulumi.Input[str | int]:
+        """The number with its country code."""
+        return pulumi.get(self, "phone_number")  # type: ignore[no-any-return]
+
+    @phone_number.setter
+    def phone_number(self, value: pulumi.Input[str | int]) -> None:
+        pulumi.set(self, "phone_number", value)
+
+    @property
+    @pulumi.getter(name="verifyCode")
+    def verify_code(self) -> pulumi.Input[str] | None:
+        """The one-time verification code (secret)."""
+        return pulumi.get(self, "verify_code")  # type: ignore[no-any-return]
+
+    @verify_code.setter
+    def verify_code(self, value: pulumi.Input[str] | None) -> None:
+        pulumi.set(self, "verify_code", value)
+
+    @property
+    @pulumi.getter(name="deregisterOnDelete")
+    def deregister_on_delete(self) -> pulumi.Input[bool] | None:
+        """Whether deleting the resource deregisters the number."""
+        return pulumi.get(self, "deregister_on_delete")  # type: ignore[no-any-return]
+
+    @deregister_on_delete.setter
+    def deregister_on_delete(self, value: pulumi.Input[bool] | None) -> None:
+        pulumi.set(self, "deregister_on_delete", value)
+
+
+class PhoneNumberRegistration(
+    pulumi.dynamic.Resource, module="cams", name="PhoneNumberRegistration"
+):
+    """A WhatsApp Business phone number registered in an Alibaba Cloud CAMS space.
+
+    Creating it registers the number with ``ChatappVerifyAndRegister`` using ``verify_code``;
+    a number that is already registered is adopted instead (``adopted`` is then true and no code
+    is needed). Refresh reports the registration gone once the number is no longer registered.
+    Deleting deregisters the number only when ``deregister_on_delete`` is true.
+
+    Example::
+
+        import pulumi
+        import pulumi_cams
+
+        config = pulumi.Config()
+        number = pulumi_cams.PhoneNumberRegistration(
+            "support-line",
+            cust_space_id="cams-demo-space",
+            phone_number="+86 138-0000-1234",
+            verify_code=config.get_secret("verifyCode"),
+        )
+        pulumi.export("status", number.status)
+
+    Provider settings come from stack config (``cams:region``, ``cams:accessKeyId``,
+    ``cams:accessKeySecret`` (secret), ``cams:profile``, ``cams:endpoint``,
+    ``cams:requestsPerSecond``) or the standard Alibaba Cloud credential chain.
+    """
+
+    cust_space_id: pulumi.Output[str]
+    """The CAMS space ID the number is registered in."""
+    phone_number: pulumi.Output[str]
+    """The number as digits with country code, e.g. ``"8613800001234"``."""
+    deregister_on_delete: pulumi.Output[bool]
+    """Whether deleting the resource deregisters the number."""
+    status: pulumi.Output[str | None]
+    """The number's status in CAMS, e.g. ``"CONNECTED"``."""
+    code_verification_status: pulumi.Output[str | None]
+    """``"VERIFIED"`` once the number's ownership is verified."""
+    verified_name: pulumi.Output[str | None]
+    """The display name approved for the number."""
+    quality_rating: pulumi.Output[str | None]
+    """Meta's quality rating: ``GREEN``, ``YELLOW``, ``RED`` or ``UNKNOWN``."""
+    messaging_limit_tier: pulumi.Output[str | None]
+    """The messaging limit tier, e.g. ``"TIER_1K"``."""
+    name_status: pulumi.Output[str | None]
+    """The review status of the display name, e.g. ``"Approval"``."""
+    adopted: pulumi.Output[bool]
+    """True when the number was already registered and this resource adopted it."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: PhoneNumberRegistrationArgs | pulumi.ResourceOptions | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        cust_space_id: pulumi.Input[str] | None = None,
+        phone_number: pulumi.Input[str | int] | None = None,
+        verify_code: pulumi.Input[str] | None = None,
+        deregister_on_delete: pulumi.Input[bool] | None = None,
+    ) -> None:
+        """
+        Register a WhatsApp Business phone number in a CAMS space.
+
+        Pass either a `PhoneNumberRegistrationArgs` or the keyword arguments, not both.
+
+        :param resource_name: The Pulumi name of the resource.
+        :param args: The arguments, as a `PhoneNumberRegistrationArgs`.
+        :param opts: Options for the resource (``protect``, ``retain_on_delete``...).
+        :param cust_space_id: The CAMS space ID (``CustSpaceId``), e.g. ``"cams-demo-space"``.
+        :param phone_number: The number with its country code, e.g. ``"+86 138-0000-1234"``.
+        :param verify_code: The one-time code CAMS sent (secret); needed only to register a
+               number that is not registered yet.
+        :param deregister_on_delete: Deregister the number when the resource is deleted
+               (default ``False``).
+        """
+        if isinstance(args, pulumi.ResourceOptions):
+            # The generated-SDK form `Resource(name, opts, **kwargs)`.
+            if opts is not None:
+                raise TypeError(
+                    "PhoneNumberRegistration() got ResourceOptions twice: pass opts once"
+                )
+            args, opts = None, args
+        keywords = {
+            "cust_space_id": cust_space_id,
+            "phone_number": phone_number,
+            "verify_code": verify_code,
+            "deregister_on_delete": deregister_on_delete,
+        }
+        given = [name for name, value in keywords.items() if value is not None]
+        if args is not None:
+            if not isinstance(args, PhoneNumberRegistrationArgs):
+                raise TypeError(
+                    "PhoneNumberRegistration() args must be a PhoneNumberRegistrationArgs, "
+                    f"not {type(args).__name__}"
+                )
+            if given:
+                raise TypeError(
+                    "PhoneNumberRegistration() takes either args=PhoneNumberRegistrationArgs(...)"
+                    f" or keyword arguments, not both (got args and {', '.join(given)})"
+                )
+            keywords = {name: getattr(args, name) for name in keywords}
+        for required in ("cust_space_id", "phone_number"):
+            if keywords[required] is None:
+                raise TypeError(
+                    f"PhoneNumberRegistration() missing required argument {required!r}: pass it "
+                    "as a keyword or in PhoneNumberRegistrationArgs"
+                )
+
+        props: dict[str, Any] = {
+            "cust_space_id": keywords["cust_space_id"],
+            "phone_number": keywords["phone_number"],
+            "verify_code": (
+                None
+                if keywords["verify_code"] is None
+                else pulumi.Output.secret(keywords["verify_code"])
+            ),
+            "deregister_on_delete": (
+                False
+                if keywords["deregister_on_delete"] is None
+                else keywords["deregister_on_delete"]
+            ),
+        }
+        # Outputs are declared and seeded as None so Pulumi resolves them (pulumi#6678).
+        props.update(dict.fromkeys(_OUTPUTS))
+        # The code never comes back as an output; should it ever, keep it secret.
+        secret_outputs = pulumi.ResourceOptions(additional_secret_outputs=["verifyCode"])
+        opts = pulumi.ResourceOptions.merge(secret_outputs, opts)
+        super().__init__(PhoneNumberRegistrationProvider(), resource_name, props, opts)
+
+    def translate_output_property(self, prop: str) -> str:
+        """Wire (camelCase) name -> Python attribute name."""
+        return _CAMEL_TO_SNAKE.get(prop, prop)
+
+    def translate_input_property(self, prop: str) -> str:
+        """Python attribute name -> wire (camelCase) name."""
+        return _SNAKE_TO_CAMEL.get(prop, prop)
