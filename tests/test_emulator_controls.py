@@ -1,0 +1,321 @@
+"""The /_emulator/ controls: faults of every kind, flow control, clock, reset, seed, state."""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import emulator_control as ctl
+import pytest
+from alibabacloud_cams20200606 import models as cams
+from cams_emulator import DEMO_SEED_PATH, EmulatorServer, load_seed
+from darabonba.exceptions import UnretryableException
+from darabonba.runtime import RuntimeOptions
+from emulator_clients import call, cams_client, raw_request
+
+DEMO = "cams-demo-space"
+PHONE = "8613800001234"
+REGISTER = "ChatappVerifyAndRegister"
+REGISTER_PARAMS = {"CustSpaceId": DEMO, "PhoneNumber": PHONE, "VerifyCode": "246810"}
+QUERY = "QueryChatappPhoneNumbers"
+LIMIT = ("System.LimitControl", "The system is under flow control.")
+
+
+def status_of(server: EmulatorServer, phone: str = PHONE, space: str = DEMO) -> str:
+    [number] = [
+        n
+        for n in ctl.state(server.url)["phoneNumbers"]
+        if n["custSpaceId"] == space and n["phoneNumber"] == phone
+    ]
+    return str(number["status"])
+
+
+def control_error(url: str, method: str, route: str, body: Any) -> tuple[int, str]:
+    request = urllib.request.Request(
+        f"{url}/_emulator/{route}", data=json.dumps(body).encode(), method=method
+    )
+    with pytest.raises(urllib.error.HTTPError) as exc:
+        urllib.request.urlopen(request, timeout=10)
+    return exc.value.code, json.load(exc.value)["error"]
+
+
+# --- faults ----------------------------------------------------------------------------------
+
+
+def test_throttle_fault_answers_limit_control_count_times(emulator: EmulatorServer) -> None:
+    ctl.faults(emulator.url, QUERY, "throttle", count=2)
+    answers = [call(emulator, QUERY, {"CustSpaceId": DEMO}) for _ in range(3)]
+    assert [(s, b["Code"]) for s, b in answers] == [(400, LIMIT[0]), (400, LIMIT[0]), (200, "OK")]
+    assert answers[0][1]["Message"] == LIMIT[1]
+    assert [e["fault"] for e in ctl.requests(emulator.url)] == ["throttle", "throttle", None]
+
+
+def test_faults_only_hit_their_action(emulator: EmulatorServer) -> None:
+    ctl.faults(emulator.url, REGISTER, "http500")
+    assert call(emulator, QUERY, {"CustSpaceId": DEMO})[0] == 200
+    assert call(emulator, REGISTER, REGISTER_PARAMS)[0] == 500
+    assert call(emulator, REGISTER, REGISTER_PARAMS)[0] == 200
+
+
+def test_wildcard_fault_hits_any_action(emulator: EmulatorServer) -> None:
+    ctl.faults(emulator.url, "*", "http503", count=2)
+    assert call(emulator, QUERY, {"CustSpaceId": DEMO})[0] == 503
+    assert call(emulator, "ChatappSyncPhoneNumber", {"CustSpaceId": DEMO})[0] == 503
+    assert call(emulator, QUERY, {"CustSpaceId": DEMO})[0] == 200
+
+
+@pytest.mark.parametrize(
+    ("fault", "status", "code", "message"),
+    [
+        (
+            "http500",
+            500,
+            "InternalError",
+            "An unknown error occurred while processing your request.",
+        ),
+        ("http503", 503, "ServiceUnavailable", "The server is temporarily unavailable."),
+    ],
+)
+def test_server_errors_do_not_process(
+    emulator: EmulatorServer, fault: str, status: int, code: str, message: str
+) -> None:
+    ctl.faults(emulator.url, REGISTER, fault)
+    answer = call(emulator, REGISTER, REGISTER_PARAMS)
+    assert (answer[0], answer[1]["Code"], answer[1]["Message"]) == (status, code, message)
+    assert set(answer[1]) == {"RequestId", "HostId", "Code", "Message", "Recommend"}
+    assert status_of(emulator) == "PENDING"
+
+
+def test_reset_before_drops_the_connection_without_processing(emulator: EmulatorServer) -> None:
+    ctl.faults(emulator.url, REGISTER, "reset_before")
+    with pytest.raises(ConnectionError):
+        raw_request(emulator, REGISTER, REGISTER_PARAMS)
+    assert status_of(emulator) == "PENDING"
+    [entry] = ctl.requests(emulator.url)
+    assert (entry["fault"], entry["httpStatus"], entry["action"]) == (
+        "reset_before",
+        None,
+        REGISTER,
+    )
+
+
+def test_reset_after_commits_then_drops_the_connection(emulator: EmulatorServer) -> None:
+    ctl.faults(emulator.url, REGISTER, "reset_after")
+    with pytest.raises(UnretryableException):
+        cams_client(emulator).chatapp_verify_and_register_with_options(
+            cams.ChatappVerifyAndRegisterRequest(
+                cust_space_id=DEMO, phone_number=PHONE, verify_code="246810"
+            ),
+            RuntimeOptions(),
+        )
+    assert status_of(emulator) == "CONNECTED"
+    assert ctl.requests(emulator.url)[-1]["fault"] == "reset_after"
+
+
+def test_delay_then_process_normally(emulator: EmulatorServer) -> None:
+    ctl.faults(emulator.url, REGISTER, "delay", seconds=0.3)
+    started = time.monotonic()
+    status, body = call(emulator, REGISTER, REGISTER_PARAMS)
+    assert time.monotonic() - started >= 0.3
+    assert (status, body["Code"]) == (200, "OK")
+    assert status_of(emulator) == "CONNECTED"
+
+
+def test_malformed_commits_then_answers_broken_json(emulator: EmulatorServer) -> None:
+    ctl.faults(emulator.url, REGISTER, "malformed", count=2)
+    with pytest.raises(json.JSONDecodeError):
+        raw_request(emulator, REGISTER, REGISTER_PARAMS)
+    assert status_of(emulator) == "CONNECTED"
+    # The SDK cannot parse it either: the caller cannot know the outcome.
+    with pytest.raises(UnretryableException) as exc:
+        call(emulator, REGISTER, REGISTER_PARAMS)
+    assert "json" in str(exc.value.inner_exception).lower()
+    assert [e["fault"] for e in ctl.requests(emulator.url)] == ["malformed", "malformed"]
+
+
+def test_business_error_uses_the_actions_envelope(emulator: EmulatorServer) -> None:
+    ctl.faults(emulator.url, REGISTER, "business_error", code="Some.Code")
+    ctl.faults(emulator.url, "ChatappPhoneNumberDeregister", "business_error", code="Other.Code")
+    status, body = call(emulator, REGISTER, REGISTER_PARAMS)
+    assert status == 200
+    assert (body["Code"], body["Message"], body["Success"]) == (
+        "Some.Code",
+        "Injected business error.",
+        False,
+    )
+    assert status_of(emulator) == "PENDING"
+    status, body = call(
+        emulator, "ChatappPhoneNumberDeregister", {"CustSpaceId": DEMO, "PhoneNumber": PHONE}
+    )
+    assert (status, body["Code"]) == (200, "Other.Code")
+    assert set(body) == {"RequestId", "Code", "Message", "AccessDeniedDetail"}
+
+
+def test_delete_faults(emulator: EmulatorServer) -> None:
+    ctl.faults(emulator.url, "*", "http500", count=5)
+    assert len(ctl.control(emulator.url, "GET", "faults")) == 1
+    ctl.clear_faults(emulator.url)
+    assert ctl.control(emulator.url, "GET", "faults") == []
+    assert call(emulator, QUERY, {"CustSpaceId": DEMO})[0] == 200
+
+
+@pytest.mark.parametrize(
+    ("spec", "error"),
+    [
+        ({"action": "Nope", "fault": "http500"}, "action must be '*' or one of "),
+        ({"action": "*", "fault": "explode"}, "fault must be one of throttle, http500"),
+        ({"action": "*", "fault": "http500", "count": 0}, "count must be an integer >= 1"),
+        ({"action": "*", "fault": "delay", "seconds": 31}, "seconds must be a number from 0 to 30"),
+        ({"action": "*", "fault": "business_error"}, "a business_error fault needs a non-empty"),
+        ({"action": "*", "fault": "http500", "colour": 1}, "unknown fault field 'colour'"),
+    ],
+)
+def test_invalid_fault_specs(emulator: EmulatorServer, spec: dict[str, Any], error: str) -> None:
+    status, message = control_error(emulator.url, "POST", "faults", spec)
+    assert status == 400
+    assert message.startswith(error)
+
+
+# --- flow control ----------------------------------------------------------------------------
+
+
+def test_flow_control_accepts_exactly_qps_per_second(emulator: EmulatorServer) -> None:
+    ctl.set_qps(emulator.url, 3)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda _: call(emulator, QUERY, {"CustSpaceId": DEMO}), range(8)))
+    statuses = sorted(s for s, _ in answers)
+    assert statuses == [200] * 3 + [400] * 5
+    refused = [b for s, b in answers if s == 400]
+    assert {(b["Code"], b["Message"]) for b in refused} == {LIMIT}
+
+    # Per action and per account: others are unaffected.
+    assert call(emulator, "ChatappSyncPhoneNumber", {"CustSpaceId": DEMO})[0] == 200
+    assert call(emulator, QUERY, {"CustSpaceId": "cams-other-tenant"}, key="other")[0] == 200
+    # Another key of the same account shares the account's budget.
+    assert call(emulator, QUERY, {"CustSpaceId": DEMO}, key="readonly")[0] == 400
+
+    time.sleep(1.05)  # the one-second window itself is under test
+    assert call(emulator, QUERY, {"CustSpaceId": DEMO})[0] == 200
+
+
+def test_qps_control_validation_and_reset(emulator: EmulatorServer) -> None:
+    assert control_error(emulator.url, "POST", "qps", {"qps": 0}) == (
+        400,
+        "qps must be an integer >= 1",
+    )
+    ctl.set_qps(emulator.url, 2)
+    assert ctl.state(emulator.url)["qps"] == 2
+    ctl.reset(emulator.url)
+    assert ctl.state(emulator.url)["qps"] == 10
+
+
+# --- clock, reset, seed, state, codes --------------------------------------------------------
+
+
+def test_clock_only_moves_forward(emulator: EmulatorServer) -> None:
+    assert control_error(emulator.url, "POST", "clock", {"advanceSeconds": -1}) == (
+        400,
+        "advanceSeconds must be a number >= 0 (the clock only moves on)",
+    )
+    answer = ctl.control(emulator.url, "POST", "clock", {"advanceSeconds": 3600})
+    assert answer["clockOffsetSeconds"] == 3600
+    # The signature skew check still follows the real clock.
+    assert call(emulator, QUERY, {"CustSpaceId": DEMO})[0] == 200
+
+
+def test_reset_restores_the_start_seed(emulator: EmulatorServer) -> None:
+    call(emulator, REGISTER, REGISTER_PARAMS)
+    call(
+        emulator,
+        "GetChatappVerifyCode",
+        {"CustSpaceId": DEMO, "PhoneNumber": "6591234567", "Method": "sms", "Locale": "en_US"},
+    )
+    ctl.advance_clock(emulator.url, 100)
+    ctl.faults(emulator.url, "*", "http500")
+    ctl.reset(emulator.url)
+    assert status_of(emulator) == "PENDING"
+    assert ctl.codes(emulator.url) == []
+    assert ctl.requests(emulator.url) == []
+    assert ctl.control(emulator.url, "GET", "faults") == []
+    assert ctl.state(emulator.url)["clockOffsetSeconds"] == 0
+
+
+def test_post_seed_replaces_the_state(emulator: EmulatorServer) -> None:
+    seed = {
+        "accounts": [
+            {
+                "accountId": "1",
+                "subscribed": True,
+                "accessKeys": [{"accessKeyId": "AK1", "accessKeySecret": "s1"}],
+            }
+        ],
+        "spaces": [{"custSpaceId": "sp", "accountId": "1"}],
+        "phoneNumbers": [
+            {"custSpaceId": "sp", "phoneNumber": "15551234567", "status": "CONNECTED"}
+        ],
+    }
+    ctl.seed(emulator.url, seed)
+    assert call(emulator, QUERY, {"CustSpaceId": DEMO})[0] == 404  # the demo key is gone
+    status, body = call(emulator, QUERY, {"CustSpaceId": "sp"}, key=("AK1", "s1"))
+    assert [(n["PhoneNumber"], n["Status"]) for n in body["PhoneNumbers"]] == [
+        ("15551234567", "CONNECTED")
+    ]
+    ctl.reset(emulator.url)
+    assert call(emulator, QUERY, {"CustSpaceId": DEMO})[0] == 200
+
+
+def test_post_seed_refuses_an_invalid_seed(emulator: EmulatorServer) -> None:
+    seed = {"spaces": [{"custSpaceId": "sp", "accountId": "nobody"}]}
+    assert control_error(emulator.url, "POST", "seed", seed) == (
+        400,
+        "spaces[0].accountId: no account 'nobody' in accounts",
+    )
+    assert call(emulator, QUERY, {"CustSpaceId": DEMO})[0] == 200  # state untouched
+
+
+def test_state_redacts_secrets_and_codes(emulator: EmulatorServer) -> None:
+    state = ctl.state(emulator.url)
+    text = json.dumps(state)
+    assert "demo-secret-Ahk3Lq9Zr" not in text and "246810" not in text
+    keys = {k["accessKeyId"]: k for a in state["accounts"] for k in a["accessKeys"]}
+    assert keys["LTAI5tDemoAccessKey"]["accessKeySecret"] == "***"
+    assert keys["LTAI5tReadOnlyKey"]["deniedActions"] == sorted(
+        [
+            "ChatappPhoneNumberDeregister",
+            "ChatappPhoneNumberRegister",
+            "ChatappVerifyAndRegister",
+            "GetChatappVerifyCode",
+        ]
+    )
+
+
+def test_delete_requests(emulator: EmulatorServer) -> None:
+    call(emulator, QUERY, {"CustSpaceId": DEMO})
+    assert len(ctl.requests(emulator.url)) == 1
+    ctl.clear_requests(emulator.url)
+    assert ctl.requests(emulator.url) == []
+
+
+def test_unknown_control_route_and_bad_json(emulator: EmulatorServer) -> None:
+    assert control_error(emulator.url, "POST", "teleport", {}) == (
+        404,
+        "no control route POST /_emulator/teleport",
+    )
+    request = urllib.request.Request(f"{emulator.url}/_emulator/seed", data=b"{", method="POST")
+    with pytest.raises(urllib.error.HTTPError) as exc:
+        urllib.request.urlopen(request, timeout=10)
+    assert (exc.value.code, json.load(exc.value)) == (400, {"error": "the body must be JSON"})
+
+
+def test_in_process_server_as_a_context_manager() -> None:
+    seed = copy.deepcopy(load_seed(DEMO_SEED_PATH))
+    with EmulatorServer(port=0, qps=1, seed=seed) as server:
+        assert server.url == f"http://127.0.0.1:{server.port}"
+        assert server.endpoint == f"127.0.0.1:{server.port}"
+        assert call(server, QUERY, {"CustSpaceId": DEMO})[0] == 200
+        assert call(server, QUERY, {"CustSpaceId": DEMO})[0] == 400
