@@ -1,0 +1,167 @@
+"""Models and phone-number normalisation: pure, offline."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from pulumi_cams_provider.models import (
+    UNKNOWN,
+    RegistrationInputs,
+    RegistrationState,
+    format_resource_id,
+    is_unknown,
+    normalize_phone_number,
+    parse_resource_id,
+    validate_cust_space_id,
+    validate_verify_code,
+)
+from pydantic import ValidationError
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "+86 138-0000-1234",
+        "008613800001234",
+        "8613800001234",
+        " +86 (138) 0000.1234 ",
+        8613800001234,
+        8613800001234.0,
+    ],
+)
+def test_phone_number_forms_normalise_to_digits(written: object) -> None:
+    assert normalize_phone_number(written) == "8613800001234"
+
+
+@pytest.mark.parametrize(
+    ("written", "reason"),
+    [
+        ("", "must not be empty; write it with its country code: '+86 138-0000-1234'"),
+        (
+            "+86 138 0000 12x4",
+            "may contain only digits, spaces, hyphens and a leading '+' or '00'; "
+            "got '+86 138 0000 12x4', write it like '+86 138-0000-1234'",
+        ),
+        (
+            "013800001234",
+            "must start with the country code, not a national 0 prefix; got '013800001234', "
+            "write it like '+86 138-0000-1234'",
+        ),
+        (
+            "+86 1234",
+            "must have 8 to 15 digits including the country code; '+86 1234' has 6",
+        ),
+        (
+            "+1234567890123456",
+            "must have 8 to 15 digits including the country code; '+1234567890123456' has 16",
+        ),
+        (
+            8613800001234.5,
+            "must be a whole phone number; write it as a string like '+86 138-0000-1234'",
+        ),
+        (-5, "must be a positive phone number like '+86 138-0000-1234'"),
+        (True, "must be a phone number like '+86 138-0000-1234', not a boolean"),
+        (["86"], "must be a string like '+86 138-0000-1234', not a list"),
+    ],
+)
+def test_bad_phone_numbers_say_what_to_change(written: object, reason: str) -> None:
+    with pytest.raises(ValueError) as exc:
+        normalize_phone_number(written)
+    assert str(exc.value) == reason
+
+
+def test_space_id_rules() -> None:
+    assert validate_cust_space_id("cams-demo-space") == "cams-demo-space"
+    for bad, reason in [
+        ("", "must not be empty; use the CustSpaceId shown in the CAMS console"),
+        ("cams demo", "must not contain whitespace; got 'cams demo'"),
+        ("a/b", "must not contain '/'; got 'a/b'"),
+        (12, "must be the CAMS space ID as a string (e.g. 'cams-demo-space'), not a int"),
+    ]:
+        with pytest.raises(ValueError) as exc:
+            validate_cust_space_id(bad)
+        assert str(exc.value) == reason
+
+
+def test_verify_code_accepts_digits_and_never_echoes_a_bad_one() -> None:
+    assert validate_verify_code("246810") == "246810"
+    assert validate_verify_code(246810.0) == "246810"
+    for bad in ("24681x", "12", "123456789", "", True):
+        with pytest.raises(ValueError) as exc:
+            validate_verify_code(bad)
+        if isinstance(bad, str) and bad:
+            assert bad not in str(exc.value)
+        assert "digit code CAMS sent" in str(exc.value)
+
+
+def test_resource_id_round_trip() -> None:
+    assert format_resource_id("cams-demo-space", "8613800001234") == "cams-demo-space/8613800001234"
+    assert parse_resource_id("cams-demo-space/8613800001234") == (
+        "cams-demo-space",
+        "8613800001234",
+    )
+    with pytest.raises(ValueError) as exc:
+        parse_resource_id("8613800001234")
+    assert str(exc.value) == (
+        "resource ID '8613800001234' is not of the form '<custSpaceId>/<phoneNumber>'"
+    )
+
+
+def test_inputs_from_wire_normalise_and_hide_the_code() -> None:
+    inputs = RegistrationInputs.from_wire(
+        {
+            "custSpaceId": "cams-demo-space",
+            "phoneNumber": "+86 138-0000-1234",
+            "verifyCode": "246810",
+            "status": "ignored output",
+        }
+    )
+    assert inputs.phone_number == "8613800001234"
+    assert inputs.deregister_on_delete is False
+    assert "246810" not in repr(inputs)
+    assert inputs.resource_id == "cams-demo-space/8613800001234"
+    assert inputs.to_wire() == {
+        "custSpaceId": "cams-demo-space",
+        "phoneNumber": "8613800001234",
+        "verifyCode": "246810",
+        "deregisterOnDelete": False,
+    }
+
+
+def test_inputs_refuse_a_non_boolean_deregister_flag() -> None:
+    with pytest.raises(ValidationError):
+        RegistrationInputs.from_wire(
+            {"custSpaceId": "s", "phoneNumber": "8613800001234", "deregisterOnDelete": "yes"}
+        )
+
+
+def test_state_wire_form_lists_every_output_and_no_code() -> None:
+    state = RegistrationState.from_wire(
+        {
+            "custSpaceId": "cams-demo-space",
+            "phoneNumber": "8613800005678",
+            "status": "CONNECTED",
+            "verifyCode": "246810",
+            "__provider": "blob",
+        }
+    )
+    assert state.to_wire() == {
+        "custSpaceId": "cams-demo-space",
+        "phoneNumber": "8613800005678",
+        "deregisterOnDelete": False,
+        "status": "CONNECTED",
+        "codeVerificationStatus": None,
+        "verifiedName": None,
+        "qualityRating": None,
+        "messagingLimitTier": None,
+        "nameStatus": None,
+        "adopted": False,
+    }
+
+
+def test_unknown_is_a_singleton_that_survives_pickling() -> None:
+    assert is_unknown(UNKNOWN)
+    assert not is_unknown("04da6b54-80e4-46f7-96ec-b56ff0331ba9")
+    assert pickle.loads(pickle.dumps(UNKNOWN)) is UNKNOWN
+    assert repr(UNKNOWN) == "UNKNOWN"
