@@ -240,9 +240,17 @@ class CamsClient:
         def attempt() -> T:
             failure: CamsError | None = None
             response: Any = None
+            # Build the SDK client (first call: import it) before taking a permit, so that the
+            # permit's request reaches the server promptly.
+            try:
+                sdk = self._sdk_client()
+            except Exception as exc:
+                failure = self._translate(exc, context)
+            if failure is not None:
+                raise failure
             with limiter.slot(key, settings.requests_per_second):
                 try:
-                    response = self._send(action, query)
+                    response = self._send(sdk, action, query)
                 except Exception as exc:  # every SDK and transport failure is translated
                     failure = self._translate(exc, context)
             # Raised outside the except block so that the SDK's exception (whose text may hold
@@ -278,11 +286,10 @@ class CamsClient:
             )
         return err
 
-    def _send(self, action: str, query: dict[str, str]) -> Any:
+    def _send(self, sdk: Any, action: str, query: dict[str, str]) -> Any:
         from alibabacloud_tea_openapi import utils_models
         from darabonba.runtime import RuntimeOptions
 
-        sdk = self._sdk_client()
         params = utils_models.Params(
             action=action,
             version=API_VERSION,

@@ -444,6 +444,11 @@ def _remediation(err: CamsError) -> str | None:
             f"Request a fresh code with `pulumi-cams request-code --space {space} --phone "
             f"{phone}` and set it with `pulumi config set --secret <key> <code>`."
         )
+    if code == "InvalidOperation.PhoneNumberNotVerified":
+        return (
+            f"Verify the number first: request a code with `pulumi-cams request-code --space "
+            f"{space} --phone {phone}` and register with it (verifyCode)."
+        )
     if code == "InvalidOperation.RegisterLimitExceeded":
         return (
             "Meta allows 10 register/deregister calls per number per 72 hours: wait for the "
@@ -512,14 +517,16 @@ def _describe_transport(
     def seconds(value: float | None) -> str:
         return f" after {value:g} s" if value else ""
 
-    if "ConnectTimeout" in names or "ConnectTimeoutError" in names:
+    # Before the timeouts: urllib3's NewConnectionError is a ConnectTimeoutError subclass, so
+    # only requests' own ConnectTimeout (which excludes it) means a connect timeout.
+    if any(isinstance(e, ConnectionRefusedError) for e in seen):
+        return CONNECTION_FAILED, "connection refused"
+    if "ConnectTimeout" in names:
         return REQUEST_TIMEOUT, f"connecting to CAMS timed out{seconds(connect_timeout_s)}"
     if "ReadTimeout" in names or "ReadTimeoutError" in names or "Timeout" in names:
         return REQUEST_TIMEOUT, f"no response from CAMS{seconds(read_timeout_s)} (read timeout)"
     if any(isinstance(e, socket.timeout | TimeoutError) for e in seen):
         return REQUEST_TIMEOUT, "the request to CAMS timed out"
-    if any(isinstance(e, ConnectionRefusedError) for e in seen):
-        return CONNECTION_FAILED, "connection refused"
     # RemoteDisconnected is a ConnectionResetError: test it first.
     if any(isinstance(e, http.client.RemoteDisconnected) for e in seen):
         return CONNECTION_FAILED, "connection closed without a response"

@@ -3,12 +3,13 @@
 CAMS allows 10 requests per second per account and action and refuses the next one with
 ``System.LimitControl``; the emulator refuses a request when ``qps`` requests were already
 accepted in the preceding 1.0 s *by arrival time*. Spacing request *starts* 1.0 s apart is not
-quite enough: a request that started earlier may arrive later than one that started after it.
-So each permit remembers when its request started and when it finished: the server saw it at
-some moment in between, and the slot it used is free again one window after that moment at the
-latest (``finish``), or after ``start + max_lag`` for a request still in flight or slow, on the
-assumption that a request reaches the server within ``max_lag`` of being sent. On loopback the
-round trip is a few milliseconds, so steady state stays above 99 % of the nominal rate.
+enough: signing, fetching credentials and opening a connection delay one request's arrival more
+than another's (on loopback the first call's 0.3 s SDK import was enough to cross the limit).
+So each permit remembers when its request finished: the server saw the request before that, and
+the slot it used is free again one window (plus ``margin``) after ``finish``. Until then an
+in-flight request holds its slot; ``max_lag`` only bounds how long a permit that is never
+released can do so. On loopback a round trip takes a few milliseconds, so steady state stays
+above 99 % of the nominal rate; against a distant endpoint it is ``rate / (1 + round trip)``.
 
 Use it from threads (Pulumi's dynamic provider host runs four workers) or from asyncio through
 ``asyncio.to_thread``; waits block the calling thread only.
@@ -48,7 +49,7 @@ class RateLimiter:
         *,
         window: float = 1.0,
         margin: float = 0.005,
-        max_lag: float = 0.1,
+        max_lag: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
