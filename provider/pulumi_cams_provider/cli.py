@@ -1,0 +1,314 @@
+"""The ``pulumi-cams`` command line: the steps around ``pulumi up``.
+
+``request-code`` asks CAMS to send a number its one-time code, ``status`` shows a number's live
+registration state, ``emulator`` runs the bundled CAMS emulator. The commands are a thin adapter
+over :class:`~pulumi_cams_provider.client.CamsClient`: they read the same settings as the provider
+(flags, then the environment, then the standard Alibaba credential chain) and turn every failure
+into one line on stderr. Exit codes: 0 success, 1 a CAMS error, 2 bad input (usage or settings).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+import click
+
+from .client import CamsClient, PhoneNumber
+from .errors import CamsError, SettingsError
+from .models import normalize_phone_number
+from .settings import ProviderSettings
+
+__all__ = ["main"]
+
+EXIT_CAMS_ERROR = 1
+EXIT_USAGE = 2
+
+
+class _OneLineErrors(click.Group):
+    """A group whose every failure is one line on stderr and an exit code, never a traceback.
+
+    Click's own usage errors print the usage block and a hint over several lines; scripts and
+    CI logs read better with one line, so the group runs click in non-standalone mode and
+    reports everything itself.
+    """
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> NoReturn:
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as err:
+            click.echo(err.ctx.get_help() if err.ctx is not None else err.format_message())
+            sys.exit(EXIT_USAGE)
+        except click.UsageError as err:
+            message = _sentence(err.format_message())
+            if err.ctx is not None:
+                message += f" See '{err.ctx.command_path} --help'."
+            _fail(message, EXIT_USAGE)
+        except click.ClickException as err:
+            _fail(err.format_message(), err.exit_code)
+        except click.Abort:
+            _fail("Aborted.", EXIT_CAMS_ERROR)
+        except SettingsError as err:
+            # A bad flag or environment variable: the user's input, not a CAMS failure.
+            _fail(str(err), EXIT_USAGE)
+        except CamsError as err:
+            _fail(str(err), EXIT_CAMS_ERROR)
+        except Exception as err:  # noqa: BLE001 - the promise is "never a traceback"
+            _fail(f"unexpected {type(err).__name__}: {_first_line(str(err))}", EXIT_CAMS_ERROR)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def _fail(message: str, exit_code: int) -> NoReturn:
+    click.echo(f"Error: {_first_line(message)}", err=True)
+    sys.exit(exit_code)
+
+
+def _sentence(text: str) -> str:
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _first_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+class _PhoneNumberType(click.ParamType[str]):
+    """A phone number normalised exactly as the provider stores it (digits with country code)."""
+
+    name = "number"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return normalize_phone_number(value)
+        except ValueError as err:
+            self.fail(_first_line(str(err)), param, ctx)
+
+
+class _SpaceIdType(click.ParamType[str]):
+    """A CAMS space ID (``CustSpaceId``): any non-blank string, stripped."""
+
+    name = "id"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value).strip()
+        if not text:
+            self.fail("the space ID (CustSpaceId) must not be empty", param, ctx)
+        return text
+
+
+_space_option = click.option(
+    "--space",
+    "cust_space_id",
+    required=True,
+    type=_SpaceIdType(),
+    help="CAMS space ID (CustSpaceId) the number belongs to.",
+)
+_phone_option = click.option(
+    "--phone",
+    "phone_number",
+    required=True,
+    type=_PhoneNumberType(),
+    help="Phone number with country code, e.g. +86 138-0000-1234.",
+)
+
+
+def _connection_options(func: Any) -> Any:
+    """The settings flags shared by the commands that call CAMS; they win over the environment."""
+    func = click.option(
+        "--profile",
+        default=None,
+        help="Alibaba Cloud credentials profile (else ALIBABA_CLOUD_PROFILE / ALICLOUD_PROFILE).",
+    )(func)
+    func = click.option(
+        "--region",
+        default=None,
+        help="Region (else ALIBABA_CLOUD_REGION / ALICLOUD_REGION, default ap-southeast-1).",
+    )(func)
+    func = click.option(
+        "--endpoint",
+        default=None,
+        help="CAMS endpoint, e.g. http://127.0.0.1:8080 for the emulator (else CAMS_ENDPOINT).",
+    )(func)
+    return func
+
+
+def _client(endpoint: str | None, region: str | None, profile: str | None) -> CamsClient:
+    flags = {"cams:endpoint": endpoint, "cams:region": region, "cams:profile": profile}
+    config = {key: value for key, value in flags.items() if value is not None}
+    try:
+        settings = ProviderSettings.from_config(config, os.environ)
+    except SettingsError as err:
+        if err.key not in config:
+            raise
+        # The settings' own advice names stack config; on the command line the flag is at fault.
+        flag = "--" + err.key.removeprefix("cams:")
+        raise click.BadParameter(
+            f"{err.message} (got {config[err.key]!r})", param_hint=f"'{flag}'"
+        ) from None
+    return CamsClient(settings)
+
+
+@click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="pulumi-cams", prog_name="pulumi-cams")
+def main() -> None:
+    """Request verification codes, inspect registrations and run the CAMS emulator.
+
+    Settings come from the flags, then the environment (CAMS_ENDPOINT, ALIBABA_CLOUD_REGION,
+    ALIBABA_CLOUD_ACCESS_KEY_ID, ...), then the standard Alibaba Cloud credential chain,
+    exactly as for the Pulumi provider.
+    """
+
+
+@main.command("request-code")
+@_space_option
+@_phone_option
+@click.option(
+    "--method",
+    type=click.Choice(["sms", "voice"], case_sensitive=False),
+    default="sms",
+    show_default=True,
+    help="How Meta delivers the code.",
+)
+@click.option(
+    "--locale",
+    default="en_US",
+    show_default=True,
+    help="Language of the message or call, e.g. en_US, zh_CN.",
+)
+@_connection_options
+def request_code(
+    cust_space_id: str,
+    phone_number: str,
+    method: str,
+    locale: str,
+    endpoint: str | None,
+    region: str | None,
+    profile: str | None,
+) -> None:
+    """Ask CAMS to send a number its one-time verification code (GetChatappVerifyCode)."""
+    method = method.lower()
+    request_id = _client(endpoint, region, profile).get_chatapp_verify_code(
+        cust_space_id, phone_number, method=method, locale=locale
+    )
+    click.echo(
+        f"Requested a verification code for {phone_number} in space {cust_space_id} "
+        f"by {method} ({locale}); RequestId {request_id}."
+    )
+    click.echo(
+        "When it arrives, store it as a secret in the stack config "
+        "(pulumi config set --secret ...) and run pulumi up."
+    )
+
+
+@main.command("status")
+@_space_option
+@_phone_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+@_connection_options
+def status(
+    cust_space_id: str,
+    phone_number: str,
+    as_json: bool,
+    endpoint: str | None,
+    region: str | None,
+    profile: str | None,
+) -> None:
+    """Show a number's live registration state (QueryChatappPhoneNumbers)."""
+    numbers = _client(endpoint, region, profile).query_chatapp_phone_numbers(cust_space_id)
+    found = next((n for n in numbers if n.phone_number == phone_number), None)
+    if found is None:
+        raise click.ClickException(
+            f"phone number {phone_number} is not in space {cust_space_id} "
+            f"(QueryChatappPhoneNumbers listed {len(numbers)} numbers). Check the space ID, "
+            "or add the number to the WhatsApp Business account bound to this space."
+        )
+    if as_json:
+        click.echo(json.dumps(_status_document(cust_space_id, found), sort_keys=False))
+    else:
+        click.echo(_status_table(cust_space_id, found))
+
+
+def _status_document(cust_space_id: str, number: PhoneNumber) -> dict[str, Any]:
+    return {
+        "custSpaceId": cust_space_id,
+        "phoneNumber": number.phone_number,
+        "status": number.status,
+        "codeVerificationStatus": number.code_verification_status,
+        "verifiedName": number.verified_name,
+        "qualityRating": number.quality_rating,
+        "messagingLimitTier": number.messaging_limit_tier,
+        "nameStatus": number.name_status,
+        "registered": number.registered,
+        # The provider registers with ChatappVerifyAndRegister, which always takes a fresh code;
+        # a registered number is adopted without one.
+        "codeNeeded": not number.registered,
+    }
+
+
+def _status_table(cust_space_id: str, number: PhoneNumber) -> str:
+    if number.registered:
+        next_step = "none: registered; pulumi up adopts it without a code"
+    else:
+        next_step = (
+            "request a code: pulumi-cams request-code "
+            f"--space {cust_space_id} --phone {number.phone_number}"
+        )
+    rows = [
+        ("Space", cust_space_id),
+        ("Phone number", number.phone_number),
+        ("Status", number.status),
+        ("Code verification", number.code_verification_status),
+        ("Verified name", number.verified_name),
+        ("Quality rating", number.quality_rating),
+        ("Messaging limit tier", number.messaging_limit_tier),
+        ("Name status", number.name_status),
+        ("Registered", "yes" if number.registered else "no"),
+        ("Next step", next_step),
+    ]
+    width = max(len(label) for label, _ in rows)
+    return "\n".join(f"{label:<{width}}  {value or '-'}" for label, value in rows)
+
+
+@main.command("emulator")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=0, show_default=True, help="0 picks one."
+)
+@click.option(
+    "--seed",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="JSON seed with accounts, access keys, spaces and numbers "
+    "[default: the demo seed, cams_emulator/seeds/demo.json].",
+)
+@click.option(
+    "--qps",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Requests per second per account and action before System.LimitControl.",
+)
+def emulator(host: str, port: int, seed: str | None, qps: int) -> None:
+    """Run the CAMS emulator: prints its URL as the first line, stops on Ctrl-C or SIGTERM."""
+    import cams_emulator
+    from cams_emulator.__main__ import main as emulator_main
+
+    seed = seed or str(cams_emulator.DEMO_SEED_PATH)
+    try:
+        # Checked here too so that a bad seed is a one-line usage error like any other.
+        cams_emulator.load_seed(seed)
+    except cams_emulator.SeedError as err:
+        raise click.BadParameter(_first_line(str(err)), param_hint="'--seed'") from None
+    sys.exit(
+        emulator_main(["--host", host, "--port", str(port), "--seed", seed, "--qps", str(qps)])
+    )

@@ -1,0 +1,533 @@
+"""The `pulumi-cams` command line against the emulator over HTTP, and the demo script."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import os
+import re
+import selectors
+import shutil
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import emulator_control as ctl
+import pytest
+from cams_emulator import DEMO_SEED_PATH, EmulatorServer
+from click.testing import CliRunner, Result
+from pulumi_cams_provider.cli import main
+from pulumi_cams_provider.client import CamsClient
+from pulumi_cams_provider.settings import ProviderSettings
+
+REPO = Path(__file__).resolve().parent.parent
+CONSOLE_SCRIPT = str(Path(sys.executable).parent / "pulumi-cams")
+
+DEMO_KEY = {
+    "ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tDemoAccessKey",
+    "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "demo-secret-Ahk3Lq9Zr",
+}
+READ_ONLY_KEY = {
+    "ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tReadOnlyKey",
+    "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "readonly-secret-Pq7Wm2Xc",
+}
+
+
+def _invoke(args: list[str], env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(main, args, env=env, prog_name="pulumi-cams")
+
+
+def _cams(server: EmulatorServer, key: dict[str, str] = DEMO_KEY) -> dict[str, str]:
+    return {"CAMS_ENDPOINT": server.url, **key}
+
+
+# --- request-code ------------------------------------------------------------------------
+
+
+def test_request_code_puts_a_code_in_the_emulator_inbox(emulator: EmulatorServer) -> None:
+    result = _invoke(
+        [
+            "request-code",
+            "--space",
+            "cams-demo-space",
+            "--phone",
+            "+86 138-0000-1234",
+            "--method",
+            "VOICE",
+            "--locale",
+            "zh_CN",
+        ],
+        env=_cams(emulator),
+    )
+
+    assert result.exit_code == 0, result.output
+    [logged] = ctl.requests(emulator.url)
+    assert logged["action"] == "GetChatappVerifyCode"
+    assert logged["code"] == "OK"
+    assert result.stdout == (
+        "Requested a verification code for 8613800001234 in space cams-demo-space by voice "
+        f"(zh_CN); RequestId {logged['requestId']}.\n"
+        "When it arrives, store it as a secret in the stack config "
+        "(pulumi config set --secret ...) and run pulumi up.\n"
+    )
+    [message] = ctl.codes(emulator.url)
+    assert {k: v for k, v in message.items() if k != "code"} == {
+        "custSpaceId": "cams-demo-space",
+        "phoneNumber": "8613800001234",
+        "method": "voice",
+        "locale": "zh_CN",
+    }
+    assert re.fullmatch(r"\d{6}", message["code"])
+    assert message["code"] not in result.output
+
+
+def test_request_code_defaults_to_sms_in_english(emulator: EmulatorServer) -> None:
+    result = _invoke(
+        ["request-code", "--space", "cams-demo-space", "--phone", "6591234567"],
+        env=_cams(emulator),
+    )
+
+    assert result.exit_code == 0, result.output
+    [message] = ctl.codes(emulator.url)
+    assert (message["phoneNumber"], message["method"], message["locale"]) == (
+        "6591234567",
+        "sms",
+        "en_US",
+    )
+
+
+def test_endpoint_flag_wins_over_the_environment(emulator: EmulatorServer) -> None:
+    # Port 9 (discard) on loopback: nothing listens there, so the call fails if the flag loses.
+    env = {**DEMO_KEY, "CAMS_ENDPOINT": "http://127.0.0.1:9"}
+    result = _invoke(
+        [
+            "request-code",
+            "--space",
+            "cams-demo-space",
+            "--phone",
+            "6591234567",
+            "--endpoint",
+            emulator.url,
+            "--region",
+            "ap-southeast-1",
+        ],
+        env=env,
+    )
+
+    assert result.exit_code == 0, result.output
+    assert len(ctl.codes(emulator.url)) == 1
+
+
+# --- status ------------------------------------------------------------------------------
+
+
+def test_status_shows_a_pending_number_and_the_next_step(emulator: EmulatorServer) -> None:
+    result = _invoke(
+        ["status", "--space", "cams-demo-space", "--phone", "+8613800001234"],
+        env=_cams(emulator),
+    )
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "Space                 cams-demo-space\n"
+        "Phone number          8613800001234\n"
+        "Status                PENDING\n"
+        "Code verification     NOT_VERIFIED\n"
+        "Verified name         Demo Shop\n"
+        "Quality rating        UNKNOWN\n"
+        "Messaging limit tier  TIER_250\n"
+        "Name status           Approval\n"
+        "Registered            no\n"
+        "Next step             request a code: pulumi-cams request-code "
+        "--space cams-demo-space --phone 8613800001234\n"
+    )
+    assert [r["action"] for r in ctl.requests(emulator.url)] == ["QueryChatappPhoneNumbers"]
+
+
+def test_status_json_for_a_registered_number(emulator: EmulatorServer) -> None:
+    result = _invoke(
+        ["status", "--space", "cams-demo-space", "--phone", "008613800005678", "--json"],
+        env=_cams(emulator),
+    )
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {
+        "custSpaceId": "cams-demo-space",
+        "phoneNumber": "8613800005678",
+        "status": "CONNECTED",
+        "codeVerificationStatus": "VERIFIED",
+        "verifiedName": "Demo Shop Support",
+        "qualityRating": "UNKNOWN",
+        "messagingLimitTier": "TIER_250",
+        "nameStatus": "Approval",
+        "registered": True,
+        "codeNeeded": False,
+    }
+    assert result.stdout.count("\n") == 1
+
+
+def test_status_follows_a_registration(emulator: EmulatorServer) -> None:
+    _invoke(
+        ["request-code", "--space", "cams-demo-space", "--phone", "6591234567"], _cams(emulator)
+    )
+    [message] = ctl.codes(emulator.url)
+    settings = ProviderSettings.from_config({"cams:endpoint": emulator.url}, DEMO_KEY)
+    CamsClient(settings).chatapp_verify_and_register(
+        "cams-demo-space", "6591234567", message["code"]
+    )
+
+    result = _invoke(
+        ["status", "--space", "cams-demo-space", "--phone", "6591234567", "--json"],
+        env=_cams(emulator),
+    )
+
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert (document["status"], document["registered"], document["codeNeeded"]) == (
+        "CONNECTED",
+        True,
+        False,
+    )
+
+
+def test_status_of_a_number_not_in_the_space(emulator: EmulatorServer) -> None:
+    result = _invoke(
+        ["status", "--space", "cams-demo-space", "--phone", "4915112345678"],
+        env=_cams(emulator),
+    )
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "Error: phone number 4915112345678 is not in space cams-demo-space "
+        "(QueryChatappPhoneNumbers listed 3 numbers). Check the space ID, or add the number "
+        "to the WhatsApp Business account bound to this space.\n"
+    )
+
+
+# --- bad input: exit 2, one line, nothing sent -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["request-code", "--space", "cams-demo-space", "--phone", "138-0000"],
+            "Error: Invalid value for '--phone': must have 8 to 15 digits including the "
+            "country code; '138-0000' has 7. See 'pulumi-cams request-code --help'.",
+        ),
+        (
+            ["status", "--space", "cams-demo-space", "--phone", "+86 138 0000 12x4"],
+            "Error: Invalid value for '--phone': may contain only digits, spaces, hyphens and "
+            "a leading '+' or '00'; got '+86 138 0000 12x4', write it like '+86 138-0000-1234'. "
+            "See 'pulumi-cams status --help'.",
+        ),
+        (
+            ["status", "--phone", "8613800001234"],
+            "Error: Missing option '--space'. See 'pulumi-cams status --help'.",
+        ),
+        (
+            ["request-code", "--space", "  ", "--phone", "8613800001234"],
+            "Error: Invalid value for '--space': the space ID (CustSpaceId) must not be empty. "
+            "See 'pulumi-cams request-code --help'.",
+        ),
+        (
+            ["request-code", "--space", "s", "--phone", "8613800001234", "--method", "fax"],
+            "Error: Invalid value for '--method': 'fax' is not one of 'sms', 'voice'. "
+            "See 'pulumi-cams request-code --help'.",
+        ),
+        (
+            ["register", "--space", "s"],
+            "Error: No such command 'register'. See 'pulumi-cams --help'.",
+        ),
+        (
+            ["emulator", "--port", "70000"],
+            "Error: Invalid value for '--port': 70000 is not in the range 0<=x<=65535. "
+            "See 'pulumi-cams emulator --help'.",
+        ),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    emulator: EmulatorServer, args: list[str], message: str
+) -> None:
+    result = _invoke(args, env=_cams(emulator))
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == message + "\n"
+    assert ctl.requests(emulator.url) == []
+
+
+def test_a_bad_endpoint_in_the_environment_is_exit_2(emulator: EmulatorServer) -> None:
+    result = _invoke(
+        ["status", "--space", "cams-demo-space", "--phone", "8613800001234"],
+        env={**DEMO_KEY, "CAMS_ENDPOINT": "ftp://127.0.0.1/cams"},
+    )
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "Error: Invalid provider setting CAMS_ENDPOINT: expected a host[:port] or "
+        '"http(s)://host[:port]" without a path, such as "http://127.0.0.1:8080" '
+        "(got 'ftp://127.0.0.1/cams'). Fix or unset the environment variable CAMS_ENDPOINT.\n"
+    )
+
+
+def test_a_bad_endpoint_flag_names_the_flag(emulator: EmulatorServer) -> None:
+    result = _invoke(
+        ["status", "--space", "s", "--phone", "8613800001234", "--endpoint", "ftp://x/y"],
+        env=DEMO_KEY,
+    )
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: Invalid value for '--endpoint': expected a host[:port] or "
+        '"http(s)://host[:port]" without a path, such as "http://127.0.0.1:8080" '
+        "(got 'ftp://x/y'). See 'pulumi-cams status --help'.\n"
+    )
+
+
+# --- CAMS errors: exit 1, one line, no traceback, no secret -------------------------------
+
+
+def test_a_wrong_secret_is_one_line_without_the_secret(emulator: EmulatorServer) -> None:
+    wrong = {**DEMO_KEY, "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "wrong-secret-Zz9Yy8Xx"}
+    result = _invoke(
+        ["status", "--space", "cams-demo-space", "--phone", "8613800001234"],
+        env=_cams(emulator, wrong),
+    )
+
+    assert result.exit_code == 1
+    [logged] = ctl.requests(emulator.url)
+    assert result.stdout == ""
+    assert result.stderr == (
+        "Error: QueryChatappPhoneNumbers in space cams-demo-space failed: "
+        "SignatureDoesNotMatch: Specified signature is not matched with our calculation "
+        f"(RequestId {logged['requestId']}). Check the access key pair: the access key secret "
+        "does not belong to the access key id (cams:accessKeySecret, "
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET).\n"
+    )
+    assert "wrong-secret" not in result.output
+
+
+UNSUBSCRIBED_KEY = {
+    "ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tUnsubscribedKey",
+    "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "unsub-secret-Vb4Nn8Ty",
+}
+
+
+@pytest.mark.parametrize(
+    ("key", "args", "message"),
+    [
+        pytest.param(
+            READ_ONLY_KEY,
+            ["request-code", "--space", "cams-demo-space", "--phone", "8613800001234"],
+            "GetChatappVerifyCode for phone number 8613800001234 in space cams-demo-space "
+            "failed: Ram.PermissionDeny: You are not authorized to perform the operation "
+            "(RequestId {rid}). Grant the RAM action cams:GetChatappVerifyCode to the identity "
+            "in use (for example with a custom policy; AliyunCamsFullAccess covers it).",
+            id="ram-denied",
+        ),
+        pytest.param(
+            UNSUBSCRIBED_KEY,
+            ["status", "--space", "cams-demo-space", "--phone", "8613800001234"],
+            "QueryChatappPhoneNumbers in space cams-demo-space failed: Product.Unsubscript: "
+            "You have not subscribed to the specified product (RequestId {rid}). Activate Chat "
+            "App Message Service (CAMS) for this Alibaba Cloud account in the console, then "
+            "retry.",
+            id="unsubscribed",
+        ),
+        pytest.param(
+            DEMO_KEY,
+            ["status", "--space", "cams-other-tenant", "--phone", "4915112345678"],
+            "QueryChatappPhoneNumbers in space cams-other-tenant failed: "
+            "Unknown.ResourceOwnerId: The resource does not belong to the current user "
+            "(RequestId {rid}). Space cams-other-tenant belongs to another Alibaba Cloud "
+            "account: check custSpaceId and the credentials in use.",
+            id="other-account",
+        ),
+        pytest.param(
+            DEMO_KEY,
+            ["request-code", "--space", "cams-demo-space", "--phone", "4915112345678"],
+            "GetChatappVerifyCode for phone number 4915112345678 in space cams-demo-space "
+            "failed: ERR-OPERATION-MAAP-0065: The phoneCode is not bind to the subscriber "
+            "(RequestId {rid}). Bind the number to the WhatsApp Business Account (WABA) of "
+            "space cams-demo-space first (ChatappSyncPhoneNumber or the CAMS console), then "
+            "retry.",
+            id="not-bound",
+        ),
+    ],
+)
+def test_cams_errors_are_one_line_and_exit_1(
+    emulator: EmulatorServer, key: dict[str, str], args: list[str], message: str
+) -> None:
+    result = _invoke(args, env=_cams(emulator, key))
+
+    assert result.exit_code == 1
+    [logged] = ctl.requests(emulator.url)
+    assert result.stdout == ""
+    assert result.stderr == "Error: " + message.format(rid=logged["requestId"]) + "\n"
+    assert ctl.codes(emulator.url) == []
+
+
+def test_the_read_only_key_may_read_the_status(emulator: EmulatorServer) -> None:
+    result = _invoke(
+        ["status", "--space", "cams-demo-space", "--phone", "8613800005678"],
+        env=_cams(emulator, READ_ONLY_KEY),
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "Status                CONNECTED\n" in result.stdout
+
+
+def test_the_console_script_reports_a_cams_error_without_a_traceback(
+    emulator: EmulatorServer,
+) -> None:
+    env = {
+        **os.environ,
+        **_cams(emulator, {**DEMO_KEY, "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "wrong-secret-Qq1"}),
+    }
+    completed = subprocess.run(
+        [
+            str(CONSOLE_SCRIPT),
+            "request-code",
+            "--space",
+            "cams-demo-space",
+            "--phone",
+            "6591234567",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert completed.returncode == 1
+    assert completed.stdout == ""
+    assert completed.stderr.startswith(
+        "Error: GetChatappVerifyCode for phone number 6591234567 in space cams-demo-space "
+        "failed: SignatureDoesNotMatch: "
+    )
+    assert completed.stderr.count("\n") == 1
+    assert "Traceback" not in completed.stderr
+    assert "wrong-secret" not in completed.stderr
+
+
+def test_profile_flag_reads_the_credentials_file(emulator: EmulatorServer, tmp_path: Path) -> None:
+    credentials = tmp_path / ".alibabacloud" / "credentials.ini"
+    credentials.parent.mkdir()
+    credentials.write_text(
+        "[ci]\ntype = access_key\naccess_key_id = LTAI5tDemoAccessKey\n"
+        "access_key_secret = demo-secret-Ahk3Lq9Zr\n"
+    )
+    # A subprocess: the Alibaba credentials library reads HOME when it is imported.
+    completed = subprocess.run(
+        [CONSOLE_SCRIPT, "status", "--space", "cams-demo-space", "--phone", "8613800005678"]
+        + ["--profile", "ci", "--endpoint", emulator.url, "--json"],
+        env={**os.environ, "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout)["status"] == "CONNECTED"
+    assert [r["accessKeyId"] for r in ctl.requests(emulator.url)] == ["LTAI5tDemoAccessKey"]
+
+
+# --- emulator ------------------------------------------------------------------------------
+
+
+def test_emulator_command_prints_its_url_first_and_serves() -> None:
+    process = subprocess.Popen(
+        [CONSOLE_SCRIPT, "emulator", "--port", "0", "--seed", str(DEMO_SEED_PATH)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        first_line = _read_line(process, timeout=30)
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+\n", first_line), first_line
+        url = first_line.strip()
+        with urllib.request.urlopen(url + "/_emulator/state", timeout=10) as response:
+            state = json.load(response)
+        assert {s["custSpaceId"] for s in state["spaces"]} == {
+            "cams-demo-space",
+            "cams-second-space",
+            "cams-other-tenant",
+        }
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+    assert process.returncode == 0
+
+
+def test_emulator_refuses_a_bad_seed_in_one_line(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.json"
+    seed.write_text('{"accounts": [], "spaces": [{"custSpaceId": "s", "accountId": "1"}]}')
+
+    result = _invoke(["emulator", "--seed", str(seed)])
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: Invalid value for '--seed': spaces[0].accountId: no account '1' in accounts. "
+        "See 'pulumi-cams emulator --help'.\n"
+    )
+
+
+def test_no_command_prints_the_help() -> None:
+    result = _invoke([])
+
+    assert result.exit_code == 2
+    assert result.stdout.startswith("Usage: pulumi-cams [OPTIONS] COMMAND [ARGS]...\n")
+    assert "  request-code  " in result.stdout
+    assert result.stderr == ""
+
+
+def test_version() -> None:
+    result = _invoke(["--version"])
+
+    expected = f"pulumi-cams, version {importlib.metadata.version('pulumi-cams')}\n"
+    assert (result.exit_code, result.stdout) == (0, expected)
+
+
+def _read_line(process: subprocess.Popen[str], timeout: float) -> str:
+    assert process.stdout is not None
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        if not selector.select(timeout):
+            raise AssertionError(f"no output within {timeout} s")
+    return process.stdout.readline()
+
+
+# --- the demo script ----------------------------------------------------------------------
+
+
+def test_demo_without_the_pulumi_cli_says_how_to_install_it(tmp_path: Path) -> None:
+    # A PATH with bash and coreutils but without any directory that holds `pulumi`.
+    path = os.pathsep.join(
+        d
+        for d in os.environ.get("PATH", "/usr/bin:/bin").split(os.pathsep)
+        if d and not (Path(d) / "pulumi").exists()
+    )
+    bash = shutil.which("bash", path=path)
+    assert bash is not None
+
+    completed = subprocess.run(
+        [bash, str(REPO / "scripts" / "demo.sh")],
+        env={"PATH": path, "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert completed.returncode == 1
+    assert completed.stdout == ""
+    assert completed.stderr == (
+        "demo: the Pulumi CLI ('pulumi') is not on PATH, and the demo needs it for `pulumi up`.\n"
+        "Install it (https://www.pulumi.com/docs/install/), e.g. "
+        "`curl -fsSL https://get.pulumi.com | sh`,\n"
+        "open a new shell so that ~/.pulumi/bin is on PATH, check with `pulumi version`, "
+        "then run `make demo` again.\n"
+    )
