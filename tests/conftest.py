@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from cams_emulator import DEMO_SEED_PATH, EmulatorServer, load_seed
@@ -44,3 +45,25 @@ def emulator(emulator_server: EmulatorServer) -> EmulatorServer:
     """The session emulator, reset: demo seed, no faults, empty request log, qps 10, real clock."""
     emulator_server.reset()
     return emulator_server
+
+
+DEMO_ACCESS_KEY_ID = "LTAI5tDemoAccessKey"
+DEMO_ACCESS_KEY_SECRET = "demo-secret-Ahk3Lq9Zr"
+
+
+@pytest.fixture
+def dynamic_provider(emulator: EmulatorServer) -> Iterator[Any]:
+    """A real ``python -m pulumi.dynamic`` (tests/engine.py's driver), configured like a stack
+    whose config points at the emulator with the demo access key. A fresh process per test:
+    the host caches the configured provider, and the finder caches listings."""
+    from engine import DynamicProvider
+
+    with DynamicProvider() as provider:
+        provider.configure(
+            {
+                "cams:endpoint": emulator.url,
+                "cams:accessKeyId": DEMO_ACCESS_KEY_ID,
+                "cams:accessKeySecret": DEMO_ACCESS_KEY_SECRET,
+            }
+        )
+        yield provider

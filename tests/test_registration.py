@@ -1,0 +1,475 @@
+"""The registration controller in process: pure check/diff/update, and create/read/delete with
+a real CamsClient against the emulator over HTTP. Plus the finder's single-flight rules."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import emulator_control as ctl
+import pytest
+from cams_emulator import EmulatorServer
+from pulumi_cams_provider.client import PhoneNumber
+from pulumi_cams_provider.errors import CamsAccessDenied, CamsInvalidRequest, CamsThrottled
+from pulumi_cams_provider.models import UNKNOWN
+from pulumi_cams_provider.phone_numbers import PhoneNumberFinder
+from pulumi_cams_provider.registration import (
+    CheckFailure,
+    MissingVerifyCode,
+    PhoneNumberNotInSpace,
+    RegistrationController,
+)
+from pulumi_cams_provider.retry import RetryPolicy
+from pulumi_cams_provider.settings import ProviderSettings
+from pydantic import SecretStr
+
+DEMO = "cams-demo-space"
+PENDING = "8613800001234"  # PENDING, code 246810
+CONNECTED = "8613800005678"
+NO_CODE = "6591234567"  # PENDING, no code issued
+REGISTER = "ChatappVerifyAndRegister"
+DEREGISTER = "ChatappPhoneNumberDeregister"
+QUERY = "QueryChatappPhoneNumbers"
+
+
+def settings_for(server: EmulatorServer, key: str = "demo") -> ProviderSettings:
+    access_key_id, secret = {
+        "demo": ("LTAI5tDemoAccessKey", "demo-secret-Ahk3Lq9Zr"),
+        "readonly": ("LTAI5tReadOnlyKey", "readonly-secret-Pq7Wm2Xc"),
+        "unsubscribed": ("LTAI5tUnsubscribedKey", "unsub-secret-Vb4Nn8Ty"),
+    }[key]
+    return ProviderSettings(
+        endpoint=server.url, access_key_id=access_key_id, access_key_secret=SecretStr(secret)
+    )
+
+
+@pytest.fixture
+def controller(emulator: EmulatorServer) -> RegistrationController:
+    return RegistrationController(
+        settings_for(emulator),
+        retry_policy=RetryPolicy(deadline=2.0),
+        operation_timeout=5.0,
+        sleep=lambda _: None,
+    )
+
+
+def actions(server: EmulatorServer) -> list[str]:
+    return [entry["action"] for entry in ctl.requests(server.url)]
+
+
+def inputs(phone: str = PENDING, **extra: object) -> dict[str, object]:
+    return {"custSpaceId": DEMO, "phoneNumber": phone, **extra}
+
+
+# --- check -----------------------------------------------------------------------------------
+
+
+def test_check_normalises_every_input() -> None:
+    outcome = RegistrationController(ProviderSettings()).check(
+        {}, inputs("+86 138-0000-1234", verifyCode=246810.0, __provider="blob")
+    )
+    assert outcome.failures == []
+    assert outcome.inputs == {
+        "custSpaceId": DEMO,
+        "phoneNumber": PENDING,
+        "verifyCode": "246810",
+        "deregisterOnDelete": False,
+    }
+
+
+def test_check_reports_one_failure_per_bad_property() -> None:
+    outcome = RegistrationController(ProviderSettings()).check(
+        {},
+        {
+            "custSpaceId": "cams demo",
+            "phoneNumber": "138-0000",
+            "verifyCode": "99x",
+            "deregisterOnDelete": "yes",
+            "phone_number": "+86 138",
+            "status": "CONNECTED",
+            "colour": "blue",
+            "qualityRating": None,
+        },
+    )
+    assert outcome.failures == [
+        CheckFailure(
+            "phone_number", "unknown property 'phone_number'; did you mean 'phoneNumber'?"
+        ),
+        CheckFailure("status", "status is an output reported by CAMS; remove it"),
+        CheckFailure(
+            "colour",
+            "unknown property 'colour'; valid properties are custSpaceId, phoneNumber, "
+            "verifyCode, deregisterOnDelete",
+        ),
+        CheckFailure("custSpaceId", "custSpaceId must not contain whitespace; got 'cams demo'"),
+        CheckFailure(
+            "phoneNumber",
+            "phoneNumber must have 8 to 15 digits including the country code; '138-0000' has 7",
+        ),
+        CheckFailure(
+            "verifyCode",
+            "verifyCode must be the 4-8 digit code CAMS sent by SMS or voice (digits only); "
+            "request a new one with `pulumi-cams request-code` if it is lost",
+        ),
+        CheckFailure("deregisterOnDelete", "deregisterOnDelete must be true or false, not 'yes'"),
+    ]
+    assert "99x" not in repr(outcome.failures)
+
+
+def test_check_requires_space_and_number_and_suggests_near_names() -> None:
+    outcome = RegistrationController(ProviderSettings()).check({}, {"custSpaceID": DEMO})
+    assert outcome.failures == [
+        CheckFailure("custSpaceID", "unknown property 'custSpaceID'; did you mean 'custSpaceId'?"),
+        CheckFailure(
+            "custSpaceId",
+            "custSpaceId is required: the CAMS space ID (CustSpaceId) the number belongs to, "
+            "e.g. 'cams-demo-space'",
+        ),
+        CheckFailure(
+            "phoneNumber",
+            "phoneNumber is required: the number with its country code, e.g. '+86 138-0000-1234'",
+        ),
+    ]
+
+
+def test_check_lets_unknown_values_through() -> None:
+    outcome = RegistrationController(ProviderSettings()).check(
+        {},
+        {
+            "custSpaceId": UNKNOWN,
+            "phoneNumber": UNKNOWN,
+            "verifyCode": UNKNOWN,
+            "deregisterOnDelete": UNKNOWN,
+        },
+    )
+    assert outcome.failures == []
+    assert all(value is UNKNOWN for value in outcome.inputs.values())
+
+
+# --- diff ------------------------------------------------------------------------------------
+
+STATE = {
+    "custSpaceId": DEMO,
+    "phoneNumber": PENDING,
+    "deregisterOnDelete": False,
+    "status": "CONNECTED",
+    "adopted": False,
+    "__provider": "old-blob",
+}
+
+
+@pytest.mark.parametrize(
+    ("news", "changes", "replaces", "delete_before_replace"),
+    [
+        (inputs(verifyCode="135791", __provider="new-blob"), False, [], False),
+        (inputs("+86 138-0000-1234"), False, [], False),
+        (inputs(deregisterOnDelete=True), True, [], False),
+        (inputs(CONNECTED), True, ["phoneNumber"], False),
+        ({**inputs(), "custSpaceId": "cams-second-space"}, True, ["custSpaceId"], True),
+        (
+            {"custSpaceId": "cams-second-space", "phoneNumber": CONNECTED},
+            True,
+            ["custSpaceId", "phoneNumber"],
+            False,
+        ),
+        (inputs(UNKNOWN), True, ["phoneNumber"], False),
+    ],
+)
+def test_diff(
+    news: dict[str, object], changes: bool, replaces: list[str], delete_before_replace: bool
+) -> None:
+    outcome = RegistrationController(ProviderSettings()).diff(f"{DEMO}/{PENDING}", STATE, news)
+    assert (outcome.changes, outcome.replaces, outcome.delete_before_replace) == (
+        changes,
+        replaces,
+        delete_before_replace,
+    )
+
+
+def test_update_keeps_every_output_and_calls_nothing(emulator: EmulatorServer) -> None:
+    controller = RegistrationController(settings_for(emulator))
+    outputs = controller.update(
+        f"{DEMO}/{PENDING}",
+        {**STATE, "verifiedName": "Demo Shop"},
+        inputs(deregisterOnDelete=True, verifyCode="246810"),
+    )
+    assert outputs == {
+        "custSpaceId": DEMO,
+        "phoneNumber": PENDING,
+        "deregisterOnDelete": True,
+        "status": "CONNECTED",
+        "codeVerificationStatus": None,
+        "verifiedName": "Demo Shop",
+        "qualityRating": None,
+        "messagingLimitTier": None,
+        "nameStatus": None,
+        "adopted": False,
+    }
+    assert actions(emulator) == []
+
+
+# --- create ----------------------------------------------------------------------------------
+
+
+def test_create_registers_once_and_reports_the_live_state(
+    controller: RegistrationController, emulator: EmulatorServer
+) -> None:
+    outcome = controller.create(inputs(verifyCode="246810"))
+    assert outcome.resource_id == f"{DEMO}/{PENDING}"
+    assert outcome.adopted is False
+    assert outcome.outputs["status"] == "CONNECTED"
+    assert outcome.outputs["codeVerificationStatus"] == "VERIFIED"
+    assert "verifyCode" not in outcome.outputs
+    assert actions(emulator) == [QUERY, REGISTER, QUERY]
+
+
+def test_create_adopts_a_registered_number_without_a_code(
+    controller: RegistrationController, emulator: EmulatorServer
+) -> None:
+    outcome = controller.create(inputs(CONNECTED))
+    assert outcome.adopted is True
+    assert outcome.outputs["adopted"] is True
+    assert outcome.outputs["status"] == "CONNECTED"
+    assert actions(emulator) == [QUERY]
+
+
+def test_create_refuses_a_number_the_space_does_not_list(
+    controller: RegistrationController,
+) -> None:
+    with pytest.raises(PhoneNumberNotInSpace) as exc:
+        controller.create(inputs("8613800009999", verifyCode="246810"))
+    assert exc.value.code == "PhoneNumberNotInSpace"
+    assert str(exc.value) == (
+        "ChatappVerifyAndRegister for phone number 8613800009999 in space cams-demo-space "
+        "failed: PhoneNumberNotInSpace: the space's phone-number list (QueryChatappPhoneNumbers)"
+        " does not contain it. Add the number to the WhatsApp Business Account (WABA) bound to "
+        "space cams-demo-space first (CAMS console, or ChatappSyncPhoneNumber after adding it "
+        "in Meta), then run `pulumi up` again."
+    )
+
+
+def test_create_without_a_code_says_how_to_request_one(
+    controller: RegistrationController, emulator: EmulatorServer
+) -> None:
+    with pytest.raises(MissingVerifyCode) as exc:
+        controller.create(inputs(NO_CODE))
+    assert str(exc.value) == (
+        "ChatappVerifyAndRegister for phone number 6591234567 in space cams-demo-space failed: "
+        "MissingVerifyCode: the number is not registered yet (status PENDING) and no verifyCode "
+        "was given. Request a code with `pulumi-cams request-code --space cams-demo-space "
+        "--phone 6591234567`, store it with `pulumi config set --secret <key> <code>`, pass it "
+        "as verify_code, and run `pulumi up` again."
+    )
+    assert actions(emulator) == [QUERY]
+
+
+def test_create_with_a_wrong_code_fails_with_the_cams_error(
+    controller: RegistrationController,
+) -> None:
+    with pytest.raises(CamsInvalidRequest) as exc:
+        controller.create(inputs(verifyCode="111111"))
+    assert (exc.value.code, exc.value.message) == (
+        "InvalidParameter.VerifyCodeError",
+        "The verification code is incorrect.",
+    )
+    assert "111111" not in str(exc.value)
+
+
+@pytest.mark.parametrize("fault", ["reset_after", "http500"])
+def test_create_after_an_ambiguous_success_observes_instead_of_retrying(
+    controller: RegistrationController, emulator: EmulatorServer, fault: str
+) -> None:
+    ctl.faults(emulator.url, REGISTER, fault)
+    outcome = controller.create(inputs(verifyCode="246810"))
+    assert outcome.outputs["status"] == "CONNECTED"
+    registered = [e for e in ctl.requests(emulator.url) if e["action"] == REGISTER]
+    if fault == "reset_after":
+        # The emulator registered the number, then dropped the connection.
+        assert len(registered) == 1
+    else:
+        # A 500 before registering: the observation shows PENDING, so register again.
+        assert [e["code"] for e in registered][-1] == "OK"
+
+
+def test_create_after_a_reset_before_the_request_registers_again(
+    controller: RegistrationController, emulator: EmulatorServer
+) -> None:
+    ctl.faults(emulator.url, REGISTER, "reset_before")
+    outcome = controller.create(inputs(verifyCode="246810"))
+    assert outcome.outputs["status"] == "CONNECTED"
+    assert actions(emulator).count(REGISTER) >= 1
+    assert actions(emulator)[-2:] == [REGISTER, QUERY]
+
+
+def test_create_gives_up_on_throttling_after_the_deadline(
+    controller: RegistrationController, emulator: EmulatorServer
+) -> None:
+    ctl.faults(emulator.url, REGISTER, "throttle", count=1000)
+    with pytest.raises(CamsThrottled) as exc:
+        controller.create(inputs(verifyCode="246810"))
+    assert (exc.value.code, exc.value.message) == (
+        "System.LimitControl",
+        "The system is under flow control.",
+    )
+
+
+def test_create_with_a_read_only_key_names_the_ram_action(emulator: EmulatorServer) -> None:
+    controller = RegistrationController(settings_for(emulator, "readonly"))
+    with pytest.raises(CamsAccessDenied) as exc:
+        controller.create(inputs(verifyCode="246810"))
+    assert exc.value.code == "Ram.PermissionDeny"
+    assert exc.value.action == REGISTER
+    assert "Grant the RAM action cams:ChatappVerifyAndRegister" in str(exc.value)
+
+
+def test_listing_errors_name_the_number(emulator: EmulatorServer) -> None:
+    controller = RegistrationController(settings_for(emulator, "unsubscribed"))
+    with pytest.raises(CamsAccessDenied) as exc:
+        controller.create(inputs(verifyCode="246810"))
+    assert exc.value.code == "Product.Unsubscript"
+    assert str(exc.value).startswith(
+        "QueryChatappPhoneNumbers for phone number 8613800001234 in space cams-demo-space failed:"
+        " Product.Unsubscript:"
+    )
+
+
+# --- read and delete -------------------------------------------------------------------------
+
+
+def test_read_reports_a_number_deregistered_elsewhere_as_gone(
+    emulator: EmulatorServer,
+) -> None:
+    created = RegistrationController(settings_for(emulator)).create(inputs(verifyCode="246810"))
+    live = RegistrationController(settings_for(emulator)).read(created.resource_id, created.outputs)
+    assert (live.resource_id, live.outputs) == (created.resource_id, created.outputs)
+    RegistrationController(settings_for(emulator)).delete(
+        created.resource_id, {**created.outputs, "deregisterOnDelete": True}
+    )
+    gone = RegistrationController(settings_for(emulator)).read(created.resource_id, created.outputs)
+    assert (gone.resource_id, gone.outputs) == (None, {})
+
+
+def test_read_by_id_alone_works_for_import(controller: RegistrationController) -> None:
+    outcome = controller.read(f"{DEMO}/{CONNECTED}", {})
+    assert outcome.resource_id == f"{DEMO}/{CONNECTED}"
+    assert outcome.outputs["status"] == "CONNECTED"
+
+
+def test_delete_leaves_the_number_registered_by_default(
+    controller: RegistrationController, emulator: EmulatorServer
+) -> None:
+    controller.delete(f"{DEMO}/{CONNECTED}", {"custSpaceId": DEMO, "phoneNumber": CONNECTED})
+    assert actions(emulator) == []
+
+
+def test_delete_deregisters_when_asked_and_counts_gone_as_success(
+    controller: RegistrationController, emulator: EmulatorServer
+) -> None:
+    state = {"custSpaceId": DEMO, "phoneNumber": CONNECTED, "deregisterOnDelete": True}
+    controller.delete(f"{DEMO}/{CONNECTED}", state)
+    assert actions(emulator) == [QUERY, DEREGISTER]
+    controller.delete(f"{DEMO}/{CONNECTED}", state)
+    controller.delete(f"{DEMO}/8613800009999", {**state, "phoneNumber": "8613800009999"})
+    assert actions(emulator) == [QUERY, DEREGISTER, QUERY, QUERY]
+
+
+def test_delete_after_an_ambiguous_deregister_observes(
+    controller: RegistrationController, emulator: EmulatorServer
+) -> None:
+    ctl.faults(emulator.url, DEREGISTER, "reset_after")
+    state = {"custSpaceId": DEMO, "phoneNumber": CONNECTED, "deregisterOnDelete": True}
+    controller.delete(f"{DEMO}/{CONNECTED}", state)
+    assert actions(emulator) == [QUERY, DEREGISTER, QUERY]
+
+
+def test_concurrent_reads_share_one_listing(
+    controller: RegistrationController, emulator: EmulatorServer
+) -> None:
+    ids = [f"{DEMO}/{phone}" for phone in (CONNECTED, CONNECTED, PENDING, NO_CODE)] * 3
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda rid: controller.read(rid, {}), ids))
+    assert [r.resource_id is not None for r in results[:4]] == [True, True, False, False]
+    assert actions(emulator) == [QUERY]
+
+
+# --- the finder's single flight --------------------------------------------------------------
+
+
+class GatedLister:
+    """A lister whose calls block until released, to line threads up deterministically."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.entered = threading.Semaphore(0)
+        self.release = threading.Semaphore(0)
+
+    def query_chatapp_phone_numbers(self, cust_space_id: str) -> list[PhoneNumber]:
+        self.calls += 1
+        call = self.calls
+        self.entered.release()
+        assert self.release.acquire(timeout=10)
+        return [PhoneNumber(phone_number=PENDING, status=f"CALL{call}")]
+
+
+@pytest.fixture
+def gated() -> Iterator[GatedLister]:
+    lister = GatedLister()
+    yield lister
+    for _ in range(10):
+        lister.release.release()
+
+
+def test_fresh_observers_join_a_listing_that_started_after_they_asked(
+    gated: GatedLister,
+) -> None:
+    finder = PhoneNumberFinder(gated)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        first = pool.submit(finder.find, DEMO, PENDING)
+        assert gated.entered.acquire(timeout=10)
+        # These ask while listing 1 is in flight: it started too early for them.
+        late = [pool.submit(finder.find, DEMO, PENDING) for _ in range(5)]
+        gated.release.release()
+        assert first.result(timeout=10).status == "CALL1"  # type: ignore[union-attr]
+        assert gated.entered.acquire(timeout=10)
+        gated.release.release()
+        assert {f.result(timeout=10).status for f in late} == {"CALL2"}  # type: ignore[union-attr]
+    assert gated.calls == 2
+
+
+def test_refresh_reads_accept_a_recent_listing_until_invalidated() -> None:
+    now = [100.0]
+    lister = GatedLister()
+    for _ in range(10):
+        lister.release.release()
+    finder = PhoneNumberFinder(lister, max_age=3.0, clock=lambda: now[0])
+    assert finder.find(DEMO, PENDING, fresh=False).status == "CALL1"  # type: ignore[union-attr]
+    now[0] += 2.0
+    assert finder.find(DEMO, PENDING, fresh=False).status == "CALL1"  # type: ignore[union-attr]
+    assert finder.find(DEMO, PENDING, fresh=True).status == "CALL2"  # type: ignore[union-attr]
+    finder.invalidate(DEMO)
+    assert finder.find(DEMO, PENDING, fresh=False).status == "CALL3"  # type: ignore[union-attr]
+    now[0] += 3.5
+    assert finder.find(DEMO, PENDING, fresh=False).status == "CALL4"  # type: ignore[union-attr]
+
+
+def test_unshared_finder_lists_for_every_observation() -> None:
+    lister = GatedLister()
+    for _ in range(10):
+        lister.release.release()
+    finder = PhoneNumberFinder(lister, share=False)
+    for _ in range(3):
+        finder.find(DEMO, PENDING, fresh=False)
+    assert lister.calls == 3
+
+
+def test_a_failed_listing_fails_everyone_waiting_for_it() -> None:
+    class Failing:
+        def query_chatapp_phone_numbers(self, cust_space_id: str) -> list[PhoneNumber]:
+            raise CamsThrottled("busy", action=QUERY, code="System.LimitControl")
+
+    finder = PhoneNumberFinder(Failing())
+    with pytest.raises(CamsThrottled):
+        finder.find(DEMO, PENDING)
+    with pytest.raises(CamsThrottled):
+        finder.find(DEMO, PENDING, fresh=False)
