@@ -1,0 +1,435 @@
+"""The native Pulumi provider plugin for package ``cams``, on ``pulumi.provider.experimental``.
+
+Translation only: requests arrive as ``PropertyValue`` maps, go to the shared
+:class:`~pulumi_cams_provider.registration.RegistrationController` as plain camelCase dicts (an
+unknown value becomes ``models.UNKNOWN``, secrets are unwrapped) and come back as
+``PropertyValue`` maps with secrecy restored. The controller is synchronous, so every call runs
+in a worker thread (``asyncio.to_thread``) to keep the gRPC event loop free for other resources.
+
+The Pulumi Python language host starts this plugin as ``python <repo dir> <engine address>``
+(the root ``__main__.py`` calls :func:`main`); :func:`serve` prints the port on stdout.
+
+Three places where pulumi 3.272's experimental server needs help, handled here:
+
+- Unknown values travel as the string ``rpc.UNKNOWN``; ``PropertyValue.computed()`` cannot be
+  marshalled, so unknown outputs are sent as that string.
+- The server wraps every exception as ``Exception("<msg>:\\n<stack>")``, which reaches the user
+  as ``Unexpected <class 'Exception'>: ...``. :class:`_Servicer` answers a :class:`CamsError`
+  with its own one-line message instead.
+- With ``accept_secrets`` the engine no longer re-marks outputs whose input was secret, so
+  :func:`_outputs` does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import importlib.metadata
+import json
+import sys
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from importlib import resources
+from typing import Any, TypeVar
+
+import grpc
+import grpc.aio
+from pulumi.provider.experimental.property_value import Computed, PropertyValue
+from pulumi.provider.experimental.provider import (
+    CheckFailure,
+    CheckRequest,
+    CheckResponse,
+    ConfigureRequest,
+    ConfigureResponse,
+    CreateRequest,
+    CreateResponse,
+    DeleteRequest,
+    DiffRequest,
+    DiffResponse,
+    GetSchemaRequest,
+    GetSchemaResponse,
+    PropertyDiff,
+    PropertyDiffKind,
+    Provider,
+    ReadRequest,
+    ReadResponse,
+    UpdateRequest,
+    UpdateResponse,
+)
+from pulumi.provider.experimental.server import ProviderServicer
+from pulumi.runtime import rpc
+from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2_grpc
+
+from . import models
+from .errors import CamsError
+from .registration import RegistrationController
+from .settings import ProviderSettings
+
+__all__ = [
+    "DISTRIBUTION",
+    "PACKAGE",
+    "RESOURCE_TYPE",
+    "CamsProvider",
+    "load_schema",
+    "main",
+    "serve",
+]
+
+PACKAGE = "cams"
+RESOURCE_TYPE = "cams:index:PhoneNumberRegistration"
+DISTRIBUTION = "pulumi-cams"
+
+# Inputs that make up the resource ID, which Pulumi stores and shows unencrypted.
+_ID_INPUTS = ("custSpaceId", "phoneNumber")
+_SECRET_INPUTS = frozenset({"verifyCode"})
+_ENGINE_LOG_TIMEOUT_S = 10.0
+_GRPC_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
+
+_T = TypeVar("_T")
+
+
+def version() -> str:
+    """The plugin version: the installed ``pulumi-cams`` distribution's version."""
+    return importlib.metadata.version(DISTRIBUTION)
+
+
+@functools.cache
+def load_schema() -> dict[str, Any]:
+    """The package schema (``schema.json`` beside this module) with this distribution's version."""
+    text = resources.files(__package__).joinpath("schema.json").read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    schema["version"] = version()
+    return schema
+
+
+def _config_names() -> frozenset[str]:
+    return frozenset(load_schema()["config"]["variables"])
+
+
+class CamsProvider(Provider):
+    """The ``cams`` provider: one resource, ``cams:index:PhoneNumberRegistration``.
+
+    ``engine_address`` is the engine's gRPC address the plugin was started with; warnings for
+    the user (such as an adopted registration) go to its Log service, tied to the resource.
+    """
+
+    def __init__(self, engine_address: str | None = None) -> None:
+        super().__init__()
+        self._engine_address = engine_address or None
+        self._engine: engine_pb2_grpc.EngineStub | None = None
+        self._controller: RegistrationController | None = None
+
+    async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
+        """Serve ``schema.json``, the contract every generated SDK is built from."""
+        return GetSchemaResponse(schema=json.dumps(load_schema()))
+
+    async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
+        """Build the settings from the provider's config, then the environment.
+
+        ``request.args`` carries the provider inputs under their bare names, typed and with
+        secrets marked; ``request.variables`` carries the same values as strings keyed
+        ``cams:config:<name>`` (the engine's older spelling). Args win; variables fill gaps.
+        """
+        names = _config_names()
+        config: dict[str, Any] = {}
+        for key, text in request.variables.items():
+            namespace, _, name = key.partition(":")
+            name = name.removeprefix("config:")
+            if namespace == PACKAGE and name in names:
+                config[name] = text
+        for name, value in request.args.items():
+            plain = _to_python(value)
+            if name in names and plain is not None and not models.is_unknown(plain):
+                config[name] = plain
+        settings = ProviderSettings.from_config(config)
+        self._controller = RegistrationController(settings)
+        # Preview support lets dependent resources see this resource's outputs as "computed"
+        # during `pulumi preview` instead of as absent. It is safe only because create and
+        # update with `preview=True` never call CAMS (see create/update).
+        return ConfigureResponse(
+            accept_secrets=True,
+            supports_preview=True,
+            accept_resources=False,
+            accept_outputs=False,
+        )
+
+    async def check(self, request: CheckRequest) -> CheckResponse:
+        """Normalise and validate the inputs (no network; runs at preview)."""
+        _require_resource_type(request.type)
+        outcome = await self._call(
+            lambda c: c.check(_to_dict(request.old_inputs), _to_dict(request.new_inputs))
+        )
+        secret = _secret_keys(request.new_inputs) | _SECRET_INPUTS
+        return CheckResponse(
+            inputs={k: _to_property(v, k in secret) for k, v in outcome.inputs.items()},
+            failures=[CheckFailure(f.property, f.reason) for f in outcome.failures],
+        )
+
+    async def diff(self, request: DiffRequest) -> DiffResponse:
+        """Compare the stored outputs with the new inputs; identity changes replace."""
+        _require_resource_type(request.type)
+        olds, news = _to_dict(request.old_state), _to_dict(request.new_inputs)
+        outcome = await self._call(lambda c: c.diff(request.resource_id, olds, news))
+        detailed = {
+            name: PropertyDiff(
+                _diff_kind(name in olds, name in news, name in outcome.replaces), input_diff=True
+            )
+            for name in outcome.changed
+        }
+        return DiffResponse(
+            changes=outcome.changes,
+            replaces=list(outcome.replaces),
+            delete_before_replace=outcome.delete_before_replace,
+            diffs=list(outcome.changed),
+            detailed_diff=detailed,
+        )
+
+    async def create(self, request: CreateRequest) -> CreateResponse:
+        """Register the number, or adopt it; at preview, echo the inputs with outputs unknown."""
+        _require_resource_type(request.type)
+        inputs = _to_dict(request.properties)
+        secret = _secret_keys(request.properties)
+        if request.preview:
+            # No CAMS call at preview: outputs the engine cannot know yet stay unknown.
+            planned = {
+                name: inputs.get(name, models.UNKNOWN)
+                if name in models.INPUT_PROPERTIES
+                else models.UNKNOWN
+                for name in models.OUTPUT_PROPERTIES
+            }
+            return CreateResponse(resource_id="", properties=_outputs(planned, secret))
+        outcome = await self._call(lambda c: c.create(inputs))
+        if outcome.adopted:
+            await self._log(
+                engine_pb2.WARNING,
+                f"phone number {outcome.outputs.get('phoneNumber')} was already registered in "
+                f"space {outcome.outputs.get('custSpaceId')}; adopted it without a register call "
+                "(no verify code was used)",
+                request.urn,
+            )
+        exposed = sorted(secret.intersection(_ID_INPUTS))
+        if exposed:
+            await self._log(
+                engine_pb2.WARNING,
+                f"{' and '.join(exposed)} is marked secret but is part of the resource ID "
+                "(<custSpaceId>/<phoneNumber>), which Pulumi stores and shows unencrypted",
+                request.urn,
+            )
+        return CreateResponse(
+            resource_id=outcome.resource_id, properties=_outputs(outcome.outputs, secret)
+        )
+
+    async def read(self, request: ReadRequest) -> ReadResponse:
+        """Refresh or import: the live state, or an empty ID when the number is gone."""
+        _require_resource_type(request.type)
+        state = _to_dict(request.properties)
+        outcome = await self._call(lambda c: c.read(request.resource_id, state))
+        if outcome.resource_id is None:
+            return ReadResponse(resource_id="", properties={}, inputs={})
+        secret = _secret_keys(request.properties) | _secret_keys(request.inputs)
+        if request.inputs:
+            inputs = dict(request.inputs)
+        else:
+            # Import: no program inputs yet, so offer the ones the live state determines.
+            inputs = {
+                name: _to_property(outcome.outputs[name], name in secret)
+                for name in models.INPUT_PROPERTIES
+                if name in outcome.outputs
+            }
+        return ReadResponse(
+            resource_id=outcome.resource_id,
+            properties=_outputs(outcome.outputs, secret),
+            inputs=inputs,
+        )
+
+    async def update(self, request: UpdateRequest) -> UpdateResponse:
+        """Apply an in-place change; the controller makes no CAMS call, so preview is the same."""
+        _require_resource_type(request.type)
+        olds, news = _to_dict(request.olds), _to_dict(request.news)
+        outputs = await self._call(lambda c: c.update(request.resource_id, olds, news))
+        secret = _secret_keys(request.olds) | _secret_keys(request.news)
+        return UpdateResponse(properties=_outputs(outputs, secret))
+
+    async def delete(self, request: DeleteRequest) -> None:
+        """Deregister only when ``deregisterOnDelete`` is true; otherwise forget the resource."""
+        _require_resource_type(request.type)
+        state = _to_dict(request.properties)
+        await self._call(lambda c: c.delete(request.resource_id, state))
+        if state.get("deregisterOnDelete") is not True:
+            await self._log(
+                engine_pb2.INFO,
+                f"{request.resource_id} left registered in CAMS because deregisterOnDelete is "
+                "false; the resource is only removed from the stack",
+                request.urn,
+            )
+
+    async def _call(self, operation: Callable[[RegistrationController], _T]) -> _T:
+        controller = self._controller
+        if controller is None:
+            # The engine configures before any resource call; direct callers get the
+            # environment's settings.
+            controller = self._controller = RegistrationController(ProviderSettings.from_config({}))
+        return await asyncio.to_thread(operation, controller)
+
+    async def _log(
+        self, severity: engine_pb2.LogSeverity.ValueType, message: str, urn: str
+    ) -> None:
+        """Send a diagnostic about ``urn`` to the engine; a failure to send never fails the
+        operation (the message goes to stderr instead)."""
+        if self._engine_address is None:
+            print(f"pulumi-cams: {message}", file=sys.stderr, flush=True)
+            return
+        try:
+            if self._engine is None:
+                channel = grpc.aio.insecure_channel(self._engine_address)
+                self._engine = engine_pb2_grpc.EngineStub(channel)
+            await self._engine.Log(
+                engine_pb2.LogRequest(severity=severity, message=message, urn=urn),
+                timeout=_ENGINE_LOG_TIMEOUT_S,
+            )
+        except grpc.RpcError as err:
+            print(
+                f"pulumi-cams: could not send a message to the engine ({err}): {message}",
+                file=sys.stderr,
+                flush=True,
+            )
+
+
+def _require_resource_type(resource_type: str) -> None:
+    if resource_type != RESOURCE_TYPE:
+        raise ValueError(
+            f"unknown resource type {resource_type!r}: "
+            f"the cams provider serves only {RESOURCE_TYPE}"
+        )
+
+
+def _diff_kind(in_olds: bool, in_news: bool, replaces: bool) -> PropertyDiffKind:
+    if not in_olds:
+        return PropertyDiffKind.ADD_REPLACE if replaces else PropertyDiffKind.ADD
+    if not in_news:
+        return PropertyDiffKind.DELETE_REPLACE if replaces else PropertyDiffKind.DELETE
+    return PropertyDiffKind.UPDATE_REPLACE if replaces else PropertyDiffKind.UPDATE
+
+
+def _to_python(value: PropertyValue) -> Any:
+    """A ``PropertyValue`` as a plain value for the controller: secrets unwrapped, unknowns as
+    ``models.UNKNOWN``. Numbers stay floats, as the engine sent them."""
+    inner = value.value
+    if isinstance(inner, Computed) or inner == rpc.UNKNOWN:
+        return models.UNKNOWN
+    if isinstance(inner, Mapping):
+        return {k: _to_python(v) for k, v in inner.items()}
+    if isinstance(inner, Sequence) and not isinstance(inner, str):
+        return [_to_python(v) for v in inner]
+    return inner
+
+
+def _to_dict(values: Mapping[str, PropertyValue]) -> dict[str, Any]:
+    return {k: _to_python(v) for k, v in values.items()}
+
+
+def _to_property(value: Any, secret: bool = False) -> PropertyValue:
+    """A plain controller value as a ``PropertyValue``; ``models.UNKNOWN`` as the wire's unknown."""
+    if models.is_unknown(value):
+        return PropertyValue(rpc.UNKNOWN, is_secret=secret)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = float(value)
+    elif isinstance(value, Mapping):
+        value = {k: _to_property(v) for k, v in value.items()}
+    elif isinstance(value, list | tuple):
+        value = [_to_property(v) for v in value]
+    return PropertyValue(value, is_secret=secret)
+
+
+def _secret_keys(values: Mapping[str, PropertyValue]) -> set[str]:
+    return {k for k, v in values.items() if v.contains_secret()}
+
+
+def _outputs(outputs: Mapping[str, Any], secret: set[str]) -> dict[str, PropertyValue]:
+    """Outputs with secrecy restored: an output echoing a secret input stays secret."""
+    return {
+        k: _to_property(v, k in secret)
+        for k, v in outputs.items()
+        if k not in _SECRET_INPUTS  # the controller never returns the code; never let it out
+    }
+
+
+def _user_message(err: BaseException | None) -> str | None:
+    """The message of an error the user acts on: a :class:`CamsError`, or a one-line
+    ``ValueError`` from input validation (such as a malformed ID given to ``pulumi import``).
+    Anything else is a bug, best reported with its stack."""
+    if isinstance(err, CamsError):
+        return str(err)
+    if isinstance(err, ValueError) and "\n" not in str(err):
+        return str(err)
+    return None
+
+
+def _one_line_errors(
+    method: Callable[[Any, Any, grpc.aio.ServicerContext[Any, Any]], Awaitable[Any]],
+) -> Callable[[Any, Any, grpc.aio.ServicerContext[Any, Any]], Awaitable[Any]]:
+    """Report an error the user acts on as its own one-line message, without a stack."""
+
+    @functools.wraps(method)
+    async def wrapper(self: Any, request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+        try:
+            return await method(self, request, context)
+        except Exception as raised:
+            # The SDK re-raises as `Exception(f"{e}:\n{stack}")` inside its except block, so the
+            # original error is the implicit context of the one we see.
+            message = _user_message(raised) or _user_message(raised.__context__)
+            if message is not None:
+                await context.abort(grpc.StatusCode.UNKNOWN, message)
+            raise
+
+    return wrapper
+
+
+class _Servicer(ProviderServicer):
+    """The SDK's servicer with user-facing errors kept to the message the user acts on."""
+
+    CheckConfig = _one_line_errors(ProviderServicer.CheckConfig)
+    Configure = _one_line_errors(ProviderServicer.Configure)
+    Check = _one_line_errors(ProviderServicer.Check)
+    Diff = _one_line_errors(ProviderServicer.Diff)
+    Create = _one_line_errors(ProviderServicer.Create)
+    Read = _one_line_errors(ProviderServicer.Read)
+    Update = _one_line_errors(ProviderServicer.Update)
+    Delete = _one_line_errors(ProviderServicer.Delete)
+
+
+def _parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="pulumi-resource-cams", description=__doc__)
+    parser.add_argument("engine", nargs="?", default="", help="the Pulumi engine's gRPC address")
+    # Flags the engine may pass when it flows its logging settings; accepted and ignored.
+    parser.add_argument("--logflow", action="store_true")
+    parser.add_argument("--logtostderr", action="store_true")
+    parser.add_argument("--tracing", default="")
+    known, _ = parser.parse_known_args(list(argv[1:]))
+    return known
+
+
+def serve(argv: Sequence[str]) -> None:
+    """Serve the provider on 127.0.0.1, print the port on stdout, run until terminated."""
+    args = _parse_args(argv)
+    provider = CamsProvider(engine_address=args.engine)
+
+    async def run() -> None:
+        server = grpc.aio.server(options=_GRPC_OPTIONS)
+        servicer = _Servicer(list(argv), version(), provider, engine_address=args.engine)
+        provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
+        port = server.add_insecure_port("127.0.0.1:0")
+        await server.start()
+        sys.stdout.write(f"{port}\n")
+        sys.stdout.flush()
+        await server.wait_for_termination()
+
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        pass
+
+
+def main() -> None:
+    """Entry point for the plugin process (``python <repo dir> <engine address>``)."""
+    serve(sys.argv)
