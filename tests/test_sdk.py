@@ -1,0 +1,210 @@
+"""The user SDK `pulumi_cams`: its surface, what it registers, and what it must not import."""
+
+from __future__ import annotations
+
+import contextvars
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+import pulumi_cams
+import pytest
+from pulumi.runtime import rpc
+from pulumi_cams import PhoneNumberRegistration, PhoneNumberRegistrationArgs
+
+TYPE_TOKEN = "pulumi-python:dynamic/cams:PhoneNumberRegistration"
+LIVE = {
+    "status": "CONNECTED",
+    "codeVerificationStatus": "VERIFIED",
+    "verifiedName": "Demo Shop",
+    "qualityRating": "GREEN",
+    "messagingLimitTier": "TIER_1K",
+    "nameStatus": "Approval",
+    "adopted": False,
+}
+
+
+class RecordingMocks(pulumi.runtime.Mocks):
+    """Answers like the provider would (normalised number, live outputs), recording inputs."""
+
+    def __init__(self) -> None:
+        self.registered: list[pulumi.runtime.MockResourceArgs] = []
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
+        self.registered.append(args)
+        inputs = {k: rpc.unwrap_rpc_secret(v) for k, v in args.inputs.items()}
+        outputs = {
+            "custSpaceId": inputs["custSpaceId"],
+            "phoneNumber": "8613800001234",
+            "deregisterOnDelete": inputs["deregisterOnDelete"],
+            **LIVE,
+        }
+        return f"{inputs['custSpaceId']}/8613800001234", outputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list[tuple[str, str]] | None]:
+        return {}, None
+
+
+def under_mocks(build: Callable[[], pulumi.Output[Any]]) -> tuple[Any, RecordingMocks]:
+    """Run `build` as a program under mocks in a fresh context; return its resolved value."""
+    mocks = RecordingMocks()
+    result: list[Any] = []
+
+    def run() -> None:
+        pulumi.runtime.set_mocks(mocks, project="sdk-test", stack="test", preview=False)
+
+        @pulumi.runtime.test
+        def program() -> pulumi.Output[Any]:
+            return build().apply(result.append)
+
+        program()
+
+    contextvars.Context().run(run)
+    return result[0], mocks
+
+
+def outputs_of(registration: PhoneNumberRegistration) -> pulumi.Output[Any]:
+    return pulumi.Output.all(
+        id=registration.id,
+        cust_space_id=registration.cust_space_id,
+        phone_number=registration.phone_number,
+        deregister_on_delete=registration.deregister_on_delete,
+        status=registration.status,
+        code_verification_status=registration.code_verification_status,
+        verified_name=registration.verified_name,
+        quality_rating=registration.quality_rating,
+        messaging_limit_tier=registration.messaging_limit_tier,
+        name_status=registration.name_status,
+        adopted=registration.adopted,
+    )
+
+
+def test_public_surface() -> None:
+    assert pulumi_cams.__all__ == ["PhoneNumberRegistration", "PhoneNumberRegistrationArgs"]
+    assert issubclass(PhoneNumberRegistration, pulumi.dynamic.Resource)
+    assert f"pulumi-python:{PhoneNumberRegistration._resource_type_name}" == TYPE_TOKEN
+
+
+def test_importing_the_sdk_loads_no_alibaba_sdk() -> None:
+    script = (
+        "import sys, pulumi_cams; "
+        "print(sorted(m for m in sys.modules "
+        "if m.startswith(('alibabacloud', 'Tea', 'darabonba'))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_keywords_register_camel_case_inputs_with_a_secret_code() -> None:
+    def build() -> pulumi.Output[Any]:
+        return outputs_of(
+            PhoneNumberRegistration(
+                "support",
+                cust_space_id="cams-demo-space",
+                phone_number="+86 138-0000-1234",
+                verify_code="246810",
+            )
+        )
+
+    outputs, mocks = under_mocks(build)
+    [args] = mocks.registered
+    assert args.typ == TYPE_TOKEN
+    assert args.name == "support"
+    assert rpc.is_rpc_secret(args.inputs["verifyCode"])
+    assert rpc.unwrap_rpc_secret(args.inputs["verifyCode"]) == "246810"
+    assert {k: v for k, v in args.inputs.items() if k not in ("__provider", "verifyCode")} == {
+        "custSpaceId": "cams-demo-space",
+        "phoneNumber": "+86 138-0000-1234",
+        "deregisterOnDelete": False,
+    }
+    assert rpc.unwrap_rpc_secret(args.inputs["__provider"])
+    assert outputs == {
+        "id": "cams-demo-space/8613800001234",
+        "cust_space_id": "cams-demo-space",
+        "phone_number": "8613800001234",
+        "deregister_on_delete": False,
+        "status": "CONNECTED",
+        "code_verification_status": "VERIFIED",
+        "verified_name": "Demo Shop",
+        "quality_rating": "GREEN",
+        "messaging_limit_tier": "TIER_1K",
+        "name_status": "Approval",
+        "adopted": False,
+    }
+
+
+def test_args_object_is_equivalent_to_keywords() -> None:
+    def build() -> pulumi.Output[Any]:
+        args = PhoneNumberRegistrationArgs(
+            cust_space_id="cams-demo-space",
+            phone_number=8613800001234,
+            deregister_on_delete=True,
+        )
+        return outputs_of(
+            PhoneNumberRegistration("support", args, pulumi.ResourceOptions(protect=False))
+        )
+
+    outputs, mocks = under_mocks(build)
+    [args] = mocks.registered
+    assert "verifyCode" not in args.inputs
+    assert args.inputs["phoneNumber"] == 8613800001234
+    assert args.inputs["deregisterOnDelete"] is True
+    assert outputs["deregister_on_delete"] is True
+
+
+def test_options_may_come_second_as_in_generated_sdks() -> None:
+    def build() -> pulumi.Output[Any]:
+        registration = PhoneNumberRegistration(
+            "support",
+            pulumi.ResourceOptions(protect=False),
+            cust_space_id="cams-demo-space",
+            phone_number="8613800001234",
+        )
+        return registration.status
+
+    status, _ = under_mocks(build)
+    assert status == "CONNECTED"
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: PhoneNumberRegistration("r"),
+            "PhoneNumberRegistration() missing required argument 'cust_space_id': pass it as a "
+            "keyword or in PhoneNumberRegistrationArgs",
+        ),
+        (
+            lambda: PhoneNumberRegistration("r", cust_space_id="cams-demo-space"),
+            "PhoneNumberRegistration() missing required argument 'phone_number': pass it as a "
+            "keyword or in PhoneNumberRegistrationArgs",
+        ),
+        (
+            lambda: PhoneNumberRegistration(
+                "r",
+                PhoneNumberRegistrationArgs(cust_space_id="s", phone_number="8613800001234"),
+                phone_number="8613800001234",
+            ),
+            "PhoneNumberRegistration() takes either args=PhoneNumberRegistrationArgs(...) or "
+            "keyword arguments, not both (got args and phone_number)",
+        ),
+        (
+            lambda: PhoneNumberRegistration("r", {"cust_space_id": "s"}),  # type: ignore[arg-type]
+            "PhoneNumberRegistration() args must be a PhoneNumberRegistrationArgs, not dict",
+        ),
+        (
+            lambda: PhoneNumberRegistration(
+                "r", pulumi.ResourceOptions(), pulumi.ResourceOptions()
+            ),
+            "PhoneNumberRegistration() got ResourceOptions twice: pass opts once",
+        ),
+    ],
+)
+def test_misuse_is_a_clear_type_error(call: Callable[[], object], message: str) -> None:
+    with pytest.raises(TypeError) as exc:
+        call()
+    assert str(exc.value) == message
