@@ -73,6 +73,7 @@ __all__ = [
     "load_schema",
     "main",
     "serve",
+    "version",
 ]
 
 PACKAGE = "cams"
