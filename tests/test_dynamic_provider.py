@@ -8,11 +8,12 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import emulator_control as ctl
 import pytest
-from cams_emulator import EmulatorServer
+from cams_emulator import DEMO_SEED_PATH, EmulatorServer, load_seed
 from conftest import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
 from engine import UNKNOWN, DynamicProvider, ProviderError, Secret, provider_blob
 from pulumi.dynamic import ConfigureRequest
@@ -396,3 +397,22 @@ def test_bad_settings_fail_with_the_key_to_fix(start: Any, emulator: EmulatorSer
         assert exc.value.message.startswith("Invalid provider setting cams:endpoint: expected ")
     finally:
         provider.__exit__()
+
+
+def test_refreshing_many_numbers_costs_one_listing(
+    dynamic_provider: DynamicProvider, emulator: EmulatorServer
+) -> None:
+    seed = load_seed(DEMO_SEED_PATH)
+    phones = [f"86139000{n:05d}" for n in range(12)]
+    seed["phoneNumbers"] += [
+        {"custSpaceId": DEMO, "phoneNumber": p, "status": "CONNECTED", "verifiedName": "Fleet"}
+        for p in phones
+    ]
+    ctl.seed(emulator.url, seed)
+    states = [{"custSpaceId": DEMO, "phoneNumber": p} for p in phones]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(
+            pool.map(lambda s: dynamic_provider.read(f"{DEMO}/{s['phoneNumber']}", s), states)
+        )
+    assert [resource_id for resource_id, _ in results] == [f"{DEMO}/{p}" for p in phones]
+    assert [e["action"] for e in ctl.requests(emulator.url)] == ["QueryChatappPhoneNumbers"]
