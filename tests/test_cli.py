@@ -68,8 +68,8 @@ def test_request_code_puts_a_code_in_the_emulator_inbox(emulator: EmulatorServer
     assert result.stdout == (
         "Requested a verification code for 8613800001234 in space cams-demo-space by voice "
         f"(zh_CN); RequestId {logged['requestId']}.\n"
-        "When it arrives, store it as a secret in the stack config "
-        "(pulumi config set --secret ...) and run pulumi up.\n"
+        "When it arrives, store it as a secret in the stack config, e.g. "
+        "`pulumi config set --secret verifyCode <code>`, and run `pulumi up`.\n"
     )
     [message] = ctl.codes(emulator.url)
     assert {k: v for k, v in message.items() if k != "code"} == {

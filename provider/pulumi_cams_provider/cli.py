@@ -205,8 +205,8 @@ def request_code(
         f"by {method} ({locale}); RequestId {request_id}."
     )
     click.echo(
-        "When it arrives, store it as a secret in the stack config "
-        "(pulumi config set --secret ...) and run pulumi up."
+        "When it arrives, store it as a secret in the stack config, e.g. "
+        "`pulumi config set --secret verifyCode <code>`, and run `pulumi up`."
     )
 
 
