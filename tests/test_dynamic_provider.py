@@ -53,6 +53,13 @@ def assert_no_secret(*texts: Any) -> None:
             assert secret not in str(text)
 
 
+def assert_one_exception(err: ProviderError) -> None:
+    """The traceback ends in our one-line error, with no chained exception before it."""
+    assert "During handling of the above exception" not in err.details
+    assert "The above exception was the direct cause" not in err.details
+    assert err.details.count("Traceback (most recent call last)") == 1
+
+
 def up(provider: DynamicProvider, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """What `pulumi up` does for a new resource: Check, then Create with the checked inputs."""
     checked = provider.check(inputs)
@@ -132,6 +139,7 @@ def test_wrong_code(dynamic_provider: DynamicProvider) -> None:
         "cams-demo-space --phone 8613800001234` and set it with "
         "`pulumi config set --secret <key> <code>`."
     )
+    assert_one_exception(exc.value)
     assert_no_secret(exc.value.details, dynamic_provider.stderr)
 
 
@@ -208,6 +216,7 @@ def test_documented_access_errors(start: Any, key: str, space: str, expected: st
         up(provider, {"custSpaceId": space, "phoneNumber": phone, "verifyCode": Secret(CODE)})
     assert exc.value.error_type == "pulumi_cams_provider.errors.CamsAccessDenied"
     assert one_line(exc.value) == expected
+    assert_one_exception(exc.value)
     assert_no_secret(exc.value.details, provider.stderr)
 
 
