@@ -164,8 +164,8 @@ def test_missing_code(dynamic_provider: DynamicProvider, emulator: EmulatorServe
         "failed: MissingVerifyCode: the number is not registered yet (status PENDING) and no "
         "verifyCode was given. Request a code with `pulumi-cams request-code --space "
         "cams-demo-space --phone 8613800001234`, store it with "
-        "`pulumi config set --secret <key> <code>`, pass it as verify_code, and run "
-        "`pulumi up` again."
+        "`pulumi config set --secret <key> <code>`, pass it as the verifyCode input "
+        "(verify_code in Python), and run `pulumi up` again."
     )
     assert REGISTER not in [e["action"] for e in ctl.requests(emulator.url)]
 

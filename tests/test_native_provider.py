@@ -395,7 +395,7 @@ def test_missing_code_says_how_to_get_one(provider: PluginProcess) -> None:
         "MissingVerifyCode: the number is not registered yet (status PENDING) and no verifyCode "
         f"was given. Request a code with `pulumi-cams request-code --space {SPACE} --phone "
         f"{PENDING}`, store it with `pulumi config set --secret <key> <code>`, pass it as "
-        "verify_code, and run `pulumi up` again."
+        "the verifyCode input (verify_code in Python), and run `pulumi up` again."
     )
 
 

@@ -259,7 +259,7 @@ def test_create_without_a_code_says_how_to_request_one(
         "MissingVerifyCode: the number is not registered yet (status PENDING) and no verifyCode "
         "was given. Request a code with `pulumi-cams request-code --space cams-demo-space "
         "--phone 6591234567`, store it with `pulumi config set --secret <key> <code>`, pass it "
-        "as verify_code, and run `pulumi up` again."
+        "as the verifyCode input (verify_code in Python), and run `pulumi up` again."
     )
     assert actions(emulator) == [QUERY]
 

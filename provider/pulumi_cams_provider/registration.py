@@ -137,8 +137,8 @@ class MissingVerifyCode(CamsInvalidRequest):
         return (
             "Request a code with `pulumi-cams request-code --space "
             f"{self.cust_space_id} --phone {self.phone_number}`, store it with "
-            "`pulumi config set --secret <key> <code>`, pass it as verify_code, and run "
-            "`pulumi up` again."
+            "`pulumi config set --secret <key> <code>`, pass it as the verifyCode input "
+            "(verify_code in Python), and run `pulumi up` again."
         )
 
 
