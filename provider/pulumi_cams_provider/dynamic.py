@@ -34,13 +34,18 @@ if TYPE_CHECKING:
     from .registration import RegistrationController
     from .settings import ProviderSettings
 
-__all__ = ["PhoneNumberRegistrationProvider", "RETRY_TIMEOUT_ENV"]
+__all__ = ["PhoneNumberRegistrationProvider", "RETRY_TIMEOUT_ENV", "SHARE_LISTINGS_ENV"]
 
 PROVIDER_KEY: Final = "__provider"
 
 RETRY_TIMEOUT_ENV: Final = "CAMS_RETRY_TIMEOUT"
 """Environment variable: seconds to keep retrying throttling and ambiguous failures (default:
 the client's and controller's own defaults). Tests shorten it."""
+
+SHARE_LISTINGS_ENV: Final = "CAMS_SHARE_LISTINGS"
+"""Environment variable: "0" or "false" gives every observation its own QueryChatappPhoneNumbers
+call instead of sharing one listing per space between concurrent operations. Only the benchmark
+sets it, to measure what sharing saves."""
 
 # The stack config keys the settings read; the engine hands dynamic providers the whole stack
 # config, so anything outside the `cams:` namespace is someone else's.
@@ -132,6 +137,7 @@ class PhoneNumberRegistrationProvider(ResourceProvider):
                     settings,
                     retry_policy=None if timeout is None else RetryPolicy(deadline=timeout),
                     operation_timeout=DEFAULT_OPERATION_TIMEOUT if timeout is None else timeout,
+                    share_listings=_share_listings(),
                 )
             return controller
 
@@ -151,6 +157,10 @@ def _retry_timeout() -> float | None:
     if not value > 0:
         raise ValueError(f"{RETRY_TIMEOUT_ENV} must be a number of seconds > 0, not {raw!r}")
     return value
+
+
+def _share_listings() -> bool:
+    return os.environ.get(SHARE_LISTINGS_ENV, "").strip().lower() not in ("0", "false", "no")
 
 
 def _from_engine(props: dict[str, Any]) -> dict[str, Any]:
