@@ -10,6 +10,13 @@ budget on identical listings, so `PhoneNumberFinder` coalesces them (single flig
 - a *recent* observation (refresh) also accepts a listing started up to `max_age` seconds ago;
 - our own register and deregister calls `invalidate` the space, so no later observation is
   served by a listing that started before the write.
+
+A listing "starts" when it departs, not when its flight is opened: until then anyone may join it.
+With `min_interval` (the controller passes 1 / requestsPerSecond) a space's listings depart at
+most that often. Without it the limiter lets a burst of `rate` listings go at once, each serving
+the one or two observers that happened to ask, and then every observer waits most of a second
+for the window to reopen; paced, each listing serves everyone who asked in the last interval, so
+the listing budget is never the bottleneck of many creates (whose register calls are).
 """
 
 from __future__ import annotations
@@ -45,7 +52,9 @@ def _digits(phone_number: str) -> str:
 class _Flight:
     """One listing call and everyone waiting for it."""
 
-    started: float
+    departs_at: float
+    started: float | None = None
+    """When the listing call was made (None until the flight departs)."""
     done: threading.Event = field(default_factory=threading.Event)
     numbers: dict[str, PhoneNumber] | None = None
     error: BaseException | None = None
@@ -57,13 +66,15 @@ class _Space:
     listing_started: float = float("-inf")
     in_flight: _Flight | None = None
     invalidated_at: float = float("-inf")
+    last_departure: float = float("-inf")
 
 
 class PhoneNumberFinder:
     """Observes phone numbers in CAMS spaces, sharing listings between concurrent callers.
 
     Thread-safe. `share=False` turns every observation into its own listing call (the naive
-    baseline the benchmark compares against).
+    baseline the benchmark compares against). `min_interval` paces a space's listings (seconds
+    between departures); 0 sends each as soon as someone needs it.
     """
 
     def __init__(
@@ -72,11 +83,13 @@ class PhoneNumberFinder:
         *,
         share: bool = True,
         max_age: float = DEFAULT_MAX_AGE,
+        min_interval: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client = client
         self._share = share
         self._max_age = max_age
+        self._min_interval = min_interval
         self._clock = clock
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
@@ -108,10 +121,11 @@ class PhoneNumberFinder:
                     return space.listing
                 flight = space.in_flight
                 if flight is None:
-                    flight = space.in_flight = _Flight(started=self._clock())
+                    departs_at = max(self._clock(), space.last_departure + self._min_interval)
+                    flight = space.in_flight = _Flight(departs_at=departs_at)
                     leader = True
                     break
-                if flight.started >= not_before:
+                if flight.started is None or flight.started >= not_before:
                     leader = False
                     break
                 # The listing in flight started too early for this caller: join the next one.
@@ -133,6 +147,11 @@ class PhoneNumberFinder:
             space.invalidated_at = self._clock()
 
     def _lead(self, cust_space_id: str, space: _Space, flight: _Flight) -> None:
+        with self._lock:
+            # Wait for the departure time; observers asking meanwhile join this flight.
+            while (remaining := flight.departs_at - self._clock()) > 0:
+                self._changed.wait(remaining)
+            started = flight.started = space.last_departure = self._clock()
         try:
             flight.numbers = self._query(cust_space_id)
         except BaseException as err:
@@ -141,11 +160,11 @@ class PhoneNumberFinder:
             space.in_flight = None
             if (
                 flight.numbers is not None
-                and flight.started >= space.invalidated_at
-                and flight.started > space.listing_started
+                and started >= space.invalidated_at
+                and started > space.listing_started
             ):
                 space.listing = flight.numbers
-                space.listing_started = flight.started
+                space.listing_started = started
             flight.done.set()
             self._changed.notify_all()
 

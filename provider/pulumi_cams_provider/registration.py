@@ -411,7 +411,12 @@ class RegistrationController:
         with self._lock:
             if self._finder is None:
                 self._finder = PhoneNumberFinder(
-                    client, share=self._share_listings, max_age=self._listing_max_age
+                    client,
+                    share=self._share_listings,
+                    max_age=self._listing_max_age,
+                    # Paced at the rate limit, each listing serves every create that asked
+                    # since the last one (see phone_numbers).
+                    min_interval=1.0 / self._settings.requests_per_second,
                 )
             return self._finder
 
