@@ -66,32 +66,38 @@ _LOCK = threading.Lock()
 class PhoneNumberRegistrationProvider(ResourceProvider):
     """Serves `pulumi_cams.PhoneNumberRegistration` inside ``python -m pulumi.dynamic``."""
 
+    _config: dict[str, Any] | None
     _settings: ProviderSettings | None
     _controller: RegistrationController | None
 
     def configure(self, req: ConfigureRequest) -> None:
-        """Read the provider settings from the stack config, then the environment."""
-        from .settings import ProviderSettings
-
+        """Keep the stack config's ``cams:`` keys; settings are built on the first operation
+        that needs them (create, read, update, delete), which is also where a bad setting is
+        reported. check and diff need no settings, and building them imports pydantic, which
+        would make the first Check of a fresh process ~1.5x slower than a trivial provider's."""
         config: dict[str, Any] = {}
         for name in _CONFIG_NAMES:
             value = req.config.get(f"cams:{name}")
             if value is not None:
                 config[f"cams:{name}"] = value
-        settings = ProviderSettings.from_config(config)
         with _LOCK:
-            self._settings = settings
+            self._config = config
+            self._settings = None
             self._controller = None
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """Normalise and validate the inputs (offline; runs at preview)."""
-        outcome = self._get_controller().check(_from_engine(_olds), _from_engine(news))
+        """Normalise and validate the inputs (offline, no settings needed; runs at preview)."""
+        from .checks import check_inputs
+
+        outcome = check_inputs(_from_engine(_olds), _from_engine(news))
         failures = [CheckFailure(f.property, f.reason) for f in outcome.failures]
         return CheckResult(_to_engine(outcome.inputs), failures)
 
     def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
         """Replace on a new space or number, update on deregisterOnDelete, else nothing."""
-        outcome = self._get_controller().diff(_id, _from_engine(_olds), _from_engine(_news))
+        from .checks import diff_inputs
+
+        outcome = diff_inputs(_id, _from_engine(_olds), _from_engine(_news))
         return DiffResult(
             changes=outcome.changes,
             replaces=outcome.replaces,
@@ -130,8 +136,9 @@ class PhoneNumberRegistrationProvider(ResourceProvider):
             if controller is None:
                 settings = getattr(self, "_settings", None)
                 if settings is None:
-                    # Used outside the dynamic host (configure never ran): environment only.
-                    settings = self._settings = ProviderSettings.from_config({})
+                    # Without configure (outside the dynamic host): the environment only.
+                    config = getattr(self, "_config", None) or {}
+                    settings = self._settings = ProviderSettings.from_config(config)
                 timeout = _retry_timeout()
                 controller = self._controller = RegistrationController(
                     settings,
@@ -165,7 +172,7 @@ def _share_listings() -> bool:
 
 def _from_engine(props: dict[str, Any]) -> dict[str, Any]:
     """Drop ``__provider`` and turn the host's unknown markers into `models.UNKNOWN`."""
-    from .models import UNKNOWN
+    from .validation import UNKNOWN
 
     return {
         name: UNKNOWN if isinstance(value, Unknown) or value == rpc.UNKNOWN else value
@@ -176,6 +183,6 @@ def _from_engine(props: dict[str, Any]) -> dict[str, Any]:
 
 def _to_engine(props: dict[str, Any]) -> dict[str, Any]:
     """Turn `models.UNKNOWN` back into the marker the host serialises as unknown."""
-    from .models import is_unknown
+    from .validation import is_unknown
 
     return {name: rpc.UNKNOWN if is_unknown(value) else value for name, value in props.items()}

@@ -1,18 +1,29 @@
 """The registration resource's data: inputs, state, and phone-number normalisation.
 
-Pure and offline: nothing here performs I/O, so `check` and `diff` (which run at preview) can
-use it freely. The wire form of every model is a camelCase dict, the shape Pulumi stores in
-state and passes to the providers; Python code uses the snake_case attributes.
+Pure and offline: nothing here performs I/O. The validation functions and `UNKNOWN` live in
+`validation` (re-exported here), so that `check` and `diff` need not import pydantic. The wire
+form of every model is a camelCase dict, the shape Pulumi stores in state and passes to the
+providers; Python code uses the snake_case attributes.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from typing import Any, Final
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic.alias_generators import to_camel
+
+from .validation import (
+    INPUT_PROPERTIES,
+    OUTPUT_PROPERTIES,
+    UNKNOWN,
+    format_resource_id,
+    is_unknown,
+    normalize_phone_number,
+    parse_resource_id,
+    validate_cust_space_id,
+    validate_verify_code,
+)
 
 __all__ = [
     "INPUT_PROPERTIES",
@@ -27,164 +38,6 @@ __all__ = [
     "validate_cust_space_id",
     "validate_verify_code",
 ]
-
-
-class _Unknown:
-    """The type of `UNKNOWN`; one instance only."""
-
-    _instance: _Unknown | None = None
-
-    def __new__(cls) -> _Unknown:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "UNKNOWN"
-
-    def __reduce__(self) -> str:
-        return "UNKNOWN"
-
-
-UNKNOWN: Final = _Unknown()
-"""A value not known yet (a preview with computed inputs). Each adapter translates its own
-framework's marker to this sentinel before calling the controller, and back afterwards."""
-
-
-def is_unknown(value: object) -> bool:
-    """True when `value` is the `UNKNOWN` sentinel."""
-    return value is UNKNOWN
-
-
-INPUT_PROPERTIES: Final = ("custSpaceId", "phoneNumber", "verifyCode", "deregisterOnDelete")
-"""Wire names of the inputs, in the order a user meets them."""
-
-OUTPUT_PROPERTIES: Final = (
-    "custSpaceId",
-    "phoneNumber",
-    "deregisterOnDelete",
-    "status",
-    "codeVerificationStatus",
-    "verifiedName",
-    "qualityRating",
-    "messagingLimitTier",
-    "nameStatus",
-    "adopted",
-)
-"""Wire names of the outputs (the state). `verifyCode` is never one of them."""
-
-_PHONE_SEPARATORS = re.compile(r"[\s\-.()/]")
-_MIN_DIGITS = 8
-_MAX_DIGITS = 15
-_PHONE_EXAMPLE = "+86 138-0000-1234"
-_SPACE_ID_WHITESPACE = re.compile(r"\s")
-_VERIFY_CODE_DIGITS = (4, 8)
-
-
-def normalize_phone_number(value: object) -> str:
-    """Return the phone number as digits with country code, e.g. ``8613800001234``.
-
-    Accepts ``+86 138-0000-1234``, ``008613800001234``, ``8613800001234`` and the same as an int
-    (or as an integral float: the engine carries every number as a float). Raises `ValueError`
-    whose message says what to change.
-    """
-    if isinstance(value, bool):
-        raise ValueError(f"must be a phone number like {_PHONE_EXAMPLE!r}, not a boolean")
-    if isinstance(value, float):
-        if not math.isfinite(value) or value != int(value):
-            raise ValueError(
-                f"must be a whole phone number; write it as a string like {_PHONE_EXAMPLE!r}"
-            )
-        value = int(value)
-    if isinstance(value, int):
-        if value <= 0:
-            raise ValueError(f"must be a positive phone number like {_PHONE_EXAMPLE!r}")
-        text = str(value)
-    elif isinstance(value, str):
-        text = value.strip()
-    else:
-        raise ValueError(f"must be a string like {_PHONE_EXAMPLE!r}, not a {type(value).__name__}")
-    if not text:
-        raise ValueError(f"must not be empty; write it with its country code: {_PHONE_EXAMPLE!r}")
-    compact = _PHONE_SEPARATORS.sub("", text)
-    if compact.startswith("+"):
-        digits = compact[1:]
-    elif compact.startswith("00"):
-        digits = compact[2:]
-    else:
-        digits = compact
-    if not digits.isascii() or not digits.isdigit():
-        raise ValueError(
-            "may contain only digits, spaces, hyphens and a leading '+' or '00'; "
-            f"got {value!r}, write it like {_PHONE_EXAMPLE!r}"
-        )
-    if digits.startswith("0"):
-        # Country codes never start with 0: this is a national number with a trunk prefix.
-        raise ValueError(
-            f"must start with the country code, not a national 0 prefix; got {value!r}, "
-            f"write it like {_PHONE_EXAMPLE!r}"
-        )
-    if not _MIN_DIGITS <= len(digits) <= _MAX_DIGITS:
-        raise ValueError(
-            f"must have {_MIN_DIGITS} to {_MAX_DIGITS} digits including the country code; "
-            f"{value!r} has {len(digits)}"
-        )
-    return digits
-
-
-def validate_cust_space_id(value: object) -> str:
-    """Return the CAMS space ID unchanged, or raise `ValueError` saying what to change."""
-    if not isinstance(value, str):
-        raise ValueError(
-            f"must be the CAMS space ID as a string (e.g. 'cams-demo-space'), "
-            f"not a {type(value).__name__}"
-        )
-    if not value:
-        raise ValueError("must not be empty; use the CustSpaceId shown in the CAMS console")
-    if _SPACE_ID_WHITESPACE.search(value):
-        raise ValueError(f"must not contain whitespace; got {value!r}")
-    if "/" in value:
-        # The resource ID is "<custSpaceId>/<phoneNumber>".
-        raise ValueError(f"must not contain '/'; got {value!r}")
-    return value
-
-
-def validate_verify_code(value: object) -> str:
-    """Return the verification code as a string, or raise `ValueError`.
-
-    The message never repeats the code: it is a secret.
-    """
-    low, high = _VERIFY_CODE_DIGITS
-    if isinstance(value, bool):
-        raise ValueError(f"must be the {low}-{high} digit code CAMS sent, as a string")
-    if isinstance(value, float) and math.isfinite(value) and value == int(value):
-        value = int(value)
-    if isinstance(value, int):
-        value = str(value)
-    if not isinstance(value, str):
-        raise ValueError(f"must be the {low}-{high} digit code CAMS sent, as a string")
-    code = value.strip()
-    if not (code.isascii() and code.isdigit() and low <= len(code) <= high):
-        raise ValueError(
-            f"must be the {low}-{high} digit code CAMS sent by SMS or voice (digits only); "
-            "request a new one with `pulumi-cams request-code` if it is lost"
-        )
-    return code
-
-
-def format_resource_id(cust_space_id: str, phone_number: str) -> str:
-    """The resource ID: ``<custSpaceId>/<phoneNumber>``."""
-    return f"{cust_space_id}/{phone_number}"
-
-
-def parse_resource_id(resource_id: str) -> tuple[str, str]:
-    """Split a resource ID into (custSpaceId, phoneNumber); `ValueError` if malformed."""
-    space, sep, phone = resource_id.rpartition("/")
-    if not sep or not space or not phone:
-        raise ValueError(
-            f"resource ID {resource_id!r} is not of the form '<custSpaceId>/<phoneNumber>'"
-        )
-    return validate_cust_space_id(space), normalize_phone_number(phone)
 
 
 class _WireModel(BaseModel):

@@ -1,0 +1,153 @@
+"""check and diff for PhoneNumberRegistration: pure, offline, and light to import.
+
+`RegistrationController.check` and `.diff` delegate here, and the dynamic provider calls these
+functions directly, so that a preview, and the first Check a fresh provider process answers,
+never load pydantic, the client or the Alibaba SDK.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from .validation import (
+    INPUT_PROPERTIES,
+    OUTPUT_PROPERTIES,
+    UNKNOWN,
+    is_unknown,
+    normalize_phone_number,
+    validate_cust_space_id,
+    validate_verify_code,
+)
+
+__all__ = ["CheckFailure", "CheckOutcome", "DiffOutcome", "check_inputs", "diff_inputs"]
+
+_REPLACING: Final = ("custSpaceId", "phoneNumber")
+_OUTPUT_ONLY: Final = tuple(name for name in OUTPUT_PROPERTIES if name not in INPUT_PROPERTIES)
+_INPUT_HELP: Final = {
+    "custSpaceId": "the CAMS space ID (CustSpaceId) the number belongs to, e.g. 'cams-demo-space'",
+    "phoneNumber": "the number with its country code, e.g. '+86 138-0000-1234'",
+}
+
+
+@dataclass(frozen=True)
+class CheckFailure:
+    """One invalid property and what to change."""
+
+    property: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """Normalised inputs (unknowns kept as `UNKNOWN`) and the failures found."""
+
+    inputs: dict[str, Any]
+    failures: list[CheckFailure] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DiffOutcome:
+    """What an update would do: `changed` lists every differing input."""
+
+    changes: bool
+    replaces: list[str] = field(default_factory=list)
+    delete_before_replace: bool = False
+    changed: list[str] = field(default_factory=list)
+
+
+def check_inputs(olds: dict[str, Any], news: dict[str, Any]) -> CheckOutcome:
+    """Normalise and validate the inputs; never touches the network."""
+    failures: list[CheckFailure] = []
+    for name, value in news.items():
+        if name.startswith("__") or name in INPUT_PROPERTIES:
+            continue
+        if name in _OUTPUT_ONLY:
+            if value is not None:
+                failures.append(
+                    CheckFailure(name, f"{name} is an output reported by CAMS; remove it")
+                )
+            continue
+        failures.append(CheckFailure(name, _unknown_property_reason(name)))
+
+    inputs: dict[str, Any] = {}
+    for name in ("custSpaceId", "phoneNumber"):
+        value = news.get(name)
+        if value is None:
+            failures.append(CheckFailure(name, f"{name} is required: {_INPUT_HELP[name]}"))
+        elif is_unknown(value):
+            inputs[name] = UNKNOWN
+        else:
+            validate = validate_cust_space_id if name == "custSpaceId" else normalize_phone_number
+            try:
+                inputs[name] = validate(value)
+            except ValueError as err:
+                failures.append(CheckFailure(name, f"{name} {err}"))
+                inputs[name] = value
+
+    code = news.get("verifyCode")
+    if code is not None:
+        if is_unknown(code):
+            inputs["verifyCode"] = UNKNOWN
+        else:
+            try:
+                inputs["verifyCode"] = validate_verify_code(code)
+            except ValueError as err:
+                failures.append(CheckFailure("verifyCode", f"verifyCode {err}"))
+                inputs["verifyCode"] = code
+
+    deregister = news.get("deregisterOnDelete")
+    if deregister is None:
+        inputs["deregisterOnDelete"] = False
+    elif is_unknown(deregister) or isinstance(deregister, bool):
+        inputs["deregisterOnDelete"] = deregister
+    else:
+        failures.append(
+            CheckFailure(
+                "deregisterOnDelete",
+                f"deregisterOnDelete must be true or false, not {deregister!r}",
+            )
+        )
+        inputs["deregisterOnDelete"] = deregister
+    return CheckOutcome(inputs=inputs, failures=failures)
+
+
+def diff_inputs(resource_id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffOutcome:
+    """Compare the prior state with checked inputs; `verifyCode` never counts."""
+    changed: list[str] = []
+    for name in ("custSpaceId", "phoneNumber"):
+        new = news.get(name)
+        if is_unknown(new) or _comparable(name, olds.get(name)) != _comparable(name, new):
+            changed.append(name)
+    new_deregister = news.get("deregisterOnDelete")
+    if is_unknown(new_deregister) or bool(olds.get("deregisterOnDelete")) != bool(new_deregister):
+        changed.append("deregisterOnDelete")
+    replaces = [name for name in changed if name in _REPLACING]
+    return DiffOutcome(
+        changes=bool(changed),
+        replaces=replaces,
+        # One number cannot be registered in two spaces at once.
+        delete_before_replace="custSpaceId" in replaces and "phoneNumber" not in replaces,
+        changed=changed,
+    )
+
+
+def _comparable(name: str, value: object) -> object:
+    if name == "phoneNumber" and value is not None:
+        try:
+            return normalize_phone_number(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _unknown_property_reason(name: str) -> str:
+    folded = {valid.lower(): valid for valid in INPUT_PROPERTIES}
+    guess = folded.get(name.replace("_", "").lower())
+    if guess is None:
+        matches = difflib.get_close_matches(name.lower(), list(folded), n=1, cutoff=0.6)
+        guess = folded[matches[0]] if matches else None
+    if guess is not None:
+        return f"unknown property {name!r}; did you mean {guess!r}?"
+    return f"unknown property {name!r}; valid properties are {', '.join(INPUT_PROPERTIES)}"
