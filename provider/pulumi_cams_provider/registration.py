@@ -180,7 +180,7 @@ class RegistrationController:
                 phone,
                 done=lambda number: number is not None and number.registered,
             )
-            observed = self._observe(space, phone, fresh=True)
+            observed = self._confirm_registered(space, phone, observed)
         state = _state(wanted.cust_space_id, phone, wanted.deregister_on_delete, observed, adopted)
         return CreateOutcome(
             resource_id=state.resource_id, outputs=state.to_wire(), adopted=adopted
@@ -287,6 +287,25 @@ class RegistrationController:
             else:
                 finder.invalidate(space)
                 return
+
+    def _confirm_registered(self, space: str, phone: str, before: PhoneNumber) -> PhoneNumber:
+        """The number's live state once CAMS has registered it.
+
+        The registration is a fact by now (CAMS said OK, or an observation showed it): if the
+        confirming listing fails, raising would leave a registered number out of the state, and
+        the next `pulumi up` would adopt it as if someone else had registered it. So report what
+        registering means (CONNECTED, VERIFIED) over what we saw before; refresh fills in the rest.
+        """
+        try:
+            observed = self._observe(space, phone, fresh=True)
+        except CamsError as err:
+            log.warning("registered %s in %s, but could not read it back: %s", phone, space, err)
+            observed = None
+        if observed is not None and observed.registered:
+            return observed
+        return before.model_copy(
+            update={"status": "CONNECTED", "code_verification_status": "VERIFIED"}
+        )
 
     def _observe(self, space: str, phone: str, *, fresh: bool) -> PhoneNumber | None:
         try:
