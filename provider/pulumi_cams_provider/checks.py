@@ -17,6 +17,7 @@ from .validation import (
     UNKNOWN,
     is_unknown,
     normalize_phone_number,
+    shown,
     validate_cust_space_id,
     validate_verify_code,
 )
@@ -106,7 +107,7 @@ def check_inputs(olds: dict[str, Any], news: dict[str, Any]) -> CheckOutcome:
         failures.append(
             CheckFailure(
                 "deregisterOnDelete",
-                f"deregisterOnDelete must be true or false, not {deregister!r}",
+                f"deregisterOnDelete must be true or false, not {shown(deregister)}",
             )
         )
         inputs["deregisterOnDelete"] = deregister
@@ -145,9 +146,9 @@ def _comparable(name: str, value: object) -> object:
 def _unknown_property_reason(name: str) -> str:
     folded = {valid.lower(): valid for valid in INPUT_PROPERTIES}
     guess = folded.get(name.replace("_", "").lower())
-    if guess is None:
+    if guess is None and len(name) <= 64:  # a longer name is no typo, and costly to compare
         matches = difflib.get_close_matches(name.lower(), list(folded), n=1, cutoff=0.6)
         guess = folded[matches[0]] if matches else None
     if guess is not None:
-        return f"unknown property {name!r}; did you mean {guess!r}?"
-    return f"unknown property {name!r}; valid properties are {', '.join(INPUT_PROPERTIES)}"
+        return f"unknown property {shown(name)}; did you mean {guess!r}?"
+    return f"unknown property {shown(name)}; valid properties are {', '.join(INPUT_PROPERTIES)}"

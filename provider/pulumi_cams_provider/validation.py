@@ -20,9 +20,22 @@ __all__ = [
     "is_unknown",
     "normalize_phone_number",
     "parse_resource_id",
+    "shown",
     "validate_cust_space_id",
     "validate_verify_code",
 ]
+
+
+_SHOWN_CHARS: Final = 60
+
+
+def shown(value: object) -> str:
+    """``repr(value)`` for a message, cut short: a person reads it, and a program may pass
+    megabytes."""
+    text = repr(value)
+    if len(text) <= _SHOWN_CHARS:
+        return text
+    return f"{text[: _SHOWN_CHARS - 15]}...({len(text)} characters)"
 
 
 class _Unknown:
@@ -112,18 +125,18 @@ def normalize_phone_number(value: object) -> str:
     if not digits.isascii() or not digits.isdigit():
         raise ValueError(
             "may contain only digits, spaces, hyphens and a leading '+' or '00'; "
-            f"got {value!r}, write it like {_PHONE_EXAMPLE!r}"
+            f"got {shown(value)}, write it like {_PHONE_EXAMPLE!r}"
         )
     if digits.startswith("0"):
         # Country codes never start with 0: this is a national number with a trunk prefix.
         raise ValueError(
-            f"must start with the country code, not a national 0 prefix; got {value!r}, "
+            f"must start with the country code, not a national 0 prefix; got {shown(value)}, "
             f"write it like {_PHONE_EXAMPLE!r}"
         )
     if not _MIN_DIGITS <= len(digits) <= _MAX_DIGITS:
         raise ValueError(
             f"must have {_MIN_DIGITS} to {_MAX_DIGITS} digits including the country code; "
-            f"{value!r} has {len(digits)}"
+            f"{shown(value)} has {len(digits)}"
         )
     return digits
 
@@ -138,10 +151,10 @@ def validate_cust_space_id(value: object) -> str:
     if not value:
         raise ValueError("must not be empty; use the CustSpaceId shown in the CAMS console")
     if _SPACE_ID_WHITESPACE.search(value):
-        raise ValueError(f"must not contain whitespace; got {value!r}")
+        raise ValueError(f"must not contain whitespace; got {shown(value)}")
     if "/" in value:
         # The resource ID is "<custSpaceId>/<phoneNumber>".
-        raise ValueError(f"must not contain '/'; got {value!r}")
+        raise ValueError(f"must not contain '/'; got {shown(value)}")
     return value
 
 
@@ -178,6 +191,6 @@ def parse_resource_id(resource_id: str) -> tuple[str, str]:
     space, sep, phone = resource_id.rpartition("/")
     if not sep or not space or not phone:
         raise ValueError(
-            f"resource ID {resource_id!r} is not of the form '<custSpaceId>/<phoneNumber>'"
+            f"resource ID {shown(resource_id)} is not of the form '<custSpaceId>/<phoneNumber>'"
         )
     return validate_cust_space_id(space), normalize_phone_number(phone)
