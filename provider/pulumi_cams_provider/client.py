@@ -11,6 +11,8 @@ preview (check, diff) stays fast and offline.
 
 from __future__ import annotations
 
+import logging
+import re
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -311,7 +313,31 @@ class CamsClient:
             return self._sdk
 
 
+class _RedactVerifyCode(logging.Filter):
+    """Masks ``VerifyCode=...`` in urllib3's request lines.
+
+    The SDK sends business parameters in the query string, and urllib3 logs every request line
+    at DEBUG, so anyone who turns debug logging on (a test harness, a program calling
+    ``logging.basicConfig(level=DEBUG)``) would get verify codes in their logs.
+    """
+
+    _PATTERN = re.compile(r"(VerifyCode=)[^&\s\"]*")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = self._PATTERN.sub(r"\1***", message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+_REDACT_FILTER = _RedactVerifyCode()
+
+
 def _build_sdk_client(settings: ProviderSettings) -> Any:
+    logger = logging.getLogger("urllib3.connectionpool")
+    if _REDACT_FILTER not in logger.filters:
+        logger.addFilter(_REDACT_FILTER)
     from alibabacloud_credentials.client import Client as CredentialClient
     from alibabacloud_tea_openapi import utils_models
     from alibabacloud_tea_openapi.client import Client as OpenApiClient
