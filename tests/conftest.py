@@ -9,6 +9,9 @@ from typing import Any
 import pytest
 from cams_emulator import DEMO_SEED_PATH, EmulatorServer, load_seed
 
+# Every test's captured output and provider-process stderr is scanned for secrets.
+from secret_hygiene import pytest_runtest_makereport, watch_provider_processes  # noqa: F401
+
 # alibabacloud-credentials reads its environment once, at import time, and its default chain
 # would otherwise ask the ECS metadata service (100.100.100.200) for a role: tests must never
 # leave loopback. Set before anything imports the SDK, and inherited by provider subprocesses.

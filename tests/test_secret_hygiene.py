@@ -1,0 +1,153 @@
+"""No verify code, access key secret or security token in outputs, errors, logs or pickles.
+
+Uses distinctive secrets (an access key and an STS token seeded only here, and a code no other
+test uses), so a hit cannot be a coincidence. The session-wide watch in secret_hygiene.py also
+scans every test's captured output and every provider process's stderr.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import pickle
+from collections.abc import Iterator
+from typing import Any
+
+import emulator_control as ctl
+import pytest
+import secret_hygiene
+from cams_emulator import DEMO_SEED_PATH, EmulatorServer, load_seed
+from engine import DynamicProvider, ProviderError
+from pulumi_cams_provider.errors import CamsError
+from pulumi_cams_provider.registration import RegistrationController
+from pulumi_cams_provider.retry import RetryPolicy
+from pulumi_cams_provider.settings import ProviderSettings
+from pydantic import SecretStr
+
+KEY_ID = "LTAI5tHygieneKey"
+KEY_SECRET = "hygiene-secret-Wq7Rt5Yu"
+TOKEN = "hygiene-sts-token-Xc4Vb6Nm"
+CODE = "975318"
+SPACE = "cams-demo-space"
+PHONE = "8613800007777"
+SECRETS = (KEY_SECRET, TOKEN, CODE)
+REGISTER = "ChatappVerifyAndRegister"
+
+
+def clean(*texts: str) -> None:
+    for text in texts:
+        for secret in SECRETS:
+            assert secret not in text, f"{secret!r} leaked into: {text[:300]}"
+
+
+@pytest.fixture
+def hygiene_emulator(emulator: EmulatorServer) -> EmulatorServer:
+    seed = load_seed(DEMO_SEED_PATH)
+    seed["accounts"][0]["accessKeys"].append({"accessKeyId": KEY_ID, "accessKeySecret": KEY_SECRET})
+    seed["phoneNumbers"].append(
+        {
+            "custSpaceId": SPACE,
+            "phoneNumber": PHONE,
+            "status": "PENDING",
+            "codeVerificationStatus": "NOT_VERIFIED",
+            "verifyCode": CODE,
+        }
+    )
+    ctl.seed(emulator.url, seed)
+    return emulator
+
+
+@pytest.fixture
+def provider(hygiene_emulator: EmulatorServer) -> Iterator[DynamicProvider]:
+    with DynamicProvider() as process:
+        process.configure(
+            {
+                "cams:endpoint": hygiene_emulator.url,
+                "cams:accessKeyId": KEY_ID,
+                "cams:accessKeySecret": KEY_SECRET,
+                "cams:securityToken": TOKEN,
+            }
+        )
+        yield process
+        clean(process.stderr)
+
+
+def settings_for(server: EmulatorServer) -> ProviderSettings:
+    return ProviderSettings(
+        endpoint=server.url,
+        access_key_id=KEY_ID,
+        access_key_secret=SecretStr(KEY_SECRET),
+        security_token=SecretStr(TOKEN),
+    )
+
+
+def test_outputs_and_the_pickled_provider_hold_no_secret(
+    provider: DynamicProvider, hygiene_emulator: EmulatorServer
+) -> None:
+    # A reset after commit makes create retry through an ambiguous failure first.
+    ctl.faults(hygiene_emulator.url, REGISTER, "reset_after")
+    checked = provider.check({"custSpaceId": SPACE, "phoneNumber": PHONE, "verifyCode": CODE})
+    resource_id, outputs = provider.create(checked.inputs)
+    assert outputs["status"] == "CONNECTED"
+    blob = outputs.pop("__provider")
+    clean(resource_id, repr(outputs), base64.b64decode(blob).decode("latin-1"))
+    _, refreshed = provider.read(resource_id, {**outputs, "__provider": blob})
+    clean(repr(refreshed))
+
+
+def test_errors_through_the_host_hold_no_secret(
+    provider: DynamicProvider, hygiene_emulator: EmulatorServer
+) -> None:
+    ctl.faults(hygiene_emulator.url, REGISTER, "business_error", code="InvalidParameter")
+    with pytest.raises(ProviderError) as exc:
+        provider.create({"custSpaceId": SPACE, "phoneNumber": PHONE, "verifyCode": CODE})
+    assert "InvalidParameter: Injected business error" in exc.value.message
+    clean(exc.value.details)  # the whole traceback the engine would show
+
+
+@pytest.mark.parametrize("fault", ["business_error", "malformed", "http500"])
+def test_errors_and_logs_in_process_hold_no_secret(
+    hygiene_emulator: EmulatorServer, caplog: pytest.LogCaptureFixture, fault: str
+) -> None:
+    caplog.set_level(logging.DEBUG)  # urllib3 logs each request line, query string included
+    settings = settings_for(hygiene_emulator)
+    # Every register attempt fails (business error, 500), so create ends in an error after
+    # observing; a truncated answer (malformed) is committed, so create succeeds after observing.
+    ctl.faults(hygiene_emulator.url, REGISTER, fault, count=20, code="InvalidParameter")
+    controller = RegistrationController(
+        settings,
+        retry_policy=RetryPolicy(deadline=1.0, base=0.01, cap=0.02),
+        operation_timeout=0.3,
+        sleep=lambda _: None,
+    )
+    error: Any = None
+    try:
+        controller.create({"custSpaceId": SPACE, "phoneNumber": PHONE, "verifyCode": CODE})
+    except CamsError as exc:
+        error = exc
+    assert (error is None) == (fault == "malformed")
+    assert any("VerifyCode=***" in r.getMessage() for r in caplog.records)
+    if error is not None:
+        clean(str(error), repr(error), pickle.dumps(error).decode("latin-1"), repr(vars(error)))
+    clean(
+        caplog.text,
+        repr(settings),
+        str(settings.model_dump()),
+    )
+
+
+def test_the_watch_catches_a_leaking_process() -> None:
+    class Leaky:
+        stderr = f"Traceback ... VerifyCode={CODE}"
+
+        def close(self) -> None:
+            pass
+
+    undo = secret_hygiene._watch(Leaky, "close", "leaky process")
+    try:
+        Leaky().close()
+        assert secret_hygiene._found == [f"leaky process stderr contains {CODE!r}"]
+    finally:
+        secret_hygiene._found.clear()
+        undo()
+    assert secret_hygiene.leaks("nothing here") == []
