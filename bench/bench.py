@@ -1,0 +1,415 @@
+"""How close pulumi-cams gets to CAMS's physical limit: `make bench` (`python bench/bench.py`).
+
+Everything runs the way a `pulumi up` would, short of the CLI: the emulator in its own process
+(``python -m cams_emulator --qps L``), the provider in ``python -u -m pulumi.dynamic`` driven
+over the engine's gRPC protocol (tests/engine.py) with 8 calls in flight, as an engine with
+``--parallel 8`` would. Figures:
+
+- throughput: N check+create calls for N pending numbers in one space, wall time against the
+  ideal N / L seconds (L register calls per second), register and list calls counted in the
+  emulator's request log; then the same with listing sharing switched off
+  (``CAMS_SHARE_LISTINGS=0``: one QueryChatappPhoneNumbers per observation), and the ratio;
+- refresh: N reads (and a larger fleet of registered numbers) and the list calls they cost,
+  against the bound ceil(N / 25);
+- preview: check and diff for N resources, and the API calls they made (target 0);
+- start-up: time to the first Check answer from a fresh provider process, ours against a
+  trivial provider pickled the same way, median of several runs, alternating; and whether the
+  Alibaba SDK was imported by then.
+
+The targets are in the table; the script exits 1 when one is missed, so a regression is loud.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(HERE))
+
+import emulator_control as ctl  # noqa: E402
+from cams_emulator import DEMO_SEED_PATH, load_seed  # noqa: E402
+from engine import DynamicProvider, ProviderError, provider_blob  # noqa: E402
+from pulumi.dynamic.dynamic import serialize_provider  # noqa: E402
+from trivial_provider import TrivialProvider  # noqa: E402
+
+ACCOUNT = "5012345678901234"
+ACCESS_KEY_ID = "LTAI5tDemoAccessKey"
+ACCESS_KEY_SECRET = "demo-secret-Ahk3Lq9Zr"
+SPACE = "cams-bench-space"
+FLEET_SPACE = "cams-bench-fleet"
+REGISTER = "ChatappVerifyAndRegister"
+LIST = "QueryChatappPhoneNumbers"
+CONCURRENCY = 8
+SHARE_ENV = "CAMS_SHARE_LISTINGS"
+
+# Never route loopback through a proxy, never ask an ECS metadata service for credentials.
+CLEAN_ENV = {
+    "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true",
+    "ALIBABA_CLOUD_CLI_PROFILE_DISABLED": "true",
+}
+for _proxy in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+    os.environ.pop(_proxy, None)
+os.environ.update(CLEAN_ENV)
+
+
+def phone(i: int) -> str:
+    return f"861700{i:07d}"
+
+
+def fleet_phone(i: int) -> str:
+    return f"861710{i:07d}"
+
+
+def code(i: int) -> str:
+    return f"{100000 + i}"
+
+
+def make_seed(n: int, fleet: int) -> dict[str, Any]:
+    """The demo seed plus a space of N pending numbers with codes and a fleet of registered ones."""
+    seed = load_seed(DEMO_SEED_PATH)
+    seed["spaces"] += [
+        {"custSpaceId": SPACE, "accountId": ACCOUNT},
+        {"custSpaceId": FLEET_SPACE, "accountId": ACCOUNT},
+    ]
+    seed["phoneNumbers"] += [
+        {
+            "custSpaceId": SPACE,
+            "phoneNumber": phone(i),
+            "status": "PENDING",
+            "codeVerificationStatus": "NOT_VERIFIED",
+            "verifiedName": f"Bench {i}",
+            "verifyCode": code(i),
+        }
+        for i in range(n)
+    ]
+    seed["phoneNumbers"] += [
+        {
+            "custSpaceId": FLEET_SPACE,
+            "phoneNumber": fleet_phone(i),
+            "status": "CONNECTED",
+            "codeVerificationStatus": "VERIFIED",
+            "verifiedName": f"Fleet {i}",
+        }
+        for i in range(fleet)
+    ]
+    return seed
+
+
+@contextmanager
+def emulator(seed_file: Path, qps: int) -> Iterator[str]:
+    """``python -m cams_emulator`` in a subprocess; yields its base URL."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cams_emulator", "--port", "0", "--qps", str(qps)]
+        + ["--seed", str(seed_file)],
+        stdout=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+        if not url.startswith("http://"):
+            raise RuntimeError(f"the emulator printed {url!r} instead of its URL")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def stack_config(url: str, rate: float) -> dict[str, str]:
+    return {
+        "cams:endpoint": url,
+        "cams:accessKeyId": ACCESS_KEY_ID,
+        "cams:accessKeySecret": ACCESS_KEY_SECRET,
+        "cams:requestsPerSecond": str(rate),
+    }
+
+
+def provider(url: str, rate: float, *, share: bool = True) -> DynamicProvider:
+    """A configured ``python -m pulumi.dynamic``; ``share=False`` is the naive variant."""
+    env = {} if share else {SHARE_ENV: "0"}
+    process = DynamicProvider(env=env)
+    process.configure(stack_config(url, rate))
+    return process
+
+
+def calls(url: str) -> Counter[str]:
+    return Counter(entry["action"] for entry in ctl.requests(url))
+
+
+def inputs(i: int) -> dict[str, Any]:
+    return {"custSpaceId": SPACE, "phoneNumber": f"+{phone(i)}", "verifyCode": code(i)}
+
+
+def pool_map(fn: Callable[[int], Any], n: int) -> list[Any]:
+    with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
+        return list(pool.map(fn, range(n)))
+
+
+@dataclass
+class CreateRun:
+    seconds: float
+    failures: int
+    register_calls: int
+    register_ok: int
+    list_calls: int
+    throttled: int
+    registered_numbers: int
+    outputs: list[tuple[str, dict[str, Any]]]
+
+
+def run_creates(url: str, n: int, rate: float, *, share: bool) -> CreateRun:
+    ctl.reset(url)
+    with provider(url, rate, share=share) as process:
+        ctl.clear_requests(url)
+
+        def one(i: int) -> tuple[str, dict[str, Any]] | None:
+            try:
+                checked = process.check(inputs(i), name=f"n{i}")
+                assert not checked.failures, checked.failures
+                return process.create(checked.inputs, name=f"n{i}")
+            except ProviderError as err:
+                print(f"  create {i} failed: {err.message}", file=sys.stderr)
+                return None
+
+        started = time.perf_counter()
+        results = pool_map(one, n)
+        seconds = time.perf_counter() - started
+    log = ctl.requests(url)
+    registers = [e for e in log if e["action"] == REGISTER]
+    numbers = {
+        p["phoneNumber"]
+        for p in ctl.state(url)["phoneNumbers"]
+        if p["custSpaceId"] == SPACE and p["status"] == "CONNECTED"
+    }
+    ok_per_number = Counter(e["params"]["PhoneNumber"] for e in registers if e["code"] == "OK")
+    assert all(count == 1 for count in ok_per_number.values()), ok_per_number
+    return CreateRun(
+        seconds=seconds,
+        failures=sum(r is None for r in results),
+        register_calls=len(registers),
+        register_ok=len(ok_per_number),
+        list_calls=sum(e["action"] == LIST for e in log),
+        throttled=sum(e["code"] == "System.LimitControl" for e in log),
+        registered_numbers=len(numbers),
+        outputs=[r for r in results if r is not None],
+    )
+
+
+def run_refresh(
+    url: str, rate: float, states: list[tuple[str, dict[str, Any]]], *, share: bool
+) -> tuple[int, float, int]:
+    """(list calls, seconds, resources reported gone) for reading every state once."""
+    with provider(url, rate, share=share) as process:
+        ctl.clear_requests(url)
+        started = time.perf_counter()
+        results = pool_map(
+            lambda i: process.read(states[i][0], states[i][1], name=f"r{i}"), len(states)
+        )
+        seconds = time.perf_counter() - started
+    gone = sum(not rid for rid, _ in results)
+    # Answered listings only: a listing CAMS refused (System.LimitControl) is retried, and
+    # happens when a previous provider process still fills the window.
+    answered = sum(e["action"] == LIST and e["code"] == "OK" for e in ctl.requests(url))
+    return answered, seconds, gone
+
+
+def run_preview(url: str, rate: float, states: list[tuple[str, dict[str, Any]]]) -> int:
+    """API calls made by check and diff for every resource (the state as the old outputs)."""
+    with provider(url, rate) as process:
+        ctl.clear_requests(url)
+
+        def one(i: int) -> None:
+            checked = process.check(inputs(i), states[i][1], name=f"n{i}")
+            diff = process.diff(states[i][0], states[i][1], checked.inputs, name=f"n{i}")
+            assert diff.changes == "DIFF_NONE", diff
+
+        pool_map(one, len(states))
+    return sum(calls(url).values())
+
+
+def first_check_seconds(url: str, blob: str, news: dict[str, Any]) -> float:
+    """Start ``python -m pulumi.dynamic``, Configure, Check: seconds until Check answered."""
+    env = {"PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])}
+    started = time.perf_counter()
+    with DynamicProvider(env=env) as process:
+        process.configure(stack_config(url, 10))
+        process.check({**news, "__provider": blob})
+        return time.perf_counter() - started
+
+
+def run_startup(url: str, runs: int) -> tuple[float, float]:
+    ours_blob = provider_blob()
+    trivial_blob = serialize_provider(TrivialProvider())
+    news = {"custSpaceId": SPACE, "phoneNumber": f"+{phone(0)}"}
+    ours: list[float] = []
+    trivial: list[float] = []
+    first_check_seconds(url, trivial_blob, news)  # warm the OS file cache for both
+    for _ in range(runs):
+        trivial.append(first_check_seconds(url, trivial_blob, news))
+        ours.append(first_check_seconds(url, ours_blob, news))
+    return statistics.median(ours), statistics.median(trivial)
+
+
+SDK_CHECK = """
+import sys
+from pulumi.dynamic import ConfigureRequest
+from pulumi.dynamic.config import Config
+from pulumi_cams_provider.dynamic import PhoneNumberRegistrationProvider
+p = PhoneNumberRegistrationProvider()
+p.configure(ConfigureRequest(Config({}, "bench")))
+p.check({}, {"custSpaceId": "s", "phoneNumber": "+8613800001234", "verifyCode": "123456"})
+p.diff("s/8613800001234", {"custSpaceId": "s", "phoneNumber": "8613800001234"},
+       {"custSpaceId": "s", "phoneNumber": "8613800001234"})
+print(sorted(m for m in sys.modules if m.startswith(("alibabacloud", "darabonba", "Tea"))))
+"""
+
+
+def sdk_imported_by_preview() -> list[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", SDK_CHECK], capture_output=True, text=True, check=True
+    ).stdout
+    return list(json.loads(out.strip().replace("'", '"')))
+
+
+def machine() -> str:
+    return (
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.machine()}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=60, help="registrations (default 60)")
+    parser.add_argument("--rate", type=int, default=10, help="L: requests/s per action")
+    parser.add_argument("--fleet", type=int, default=300, help="registered numbers to refresh")
+    parser.add_argument("--startup-runs", type=int, default=7)
+    args = parser.parse_args(argv)
+    n, rate = args.n, args.rate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        seed_file = Path(tmp) / "seed.json"
+        seed_file.write_text(json.dumps(make_seed(n, args.fleet)))
+        with emulator(seed_file, rate) as url:
+            print(f"emulator {url}, qps {rate}; {machine()}", file=sys.stderr)
+            ours_start, trivial_start = run_startup(url, args.startup_runs)
+            sdk_modules = sdk_imported_by_preview()
+            print("start-up measured", file=sys.stderr)
+            shared = run_creates(url, n, rate, share=True)
+            print(f"shared creates: {shared.seconds:.2f} s", file=sys.stderr)
+            preview_calls = run_preview(url, rate, shared.outputs)
+            refresh_lists, refresh_s, refresh_gone = run_refresh(
+                url, rate, shared.outputs, share=True
+            )
+            fleet_states = [
+                (
+                    f"{FLEET_SPACE}/{fleet_phone(i)}",
+                    {"custSpaceId": FLEET_SPACE, "phoneNumber": fleet_phone(i)},
+                )
+                for i in range(args.fleet)
+            ]
+            fleet_lists, fleet_s, fleet_gone = run_refresh(url, rate, fleet_states, share=True)
+            naive = run_creates(url, n, rate, share=False)
+            print(f"naive creates: {naive.seconds:.2f} s", file=sys.stderr)
+            naive_lists, naive_refresh_s, _ = run_refresh(url, rate, naive.outputs, share=False)
+
+    ideal = n / rate
+    rows: list[tuple[str, str, str, bool]] = []
+
+    def row(name: str, value: str, target: str, ok: bool) -> None:
+        rows.append((name, value, target, ok))
+
+    for label, run in (("shared", shared), ("naive", naive)):
+        pct = 100 * ideal / run.seconds
+        row(
+            f"create x{n}, {label}: wall time",
+            f"{run.seconds:.2f} s (ideal {ideal:.2f} s) = {pct:.0f} % of ideal",
+            ">= 90 % of ideal" if label == "shared" else "baseline",
+            pct >= 90 or label == "naive",
+        )
+        row(
+            f"create x{n}, {label}: register calls / numbers registered",
+            f"{run.register_calls} / {run.registered_numbers} (failures {run.failures})",
+            f"{n} / {n}, no failure",
+            run.register_calls == n == run.registered_numbers == run.register_ok
+            and run.failures == 0,
+        )
+        row(
+            f"create x{n}, {label}: list calls (throttled answers)",
+            f"{run.list_calls} ({run.throttled})",
+            "shared: < 2 per create" if label == "shared" else "2 per create",
+            run.throttled == 0 and (label == "naive" or run.list_calls < 2 * n),
+        )
+    row(
+        "throughput ratio shared / naive",
+        f"{naive.seconds / shared.seconds:.2f}x",
+        "> 1",
+        naive.seconds > shared.seconds,
+    )
+    bound = math.ceil(n / 25)
+    row(
+        f"refresh x{n}: list calls",
+        f"{refresh_lists} in {refresh_s:.2f} s (naive {naive_lists} in {naive_refresh_s:.2f} s)",
+        f"<= ceil({n}/25) = {bound}",
+        refresh_lists <= bound and refresh_gone == 0,
+    )
+    fleet_bound = math.ceil(args.fleet / 25)
+    row(
+        f"refresh x{args.fleet}: list calls",
+        f"{fleet_lists} in {fleet_s:.2f} s",
+        f"<= ceil({args.fleet}/25) = {fleet_bound}",
+        fleet_lists <= fleet_bound and fleet_gone == 0,
+    )
+    row(f"preview x{n} (check + diff): API calls", str(preview_calls), "0", preview_calls == 0)
+    startup_ratio = ours_start / trivial_start
+    row(
+        "start-up: first Check answered",
+        f"{ours_start * 1000:.0f} ms vs trivial {trivial_start * 1000:.0f} ms "
+        f"= {startup_ratio:.2f}x (median of {args.startup_runs})",
+        "<= 1.2x",
+        startup_ratio <= 1.2,
+    )
+    row(
+        "start-up: Alibaba SDK modules loaded by check + diff",
+        str(len(sdk_modules)),
+        "0",
+        not sdk_modules,
+    )
+
+    print(
+        f"\npulumi-cams bench: N={n}, L={rate}/s, {CONCURRENCY} concurrent gRPC calls; {machine()}"
+    )
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    header = ("figure", "measured", "target")
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + "  ok")
+    print("  ".join("-" * w for w in widths) + "  --")
+    for name, value, target, ok in rows:
+        cells = (name, value, target)
+        print(
+            "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))
+            + ("  yes" if ok else "  NO")
+        )
+    return 0 if all(r[3] for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
