@@ -19,7 +19,7 @@ from engine import UNKNOWN, DynamicProvider, ProviderError, Secret, provider_blo
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
-from pulumi_cams_provider.dynamic import RETRY_TIMEOUT_ENV, PhoneNumberRegistrationProvider
+from pulumi_cams_provider.dynamic import PhoneNumberRegistrationProvider
 
 DEMO = "cams-demo-space"
 SECOND = "cams-second-space"
@@ -221,7 +221,7 @@ def test_documented_access_errors(start: Any, key: str, space: str, expected: st
 
 
 def test_flow_control_that_outlasts_the_deadline(start: Any, emulator: EmulatorServer) -> None:
-    provider = start(env={RETRY_TIMEOUT_ENV: "1"})
+    provider = start(env={"CAMS_RETRY_TIMEOUT": "1"})
     ctl.faults(emulator.url, REGISTER, "throttle", count=1000)
     with pytest.raises(ProviderError) as exc:
         up(provider, program(verifyCode=Secret(CODE)))
@@ -234,7 +234,7 @@ def test_flow_control_that_outlasts_the_deadline(start: Any, emulator: EmulatorS
 
 
 def test_flow_control_reported_in_a_200_body(start: Any, emulator: EmulatorServer) -> None:
-    provider = start(env={RETRY_TIMEOUT_ENV: "1"})
+    provider = start(env={"CAMS_RETRY_TIMEOUT": "1"})
     ctl.faults(emulator.url, REGISTER, "business_error", count=1000, code="System.LimitControl")
     with pytest.raises(ProviderError) as exc:
         up(provider, program(verifyCode=Secret(CODE)))

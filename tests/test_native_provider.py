@@ -174,6 +174,7 @@ _SAMPLE_SETTINGS = {
     "securityToken": "sample-token",
     "profile": "sample-profile",
     "requestsPerSecond": "4",
+    "retryTimeout": "30",
 }
 # Credentials are taken as a group: an id needs its secret and a token needs both.
 _COMPANIONS = {
@@ -226,7 +227,7 @@ def test_schema_config_matches_the_settings_module() -> None:
             environ = {variable: _SAMPLE_SETTINGS[name], **_COMPANIONS.get(name, {})}
             settings = ProviderSettings.from_config({}, environ=environ)
             expected: Any = _SAMPLE_SETTINGS[name]
-            if name == "requestsPerSecond":
+            if name in ("requestsPerSecond", "retryTimeout"):
                 expected = float(expected)
             assert _setting(settings, name) == expected, (name, variable)
 

@@ -11,6 +11,7 @@ def test_defaults_without_config_or_environment() -> None:
     settings = ProviderSettings.from_config({}, {})
     assert settings.region == "ap-southeast-1"
     assert settings.requests_per_second == 10
+    assert settings.retry_timeout == 120
     assert (settings.connect_timeout_ms, settings.read_timeout_ms) == (5000, 10000)
     assert (settings.protocol, settings.host) == ("https", "cams.ap-southeast-1.aliyuncs.com")
     assert settings.credential_identity == "default-chain"
@@ -141,6 +142,20 @@ def test_repr_and_str_never_show_secrets() -> None:
             "Invalid provider setting CAMS_REQUESTS_PER_SECOND: expected a number greater than 0, "
             "such as 10 (got '-1'). Fix or unset the environment variable "
             "CAMS_REQUESTS_PER_SECOND.",
+        ),
+        (
+            {"cams:retryTimeout": "0"},
+            {},
+            "Invalid provider setting cams:retryTimeout: expected a number of seconds greater "
+            "than 0, such as 120 (got '0'). Fix it with `pulumi config set cams:retryTimeout "
+            "<value>`.",
+        ),
+        (
+            {},
+            {"CAMS_RETRY_TIMEOUT": "soon"},
+            "Invalid provider setting CAMS_RETRY_TIMEOUT: expected a number of seconds greater "
+            "than 0, such as 120 (got 'soon'). Fix or unset the environment variable "
+            "CAMS_RETRY_TIMEOUT.",
         ),
         (
             {"cams:endpoint": "http://127.0.0.1:8080/api"},

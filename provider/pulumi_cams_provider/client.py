@@ -80,8 +80,8 @@ class PhoneNumber(BaseModel):
 class CamsClient:
     """Calls CAMS with the given settings; safe to share between threads.
 
-    ``retry_policy`` and ``limiter`` exist for tests; by default calls retry within 60 s and
-    share the process-wide limiter.
+    ``retry_policy`` and ``limiter`` exist for tests; by default calls retry within the
+    settings' ``retry_timeout`` and share the process-wide limiter.
     """
 
     def __init__(
@@ -92,7 +92,7 @@ class CamsClient:
         limiter: RateLimiter | None = None,
     ) -> None:
         self._settings = settings
-        self._retry_policy = retry_policy or RetryPolicy()
+        self._retry_policy = retry_policy or RetryPolicy(deadline=settings.retry_timeout)
         self._limiter = limiter
         self._sdk: Any = None
         self._sdk_lock = threading.Lock()

@@ -34,13 +34,9 @@ if TYPE_CHECKING:
     from .registration import RegistrationController
     from .settings import ProviderSettings
 
-__all__ = ["PhoneNumberRegistrationProvider", "RETRY_TIMEOUT_ENV", "SHARE_LISTINGS_ENV"]
+__all__ = ["PhoneNumberRegistrationProvider", "SHARE_LISTINGS_ENV"]
 
 PROVIDER_KEY: Final = "__provider"
-
-RETRY_TIMEOUT_ENV: Final = "CAMS_RETRY_TIMEOUT"
-"""Environment variable: seconds to keep retrying throttling and ambiguous failures (default:
-the client's and controller's own defaults). Tests shorten it."""
 
 SHARE_LISTINGS_ENV: Final = "CAMS_SHARE_LISTINGS"
 """Environment variable: "0" or "false" gives every observation its own QueryChatappPhoneNumbers
@@ -57,6 +53,7 @@ _CONFIG_NAMES: Final = (
     "securityToken",
     "profile",
     "requestsPerSecond",
+    "retryTimeout",
 )
 
 # Module level rather than on the instance: the instance is pickled, a lock cannot be.
@@ -127,8 +124,7 @@ class PhoneNumberRegistrationProvider(ResourceProvider):
         self._get_controller().delete(_id, _from_engine(_props))
 
     def _get_controller(self) -> RegistrationController:
-        from .registration import DEFAULT_OPERATION_TIMEOUT, RegistrationController
-        from .retry import RetryPolicy
+        from .registration import RegistrationController
         from .settings import ProviderSettings
 
         with _LOCK:
@@ -139,31 +135,14 @@ class PhoneNumberRegistrationProvider(ResourceProvider):
                     # Without configure (outside the dynamic host): the environment only.
                     config = getattr(self, "_config", None) or {}
                     settings = self._settings = ProviderSettings.from_config(config)
-                timeout = _retry_timeout()
                 controller = self._controller = RegistrationController(
-                    settings,
-                    retry_policy=None if timeout is None else RetryPolicy(deadline=timeout),
-                    operation_timeout=DEFAULT_OPERATION_TIMEOUT if timeout is None else timeout,
-                    share_listings=_share_listings(),
+                    settings, share_listings=_share_listings()
                 )
             return controller
 
     def __getstate__(self) -> dict[str, Any]:
         # Whatever configure() set up belongs to one process and may hold secrets.
         return {}
-
-
-def _retry_timeout() -> float | None:
-    raw = os.environ.get(RETRY_TIMEOUT_ENV)
-    if not raw:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not value > 0:
-        raise ValueError(f"{RETRY_TIMEOUT_ENV} must be a number of seconds > 0, not {raw!r}")
-    return value
 
 
 def _share_listings() -> bool:

@@ -25,7 +25,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -57,9 +57,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-DEFAULT_OPERATION_TIMEOUT: Final = 120.0
-"""Seconds create and delete may spend retrying after ambiguous failures."""
 
 
 @dataclass(frozen=True)
@@ -112,8 +109,8 @@ class RegistrationController:
     The client is built on first use, so `check` and `diff` never touch the SDK or the network.
     `share_listings=False` gives every observation its own QueryChatappPhoneNumbers call (the
     benchmark's naive baseline); `retry_policy` bounds the client's retries of throttling and
-    transient failures; `operation_timeout` bounds create's and delete's re-observation loop
-    after ambiguous failures.
+    transient failures and `operation_timeout` create's and delete's re-observation loop after
+    ambiguous failures; both default to the settings' `retry_timeout`.
     """
 
     def __init__(
@@ -124,7 +121,7 @@ class RegistrationController:
         share_listings: bool = True,
         listing_max_age: float = DEFAULT_MAX_AGE,
         retry_policy: RetryPolicy | None = None,
-        operation_timeout: float = DEFAULT_OPERATION_TIMEOUT,
+        operation_timeout: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._settings = settings
@@ -133,7 +130,9 @@ class RegistrationController:
         self._share_listings = share_listings
         self._listing_max_age = listing_max_age
         self._retry_policy = retry_policy
-        self._operation_timeout = operation_timeout
+        self._operation_timeout = (
+            settings.retry_timeout if operation_timeout is None else operation_timeout
+        )
         self._sleep = sleep
         self._lock = threading.Lock()
 

@@ -50,6 +50,7 @@ _SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "profile": ("profile", ("ALICLOUD_PROFILE", "ALIBABA_CLOUD_PROFILE")),
     "requests_per_second": ("requestsPerSecond", ("CAMS_REQUESTS_PER_SECOND",)),
+    "retry_timeout": ("retryTimeout", ("CAMS_RETRY_TIMEOUT",)),
 }
 _CREDENTIAL_FIELDS = ("access_key_id", "access_key_secret", "security_token", "profile")
 _SECRET_FIELDS = frozenset({"access_key_secret", "security_token"})
@@ -64,6 +65,7 @@ _EXPECTED: dict[str, str] = {
     "security_token": "an STS security token",
     "profile": "the name of a profile in ~/.aliyun/config.json or ~/.alibabacloud/credentials.ini",
     "requests_per_second": "a number greater than 0, such as 10",
+    "retry_timeout": "a number of seconds greater than 0, such as 120",
     "connect_timeout_ms": "a whole number of milliseconds greater than 0",
     "read_timeout_ms": "a whole number of milliseconds greater than 0",
 }
@@ -92,6 +94,9 @@ class ProviderSettings(BaseModel):
     security_token: SecretStr | None = None
     profile: str | None = None
     requests_per_second: float = 10.0
+    # One budget for a create or delete: the client's retries of throttling and transient
+    # faults, and the controller's re-observation after ambiguous outcomes.
+    retry_timeout: float = 120.0
     connect_timeout_ms: int = 5000
     read_timeout_ms: int = 10000
 
@@ -138,18 +143,18 @@ class ProviderSettings(BaseModel):
             raise ValueError("bad region")
         return value
 
-    @field_validator("requests_per_second", mode="before")
+    @field_validator("requests_per_second", "retry_timeout", mode="before")
     @classmethod
-    def _check_rate(cls, value: Any) -> Any:
+    def _check_not_a_flag(cls, value: Any) -> Any:
         if isinstance(value, bool):
-            raise ValueError("a flag is not a rate")
+            raise ValueError("a flag is not a number")
         return value
 
-    @field_validator("requests_per_second")
+    @field_validator("requests_per_second", "retry_timeout")
     @classmethod
-    def _check_rate_range(cls, value: float) -> float:
+    def _check_positive(cls, value: float) -> float:
         if not math.isfinite(value) or value <= 0:
-            raise ValueError("rate must be > 0")
+            raise ValueError("must be > 0")
         return value
 
     @field_validator("connect_timeout_ms", "read_timeout_ms")
