@@ -37,14 +37,13 @@ Key = str | tuple[str, str]  # a name in KEYS, or (access key id, secret)
 
 def config(server: EmulatorServer, key: Key = "demo", **extra: Any) -> open_api_models.Config:
     access_key_id, secret = KEYS[key] if isinstance(key, str) else key
+    options: dict[str, Any] = {"read_timeout": 10000, "connect_timeout": 5000, **extra}
     return open_api_models.Config(
         access_key_id=access_key_id,
         access_key_secret=secret,
         protocol="http",
         endpoint=server.endpoint,
-        read_timeout=10000,
-        connect_timeout=5000,
-        **extra,
+        **options,
     )
 
 

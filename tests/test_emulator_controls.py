@@ -126,6 +126,22 @@ def test_delay_then_process_normally(emulator: EmulatorServer) -> None:
     assert status_of(emulator) == "CONNECTED"
 
 
+def test_a_client_that_gave_up_on_a_delay_leaves_no_traceback(
+    emulator: EmulatorServer, capfd: pytest.CaptureFixture[str]
+) -> None:
+    ctl.faults(emulator.url, REGISTER, "delay", seconds=0.4)
+    with pytest.raises(UnretryableException):
+        call(emulator, REGISTER, REGISTER_PARAMS, read_timeout=100)
+    # Once the delay is over the request is processed and logged, and its answer written to
+    # the closed connection: wait for the log entry, then give the write a moment.
+    deadline = time.monotonic() + 5
+    while not ctl.requests(emulator.url) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)
+    assert status_of(emulator) == "CONNECTED"
+    assert "Traceback" not in capfd.readouterr().err
+
+
 def test_malformed_commits_then_answers_broken_json(emulator: EmulatorServer) -> None:
     ctl.faults(emulator.url, REGISTER, "malformed", count=2)
     with pytest.raises(json.JSONDecodeError):
