@@ -138,7 +138,8 @@ class PhoneNumberRegistration(
 
     Provider settings come from stack config (``cams:region``, ``cams:accessKeyId``,
     ``cams:accessKeySecret`` (secret), ``cams:profile``, ``cams:endpoint``,
-    ``cams:requestsPerSecond``) or the standard Alibaba Cloud credential chain.
+    ``cams:requestsPerSecond``, ``cams:retryTimeout``) or the standard Alibaba Cloud credential
+    chain.
     """
 
     cust_space_id: pulumi.Output[str]
