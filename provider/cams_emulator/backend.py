@@ -237,22 +237,18 @@ class CamsBackend:
     ) -> None:
         with self.lock:
             now = self.clock.now()
-            number = self._number(caller, cust_space_id, phone_number)
-            self._refuse_if_registered_elsewhere(number)
-            if number.status in REGISTERED:
-                # inferred: registering a registered number is idempotent and spends no code
-                self._count_register_call(phone_number, now)
+            number = self._unregistered(caller, cust_space_id, phone_number, now)
+            if number is None:
                 return
             if number.code is None or not secrets.compare_digest(number.code, verify_code):
                 raise errors.verify_code_error()
             if now - (number.code_issued_at or now) > CODE_TTL_SECONDS:
                 raise errors.verify_code_expired()
-            self._count_register_call(phone_number, now)
+            self._connect(number, now)
             number.code = None
             number.code_issued_at = None
             number.code_verification_status = "VERIFIED"
             number.verified_at = now
-            number.status = "CONNECTED"
 
     def get_chatapp_verify_code(
         self, caller: Caller, cust_space_id: str, phone_number: str, method: str, locale: str
@@ -295,15 +291,12 @@ class CamsBackend:
     ) -> None:
         with self.lock:
             now = self.clock.now()
-            number = self._number(caller, cust_space_id, phone_number)
-            self._refuse_if_registered_elsewhere(number)
-            if number.status in REGISTERED:
-                self._count_register_call(phone_number, now)
+            number = self._unregistered(caller, cust_space_id, phone_number, now)
+            if number is None:
                 return
             if number.code_verification_status != "VERIFIED":
                 raise errors.phone_number_not_verified()
-            self._count_register_call(phone_number, now)
-            number.status = "CONNECTED"
+            self._connect(number, now)
 
     def chatapp_phone_number_deregister(
         self, caller: Caller, cust_space_id: str, phone_number: str
@@ -401,6 +394,27 @@ class CamsBackend:
             and now - number.verified_at > VERIFICATION_TTL_SECONDS
         ):
             number.code_verification_status = "EXPIRED"
+
+    def _unregistered(
+        self, caller: Caller, cust_space_id: str, phone_number: str, now: float
+    ) -> PhoneNumber | None:
+        """The number a register call is about, or None when it is already registered here.
+
+        Shared by both register actions: a number registered in another space is refused; one
+        registered in this space answers OK without spending a code (inferred: idempotent) but
+        still counts toward the 72 h cap.
+        """
+        number = self._number(caller, cust_space_id, phone_number)
+        self._refuse_if_registered_elsewhere(number)
+        if number.status in REGISTERED:
+            self._count_register_call(phone_number, now)
+            return None
+        return number
+
+    def _connect(self, number: PhoneNumber, now: float) -> None:
+        """Count the register call (raising at the cap), then mark the number registered."""
+        self._count_register_call(number.phone_number, now)
+        number.status = "CONNECTED"
 
     def _refuse_if_registered_elsewhere(self, number: PhoneNumber) -> None:
         for other in self._numbers.values():

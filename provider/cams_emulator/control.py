@@ -5,7 +5,6 @@ clock and qps. JSON in, JSON out, no signature; outside the CAMS API on purpose.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -183,7 +182,7 @@ class Controls:
         if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds < 0:
             raise ControlError("advanceSeconds must be a number >= 0 (the clock only moves on)")
         offset = self.backend.advance_clock(float(seconds))
-        return {"clockOffsetSeconds": offset, "now": time.time() + offset}
+        return {"clockOffsetSeconds": offset, "now": self.backend.clock.now()}
 
     def _qps(self, body: Any) -> dict[str, Any]:
         qps = body.get("qps") if isinstance(body, dict) else None
