@@ -546,3 +546,12 @@ def test_verify_codes_never_reach_the_request_log(emulator: EmulatorServer) -> N
     assert [e["params"]["VerifyCode"] for e in log] == ["***", "***"]
     assert "246810" not in str(log) and "999111" not in str(log)
     assert "246810" not in str(ctl.state(emulator.url))
+
+
+def test_every_action_is_served_and_may_be_denied_or_faulted() -> None:
+    # The seed's deniedActions and the fault control check names against ACTIONS; dispatch
+    # serves ACTION_SPECS: the two lists must not drift apart.
+    from cams_emulator.dispatch import ACTION_SPECS
+    from cams_emulator.seed import ACTIONS
+
+    assert tuple(ACTION_SPECS) == ACTIONS == tuple(VALID)
