@@ -7,22 +7,8 @@ import time
 from collections.abc import Sequence
 
 import pytest
+from fake_clock import FakeClock
 from pulumi_cams_provider.ratelimit import RateLimiter, shared_limiter
-
-
-class FakeClock:
-    """A clock that only moves when someone sleeps on it."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def limiter(clock: FakeClock, **kwargs: float) -> RateLimiter:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from fake_clock import FakeClock
 from pulumi_cams_provider.errors import (
     CamsAmbiguous,
     CamsError,
@@ -13,19 +14,6 @@ from pulumi_cams_provider.errors import (
     CamsUnavailable,
 )
 from pulumi_cams_provider.retry import RetryPolicy, call_with_retry
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def failing(*errors: CamsError, result: str = "done") -> Callable[[], str]:
