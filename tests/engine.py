@@ -19,8 +19,6 @@ the wire, as the engine does). Provider failures raise `ProviderError` with gRPC
 from __future__ import annotations
 
 import os
-import select
-import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping
@@ -29,6 +27,7 @@ from typing import Any
 
 import grpc
 from google.protobuf import json_format, struct_pb2
+from provider_process import start_printing_port, stop
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
@@ -158,31 +157,19 @@ class DynamicProvider:
         environ["PYTHONUNBUFFERED"] = "1"
         environ.update(env or {})
         self._stderr = tempfile.TemporaryFile(mode="w+b")
-        self.process = subprocess.Popen(
-            [sys.executable, "-u", "-m", "pulumi.dynamic"],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=self._stderr,
-            env=environ,
-        )
         try:
-            self.port = self._read_port(start_timeout)
+            self.process, self.port = start_printing_port(
+                [sys.executable, "-u", "-m", "pulumi.dynamic"],
+                env=environ,
+                stderr=self._stderr,
+                stderr_text=lambda: self.stderr,
+                timeout=start_timeout,
+            )
         except BaseException:
-            self.close()
+            self._stderr.close()
             raise
         self._channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")
         self.stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
-
-    def _read_port(self, timeout: float) -> int:
-        assert self.process.stdout is not None
-        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
-        line = self.process.stdout.readline() if ready else b""
-        if not line.strip().isdigit():
-            raise RuntimeError(
-                f"python -m pulumi.dynamic printed no port within {timeout} s "
-                f"(stdout {line!r}); stderr: {self.stderr}"
-            )
-        return int(line)
 
     @property
     def stderr(self) -> str:
@@ -197,18 +184,8 @@ class DynamicProvider:
 
     def close(self) -> None:
         """Stop the process (it serves until killed, like under the engine)."""
-        channel = getattr(self, "_channel", None)
-        if channel is not None:
-            channel.close()
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
+        self._channel.close()
+        stop(self.process, timeout=5)
 
     def __enter__(self) -> DynamicProvider:
         return self

@@ -10,8 +10,6 @@ records what the plugin logs to it.
 from __future__ import annotations
 
 import os
-import selectors
-import subprocess
 import sys
 import threading
 from collections.abc import Iterator, Mapping
@@ -22,6 +20,7 @@ from typing import IO, Any
 
 import grpc
 from google.protobuf import empty_pb2, struct_pb2
+from provider_process import start_printing_port, stop
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2, provider_pb2_grpc
@@ -109,36 +108,20 @@ class PluginProcess:
         self.argv = [sys.executable, str(REPO_ROOT), *flags, engine_address]
         self.stderr_path = stderr_path
         self._stderr: IO[bytes] = stderr_path.open("wb")
-        self._process = subprocess.Popen(
-            self.argv,
-            cwd=cwd,
-            env=dict(plugin_environment() if env is None else env),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=self._stderr,
-        )
         try:
-            self.port = self._read_port()
+            self._process, self.port = start_printing_port(
+                self.argv,
+                cwd=cwd,
+                env=plugin_environment() if env is None else env,
+                stderr=self._stderr,
+                stderr_text=self.stderr,
+                timeout=START_TIMEOUT_S,
+            )
         except BaseException:
-            self.stop()
+            self._stderr.close()
             raise
         self._channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")
         self.stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
-
-    def _read_port(self) -> int:
-        assert self._process.stdout is not None
-        selector = selectors.DefaultSelector()
-        selector.register(self._process.stdout, selectors.EVENT_READ)
-        line = b""
-        while not line.endswith(b"\n"):
-            if not selector.select(timeout=START_TIMEOUT_S):
-                raise TimeoutError(f"plugin printed no port within {START_TIMEOUT_S} s")
-            chunk = os.read(self._process.stdout.fileno(), 64)
-            if not chunk:
-                raise RuntimeError(f"plugin exited before printing its port:\n{self.stderr()}")
-            line += chunk
-        selector.close()
-        return int(line.decode().strip())
 
     def stderr(self) -> str:
         """What the plugin wrote on stderr so far."""
@@ -148,17 +131,8 @@ class PluginProcess:
 
     def stop(self) -> None:
         """Terminate the process (it has no state to save) and close the channel."""
-        if hasattr(self, "_channel"):
-            self._channel.close()
-        if self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait(timeout=10)
-        if self._process.stdout is not None:
-            self._process.stdout.close()
+        self._channel.close()
+        stop(self._process, timeout=10)
         self._stderr.close()
 
     # -- RPCs, with the request shapes the engine sends ------------------------------------
