@@ -47,18 +47,36 @@ class CheckOutcome:
     inputs: dict[str, Any]
     failures: list[CheckFailure] = field(default_factory=list)
 
+    def __repr__(self) -> str:
+        # The inputs hold the verify code in the clear: it is an input the engine keeps secret.
+        inputs = {k: "***" if k == "verifyCode" else v for k, v in self.inputs.items()}
+        return f"CheckOutcome(inputs={inputs!r}, failures={self.failures!r})"
+
 
 @dataclass(frozen=True)
 class DiffOutcome:
-    """What an update would do: `changed` lists every differing input."""
+    """What an update would do: `changed` lists every differing input, the rest follows."""
 
-    changes: bool
-    replaces: list[str] = field(default_factory=list)
-    delete_before_replace: bool = False
     changed: list[str] = field(default_factory=list)
 
+    @property
+    def changes(self) -> bool:
+        """True when any input differs."""
+        return bool(self.changed)
 
-def check_inputs(olds: dict[str, Any], news: dict[str, Any]) -> CheckOutcome:
+    @property
+    def replaces(self) -> list[str]:
+        """The changed inputs that force a replacement."""
+        return [name for name in self.changed if name in _REPLACING]
+
+    @property
+    def delete_before_replace(self) -> bool:
+        """True when only the space changes: one number cannot be registered in two spaces."""
+        replaces = self.replaces
+        return "custSpaceId" in replaces and "phoneNumber" not in replaces
+
+
+def check_inputs(news: dict[str, Any]) -> CheckOutcome:
     """Normalise and validate the inputs; never touches the network."""
     failures: list[CheckFailure] = []
     for name, value in news.items():
@@ -114,7 +132,7 @@ def check_inputs(olds: dict[str, Any], news: dict[str, Any]) -> CheckOutcome:
     return CheckOutcome(inputs=inputs, failures=failures)
 
 
-def diff_inputs(resource_id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffOutcome:
+def diff_inputs(olds: dict[str, Any], news: dict[str, Any]) -> DiffOutcome:
     """Compare the prior state with checked inputs; `verifyCode` never counts."""
     changed: list[str] = []
     for name in ("custSpaceId", "phoneNumber"):
@@ -124,14 +142,7 @@ def diff_inputs(resource_id: str, olds: dict[str, Any], news: dict[str, Any]) ->
     new_deregister = news.get("deregisterOnDelete")
     if is_unknown(new_deregister) or bool(olds.get("deregisterOnDelete")) != bool(new_deregister):
         changed.append("deregisterOnDelete")
-    replaces = [name for name in changed if name in _REPLACING]
-    return DiffOutcome(
-        changes=bool(changed),
-        replaces=replaces,
-        # One number cannot be registered in two spaces at once.
-        delete_before_replace="custSpaceId" in replaces and "phoneNumber" not in replaces,
-        changed=changed,
-    )
+    return DiffOutcome(changed=changed)
 
 
 def _comparable(name: str, value: object) -> object:

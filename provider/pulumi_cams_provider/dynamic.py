@@ -86,7 +86,7 @@ class PhoneNumberRegistrationProvider(ResourceProvider):
         """Normalise and validate the inputs (offline, no settings needed; runs at preview)."""
         from .checks import check_inputs
 
-        outcome = check_inputs(_from_engine(_olds), _from_engine(news))
+        outcome = check_inputs(_from_engine(news))
         failures = [CheckFailure(f.property, f.reason) for f in outcome.failures]
         return CheckResult(_to_engine(outcome.inputs), failures)
 
@@ -94,7 +94,7 @@ class PhoneNumberRegistrationProvider(ResourceProvider):
         """Replace on a new space or number, update on deregisterOnDelete, else nothing."""
         from .checks import diff_inputs
 
-        outcome = diff_inputs(_id, _from_engine(_olds), _from_engine(_news))
+        outcome = diff_inputs(_from_engine(_olds), _from_engine(_news))
         return DiffResult(
             changes=outcome.changes,
             replaces=outcome.replaces,

@@ -140,11 +140,11 @@ class RegistrationController:
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckOutcome:
         """Normalise and validate the inputs; never touches the network."""
-        return check_inputs(olds, news)
+        return check_inputs(news)
 
     def diff(self, resource_id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffOutcome:
         """Compare the prior state with checked inputs; `verifyCode` never counts."""
-        return diff_inputs(resource_id, olds, news)
+        return diff_inputs(olds, news)
 
     def create(self, inputs: dict[str, Any]) -> CreateOutcome:
         """Register the number (or adopt it) and return once the outcome is known."""
