@@ -41,7 +41,7 @@ from .models import (
     parse_resource_id,
     validate_cust_space_id,
 )
-from .phone_numbers import DEFAULT_MAX_AGE, PhoneNumberFinder
+from .phone_numbers import PhoneNumberFinder
 from .retry import RetryPolicy
 from .settings import ProviderSettings
 
@@ -119,7 +119,6 @@ class RegistrationController:
         client: CamsClient | None = None,
         *,
         share_listings: bool = True,
-        listing_max_age: float = DEFAULT_MAX_AGE,
         retry_policy: RetryPolicy | None = None,
         operation_timeout: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -128,7 +127,6 @@ class RegistrationController:
         self._client = client
         self._finder: PhoneNumberFinder | None = None
         self._share_listings = share_listings
-        self._listing_max_age = listing_max_age
         self._retry_policy = retry_policy
         self._operation_timeout = (
             settings.retry_timeout if operation_timeout is None else operation_timeout
@@ -325,17 +323,11 @@ class RegistrationController:
                 self._finder = PhoneNumberFinder(
                     client,
                     share=self._share_listings,
-                    max_age=self._listing_max_age,
                     # Paced at the rate limit, each listing serves every create that asked
                     # since the last one (see phone_numbers).
                     min_interval=1.0 / self._settings.requests_per_second,
                 )
             return self._finder
-
-    @property
-    def finder(self) -> PhoneNumberFinder:
-        """The finder observations go through (its `listings` counter helps tests)."""
-        return self._get_finder()
 
 
 def _inputs(inputs: dict[str, Any]) -> RegistrationInputs:
@@ -356,18 +348,14 @@ def _identity(resource_id: str, state: dict[str, Any]) -> tuple[str, str]:
 
 
 def _state(
-    space: str, phone: str, deregister: bool, observed: PhoneNumber | None, adopted: bool
+    space: str, phone: str, deregister: bool, observed: PhoneNumber, adopted: bool
 ) -> RegistrationState:
+    """The outputs: the identity as the inputs spell it, and what CAMS reports of the number."""
     return RegistrationState(
+        **observed.model_dump(exclude={"phone_number"}),
         cust_space_id=space,
         phone_number=phone,
         deregister_on_delete=deregister,
-        status=observed.status if observed else None,
-        code_verification_status=observed.code_verification_status if observed else None,
-        verified_name=observed.verified_name if observed else None,
-        quality_rating=observed.quality_rating if observed else None,
-        messaging_limit_tier=observed.messaging_limit_tier if observed else None,
-        name_status=observed.name_status if observed else None,
         adopted=adopted,
     )
 
