@@ -191,13 +191,7 @@ class CamsProvider(Provider):
         inputs = _to_dict(request.properties)
         secret = _secret_keys(request.properties)
         if request.preview:
-            # No CAMS call at preview: outputs the engine cannot know yet stay unknown.
-            planned = {
-                name: inputs.get(name, models.UNKNOWN)
-                if name in models.INPUT_PROPERTIES
-                else models.UNKNOWN
-                for name in models.OUTPUT_PROPERTIES
-            }
+            planned = await self._call(lambda c: c.preview_create(inputs))
             return CreateResponse(resource_id="", properties=_outputs(planned, secret))
         outcome = await self._call(lambda c: c.create(inputs))
         if outcome.adopted:
@@ -255,8 +249,8 @@ class CamsProvider(Provider):
         """Deregister only when ``deregisterOnDelete`` is true; otherwise forget the resource."""
         _require_resource_type(request.type)
         state = _to_dict(request.properties)
-        await self._call(lambda c: c.delete(request.resource_id, state))
-        if state.get("deregisterOnDelete") is not True:
+        released = await self._call(lambda c: c.delete(request.resource_id, state))
+        if not released:
             await self._log(
                 engine_pb2.INFO,
                 f"{request.resource_id} left registered in CAMS because deregisterOnDelete is "

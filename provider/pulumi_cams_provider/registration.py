@@ -33,7 +33,9 @@ from .checks import CheckFailure, CheckOutcome, DiffOutcome, check_inputs, diff_
 from .client import CamsClient, PhoneNumber
 from .errors import CamsAmbiguous, CamsError, CamsInvalidRequest, CamsNotFound
 from .models import (
+    INPUT_PROPERTIES,
     OUTPUT_PROPERTIES,
+    UNKNOWN,
     RegistrationInputs,
     RegistrationState,
     is_unknown,
@@ -144,6 +146,14 @@ class RegistrationController:
         """Compare the prior state with checked inputs; `verifyCode` never counts."""
         return diff_inputs(olds, news)
 
+    def preview_create(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        """The outputs a create would report, as far as checked inputs tell; no API call, so
+        everything CAMS reports is `UNKNOWN`."""
+        return {
+            name: inputs.get(name, UNKNOWN) if name in INPUT_PROPERTIES else UNKNOWN
+            for name in OUTPUT_PROPERTIES
+        }
+
     def create(self, inputs: dict[str, Any]) -> CreateOutcome:
         """Register the number (or adopt it) and return once the outcome is known."""
         wanted = _inputs(inputs)
@@ -215,12 +225,16 @@ class RegistrationController:
             {k: v for k, v in outputs.items() if v is not None}
         ).to_wire()
 
-    def delete(self, resource_id: str, state: dict[str, Any]) -> None:
-        """Deregister when `deregisterOnDelete` is set; a number already gone is success."""
+    def delete(self, resource_id: str, state: dict[str, Any]) -> bool:
+        """Deregister when `deregisterOnDelete` is set; a number already gone is success.
+
+        Returns False when the number was left registered because `deregisterOnDelete` is not
+        set (the adapters tell the user), True when it is deregistered or was gone already.
+        """
         space, phone = _identity(resource_id, state)
         if state.get("deregisterOnDelete") is not True:
             log.info("leaving %s registered in %s (deregisterOnDelete is false)", phone, space)
-            return
+            return False
 
         def still_registered() -> bool:
             try:
@@ -230,7 +244,7 @@ class RegistrationController:
             return number is not None and number.registered
 
         if not still_registered():
-            return
+            return True
 
         def deregister() -> None:
             try:
@@ -244,6 +258,7 @@ class RegistrationController:
             phone,
             done=lambda number: number is None or not number.registered,
         )
+        return True
 
     # Helpers.
 
