@@ -32,7 +32,6 @@ from pulumi.runtime import rpc
 
 if TYPE_CHECKING:
     from .registration import RegistrationController
-    from .settings import ProviderSettings
 
 __all__ = ["PhoneNumberRegistrationProvider", "SHARE_LISTINGS_ENV"]
 
@@ -64,7 +63,6 @@ class PhoneNumberRegistrationProvider(ResourceProvider):
     """Serves `pulumi_cams.PhoneNumberRegistration` inside ``python -m pulumi.dynamic``."""
 
     _config: dict[str, Any] | None
-    _settings: ProviderSettings | None
     _controller: RegistrationController | None
 
     def configure(self, req: ConfigureRequest) -> None:
@@ -79,7 +77,6 @@ class PhoneNumberRegistrationProvider(ResourceProvider):
                 config[f"cams:{name}"] = value
         with _LOCK:
             self._config = config
-            self._settings = None
             self._controller = None
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
@@ -130,11 +127,9 @@ class PhoneNumberRegistrationProvider(ResourceProvider):
         with _LOCK:
             controller = getattr(self, "_controller", None)
             if controller is None:
-                settings = getattr(self, "_settings", None)
-                if settings is None:
-                    # Without configure (outside the dynamic host): the environment only.
-                    config = getattr(self, "_config", None) or {}
-                    settings = self._settings = ProviderSettings.from_config(config)
+                # Without configure (outside the dynamic host) there is no config: the
+                # environment only.
+                settings = ProviderSettings.from_config(getattr(self, "_config", None) or {})
                 controller = self._controller = RegistrationController(
                     settings, share_listings=_share_listings()
                 )
