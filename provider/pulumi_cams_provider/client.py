@@ -19,13 +19,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from .errors import (
-    MUTATING_ACTIONS,
-    CamsError,
-    credentials_error,
-    error_from_body,
-    error_from_exception,
-)
+from .errors import CamsError, error_from_body, error_from_exception, malformed_response
 from .ratelimit import RateLimiter, shared_limiter
 from .retry import RetryPolicy, call_with_retry
 from .settings import ProviderSettings
@@ -122,7 +116,13 @@ class CamsClient:
             data = body.get("Data")
             status = data.get("CodeVerificationStatus") if isinstance(data, Mapping) else None
             if not isinstance(status, str):
-                raise _malformed(action, body, cust_space_id, phone_number, "no Data")
+                raise malformed_response(
+                    body,
+                    "no Data",
+                    action=action,
+                    cust_space_id=cust_space_id,
+                    phone_number=phone_number,
+                )
             return status
 
         return self._call(
@@ -273,20 +273,13 @@ class CamsClient:
 
     def _translate(self, exc: Exception, context: dict[str, Any]) -> CamsError:
         settings = self._settings
-        err = error_from_exception(
+        return error_from_exception(
             exc,
             connect_timeout_s=settings.connect_timeout_ms / 1000,
             read_timeout_s=settings.read_timeout_ms / 1000,
+            credential_source=_credential_source(settings),
             **context,
         )
-        if err.code == "CredentialsUnavailable" or err.code == "InvalidCredentials":
-            err = credentials_error(
-                action=context["action"],
-                cust_space_id=context["cust_space_id"],
-                phone_number=context["phone_number"],
-                source=_credential_source(settings),
-            )
-        return err
 
     def _send(self, sdk: Any, action: str, query: dict[str, str]) -> Any:
         from alibabacloud_tea_openapi import utils_models
@@ -435,27 +428,12 @@ def _phone_numbers(action: str, body: Mapping[str, Any], space: str) -> list[Pho
     if not isinstance(items, list) or not all(
         isinstance(i, Mapping) and i.get("PhoneNumber") for i in items
     ):
-        raise _malformed(action, body, space, None, "PhoneNumbers is not a list of numbers")
+        raise malformed_response(
+            body, "PhoneNumbers is not a list of numbers", action=action, cust_space_id=space
+        )
     return [PhoneNumber.from_wire(i) for i in items]
 
 
 def _request_id(body: Mapping[str, Any]) -> str:
     value = body.get("RequestId")
     return value if isinstance(value, str) else ""
-
-
-def _malformed(
-    action: str, body: Mapping[str, Any], space: str | None, phone: str | None, what: str
-) -> CamsError:
-    from .errors import MALFORMED_RESPONSE, classify
-
-    cls = classify(MALFORMED_RESPONSE, 200, mutating=action in MUTATING_ACTIONS)
-    return cls(
-        f"the response is not what CAMS documents ({what})",
-        action=action,
-        code=MALFORMED_RESPONSE,
-        request_id=body.get("RequestId") if isinstance(body.get("RequestId"), str) else None,
-        http_status=200,
-        cust_space_id=space,
-        phone_number=phone,
-    )

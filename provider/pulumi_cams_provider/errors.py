@@ -54,6 +54,7 @@ __all__ = [
     "error_from_body",
     "error_from_exception",
     "credentials_error",
+    "malformed_response",
 ]
 
 # Codes for failures that did not come from CAMS itself.
@@ -294,6 +295,7 @@ def error_from_exception(
     secrets: Iterable[str] = (),
     connect_timeout_s: float | None = None,
     read_timeout_s: float | None = None,
+    credential_source: str | None = None,
 ) -> CamsError:
     """Translate an exception from the Alibaba SDK (or its transport) into a CamsError.
 
@@ -301,6 +303,7 @@ def error_from_exception(
     attributes, so the SDK need not be imported here), darabonba's UnretryableException wrapping
     a transport RetryError or a JSON parse failure, and credential-provider failures. Transport
     failures are described in fixed words; their text (which holds the URL) is never used.
+    ``credential_source`` says where credentials were looked for, for the error when none load.
     """
     if isinstance(exc, CamsError):
         return exc
@@ -310,6 +313,7 @@ def error_from_exception(
         "cust_space_id": cust_space_id,
         "phone_number": phone_number,
     }
+    source = {} if credential_source is None else {"source": credential_source}
 
     inner = getattr(exc, "inner_exception", None)
     if inner is not None and not _is_response_exception(exc):
@@ -326,7 +330,7 @@ def error_from_exception(
         if not code:
             code = f"HTTP{status}" if status else MALFORMED_RESPONSE
         if code == "InvalidCredentials":
-            return credentials_error(**context)
+            return credentials_error(**source, **context)
         retry_after = getattr(exc, "retry_after", None)
         detail = getattr(exc, "access_denied_detail", None) or data.get("AccessDeniedDetail")
         return _make(
@@ -341,7 +345,7 @@ def error_from_exception(
         )
 
     if type(exc).__name__ == "CredentialException" or _is_credential_failure(exc):
-        return credentials_error(**context)
+        return credentials_error(**source, **context)
 
     if type(exc).__name__ == "RetryError":
         code, description = _describe_transport(exc, connect_timeout_s, read_timeout_s)
@@ -378,6 +382,27 @@ def credentials_error(
         f"no Alibaba Cloud credentials could be loaded from {source}",
         action=action,
         code=CREDENTIALS_UNAVAILABLE,
+        cust_space_id=cust_space_id,
+        phone_number=phone_number,
+    )
+
+
+def malformed_response(
+    body: Any,
+    what: str,
+    *,
+    action: str,
+    cust_space_id: str | None = None,
+    phone_number: str | None = None,
+) -> CamsError:
+    """The error for a CAMS envelope that says OK but lacks what the action documents."""
+    return _make(
+        MALFORMED_RESPONSE,
+        f"the response is not what CAMS documents ({what})",
+        http_status=200,
+        request_id=_request_id(body),
+        mutating=action in MUTATING_ACTIONS,
+        action=action,
         cust_space_id=cust_space_id,
         phone_number=phone_number,
     )
