@@ -19,8 +19,9 @@ import click
 
 from .client import CamsClient, PhoneNumber
 from .errors import CamsError, SettingsError
-from .models import normalize_phone_number
+from .phone_numbers import PhoneNumberFinder
 from .settings import ProviderSettings
+from .validation import normalize_phone_number, validate_cust_space_id
 
 __all__ = ["main"]
 
@@ -95,7 +96,7 @@ class _PhoneNumberType(click.ParamType[str]):
 
 
 class _SpaceIdType(click.ParamType[str]):
-    """A CAMS space ID (``CustSpaceId``): any non-blank string, stripped."""
+    """A CAMS space ID (``CustSpaceId``), stripped, under the provider's rules."""
 
     name = "id"
 
@@ -103,7 +104,10 @@ class _SpaceIdType(click.ParamType[str]):
         text = str(value).strip()
         if not text:
             self.fail("the space ID (CustSpaceId) must not be empty", param, ctx)
-        return text
+        try:
+            return validate_cust_space_id(text)
+        except ValueError as err:
+            self.fail(f"the space ID (CustSpaceId) {_first_line(str(err))}", param, ctx)
 
 
 _space_option = click.option(
@@ -224,8 +228,10 @@ def status(
     profile: str | None,
 ) -> None:
     """Show a number's live registration state (QueryChatappPhoneNumbers)."""
-    numbers = _client(endpoint, region, profile).query_chatapp_phone_numbers(cust_space_id)
-    found = next((n for n in numbers if n.phone_number == phone_number), None)
+    # Looked up the way the provider looks it up, so that status and `pulumi up` agree.
+    finder = PhoneNumberFinder(_client(endpoint, region, profile), share=False)
+    numbers = finder.list_space(cust_space_id)
+    found = numbers.get(phone_number)
     if found is None:
         raise click.ClickException(
             f"phone number {phone_number} is not in space {cust_space_id} "
