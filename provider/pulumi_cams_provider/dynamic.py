@@ -42,8 +42,9 @@ SHARE_LISTINGS_ENV: Final = "CAMS_SHARE_LISTINGS"
 call instead of sharing one listing per space between concurrent operations. Only the benchmark
 sets it, to measure what sharing saves."""
 
-# The stack config keys the settings read; the engine hands dynamic providers the whole stack
-# config, so anything outside the `cams:` namespace is someone else's.
+# The stack config keys the settings read (settings._SOURCES); the engine hands dynamic providers
+# the whole stack config, so anything outside them is someone else's. Named again here because
+# the dynamic Config answers only get(key) and importing the settings would load pydantic.
 _CONFIG_NAMES: Final = (
     "endpoint",
     "region",

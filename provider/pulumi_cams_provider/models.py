@@ -1,9 +1,10 @@
-"""The registration resource's data: inputs, state, and phone-number normalisation.
+"""The registration resource's data as pydantic models: the inputs and the state.
 
-Pure and offline: nothing here performs I/O. The validation functions and `UNKNOWN` live in
-`validation` (re-exported here), so that `check` and `diff` need not import pydantic. The wire
-form of every model is a camelCase dict, the shape Pulumi stores in state and passes to the
-providers; Python code uses the snake_case attributes.
+Pure and offline: nothing here performs I/O. The input rules (phone-number normalisation and the
+rest) and `UNKNOWN` live in `validation`, re-exported here, so that `check` and `diff` need not
+import pydantic; the models' validators call those same functions rather than restating them.
+The wire form of every model is a camelCase dict, the shape Pulumi stores in state and passes to
+the providers; Python code uses the snake_case attributes.
 """
 
 from __future__ import annotations
