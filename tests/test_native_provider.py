@@ -213,6 +213,17 @@ def test_yaml_example_uses_the_plugin_as_the_schema_describes_it() -> None:
     assert referenced <= {"id", *resource["properties"]}
 
 
+def test_every_route_reads_the_same_setting_names() -> None:
+    # Three lists that must agree: the settings module's sources, the plugin's schema, and the
+    # names the dynamic adapter picks out of the whole stack config (it cannot list them).
+    from pulumi_cams_provider import dynamic, settings
+
+    schema = json.loads((REPO_ROOT / "provider/pulumi_cams_provider/schema.json").read_text())
+    from_settings = {key for key, _ in settings._SOURCES.values()}
+    assert set(schema["config"]["variables"]) == from_settings
+    assert set(dynamic._CONFIG_NAMES) == from_settings
+
+
 def test_schema_config_matches_the_settings_module() -> None:
     schema = json.loads((REPO_ROOT / "provider/pulumi_cams_provider/schema.json").read_text())
     variables = schema["config"]["variables"]
