@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: install test lint format bench demo clean
+.PHONY: install test lint format bench demo e2e pulumi-cli clean
 
 # The virtual environment is rebuilt whenever the project's dependencies change.
 $(VENV)/.installed: pyproject.toml
@@ -34,6 +34,10 @@ bench: $(VENV)/.installed
 ## The quickstart end to end against the bundled emulator (needs the Pulumi CLI).
 demo: $(VENV)/.installed
 	env -u HTTP_PROXY -u http_proxy -u HTTPS_PROXY -u https_proxy VENV=$(abspath $(VENV)) scripts/demo.sh
+
+## The Pulumi CLI for e2e and demo: the one on PATH, or built once from the Go module proxy.
+pulumi-cli:
+	@scripts/pulumi-cli.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
