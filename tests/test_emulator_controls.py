@@ -188,7 +188,15 @@ def test_delete_faults(emulator: EmulatorServer) -> None:
         ({"action": "Nope", "fault": "http500"}, "action must be '*' or one of "),
         ({"action": "*", "fault": "explode"}, "fault must be one of throttle, http500"),
         ({"action": "*", "fault": "http500", "count": 0}, "count must be an integer >= 1"),
-        ({"action": "*", "fault": "delay", "seconds": 31}, "seconds must be a number from 0 to 30"),
+        (
+            {"action": "*", "fault": "delay", "seconds": 121},
+            "seconds must be a number from 0 to 120",
+        ),
+        (
+            {"action": "QueryChatappPhoneNumbers", "fault": "no_effect"},
+            "a no_effect fault needs action one of ChatappPhoneNumberDeregister, "
+            "ChatappPhoneNumberRegister, ChatappVerifyAndRegister",
+        ),
         ({"action": "*", "fault": "business_error"}, "a business_error fault needs a non-empty"),
         ({"action": "*", "fault": "http500", "colour": 1}, "unknown fault field 'colour'"),
     ],

@@ -12,12 +12,14 @@ import hashlib
 import secrets
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from . import errors
 from .seed import Seed, parse_seed
+
+T = TypeVar("T")
 
 # Statuses in which a number is registered with WhatsApp (Meta's phone-number statuses, §2.4).
 REGISTERED = frozenset({"CONNECTED", "FLAGGED", "RATE_LIMITED", "RESTRICTED"})
@@ -332,6 +334,29 @@ class CamsBackend:
     def chatapp_sync_phone_number(self, caller: Caller, cust_space_id: str) -> list[PhoneNumber]:
         with self.lock:
             return [replace(n) for n in self._listing([self._space(caller, cust_space_id)])]
+
+    def settling(
+        self, seconds: float, cust_space_id: str, phone_number: str, carry_out: Callable[[], T]
+    ) -> T:
+        """Carry out an action whose effect on the number's status shows only ``seconds`` later
+        (the ``settle`` fault): listings report the old status until then."""
+        with self.lock:
+            number = self._numbers.get((cust_space_id, phone_number))
+            before = number.status if number is not None else None
+            result = carry_out()
+            if number is None or number.status == before:
+                return result
+            after, number.status = number.status, str(before)
+
+        def show() -> None:
+            with self.lock:
+                if self._numbers.get((cust_space_id, phone_number)) is number:
+                    number.status = after
+
+        timer = threading.Timer(seconds, show)
+        timer.daemon = True
+        timer.start()
+        return result
 
     # --- helpers -------------------------------------------------------------------------
 

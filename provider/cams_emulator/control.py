@@ -22,8 +22,16 @@ FAULT_KINDS = (
     "delay",
     "malformed",
     "business_error",
+    "no_effect",
+    "settle",
+    "commit_late",
 )
-MAX_DELAY_SECONDS = 30.0
+# Faults about what a register or deregister call does to the number, for those actions only.
+WRITE_FAULTS = frozenset({"no_effect", "settle", "commit_late"})
+WRITE_ACTIONS = frozenset(
+    {"ChatappVerifyAndRegister", "ChatappPhoneNumberRegister", "ChatappPhoneNumberDeregister"}
+)
+MAX_DELAY_SECONDS = 120.0
 REDACTED_PARAMS = frozenset({"VerifyCode"})
 
 
@@ -202,6 +210,8 @@ def _parse_fault(spec: Mapping[str, Any]) -> Fault:
     kind = spec.get("fault")
     if kind not in FAULT_KINDS:
         raise ControlError(f"fault must be one of {', '.join(FAULT_KINDS)}")
+    if kind in WRITE_FAULTS and action not in WRITE_ACTIONS:
+        raise ControlError(f"a {kind} fault needs action one of {', '.join(sorted(WRITE_ACTIONS))}")
     count = spec.get("count", 1)
     if not isinstance(count, int) or isinstance(count, bool) or count < 1:
         raise ControlError("count must be an integer >= 1")

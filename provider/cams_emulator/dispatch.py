@@ -231,12 +231,25 @@ class _Handler(BaseHTTPRequestHandler):
             _raise_injected(fault)
             backend.admit(caller, action, arrival)
             backend.authorize(caller, action)
-            result = getattr(backend, snake_case(action))(caller, **_arguments(spec, params))
+            arguments = _arguments(spec, params)
+            carry_out = getattr(backend, snake_case(action))
+            if fault is not None and fault.fault == "commit_late":
+                # Held past the client's patience, carried out, and never answered.
+                time.sleep(fault.seconds)
+            if fault is not None and fault.fault == "no_effect":
+                result = None
+            elif fault is not None and fault.fault == "settle":
+                result = backend.settling(
+                    fault.seconds, arguments["cust_space_id"], arguments["phone_number"],
+                    lambda: carry_out(caller, **arguments),
+                )  # fmt: skip
+            else:
+                result = carry_out(caller, **arguments)
             status, answer = 200, _ok_body(spec, request_id, result)
         except errors.CamsError as err:
             status, answer = _error_body(err, spec, request_id)
-        if fault is not None and fault.fault == "reset_after":
-            self._drop(action, access_key_id, params, request_id, fault)
+        if fault is not None and fault.fault in ("reset_after", "commit_late"):
+            self._drop(action, access_key_id, params, request_id, fault, answer.get("Code"))
             return
         emulator.log.record(
             action=action,
@@ -261,14 +274,16 @@ class _Handler(BaseHTTPRequestHandler):
         params: Mapping[str, str],
         request_id: str,
         fault: Fault,
+        code: str | None = None,
     ) -> None:
-        """Close the connection with a TCP reset and no response."""
+        """Close the connection with a TCP reset and no response; ``code`` is what the request
+        came to, if it was carried out."""
         self.emulator.log.record(
             action=action,
             access_key_id=access_key_id,
             params=params,
             http_status=None,
-            code=None,
+            code=code,
             request_id=request_id,
             fault=fault.fault,
         )
