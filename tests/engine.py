@@ -61,8 +61,9 @@ class Secret:
 class ProviderError(Exception):
     """The provider answered an RPC with an error.
 
-    The dynamic host reports a failure as gRPC UNKNOWN whose details are the Python traceback;
-    `message` is its last line without the exception type, which is what a user acts on.
+    The dynamic host reports a failure as gRPC UNKNOWN; for the errors a user acts on, the
+    adapter makes its details the provider's one-line message (see dynamic.py), which is what
+    `pulumi up` prints. Anything else (a bug) arrives as a Python traceback.
     """
 
     def __init__(self, method: str, code: grpc.StatusCode, details: str) -> None:
@@ -72,20 +73,11 @@ class ProviderError(Exception):
         super().__init__(f"{method}: {code.name}: {details}")
 
     @property
-    def last_line(self) -> str:
-        """The traceback's last line: ``module.ExceptionType: message``."""
-        lines = [line for line in self.details.strip().splitlines() if line.strip()]
-        return lines[-1] if lines else ""
-
-    @property
-    def error_type(self) -> str:
-        """The qualified name of the exception the provider raised."""
-        return self.last_line.partition(": ")[0]
-
-    @property
     def message(self) -> str:
-        """The exception's message (one line, as our errors are)."""
-        return self.last_line.partition(": ")[2]
+        """What the user reads: the details, asserted to be one line without a traceback."""
+        assert "Traceback (most recent call last)" not in self.details, self.details
+        assert "\n" not in self.details.strip(), self.details
+        return self.details
 
 
 @dataclass(frozen=True)

@@ -219,8 +219,9 @@ def test_status_of_a_number_not_in_the_space(emulator: EmulatorServer) -> None:
         ),
         (
             ["status", "--space", "cams-demo-space", "--phone", "+86 138 0000 12x4"],
-            "Error: Invalid value for '--phone': may contain only digits, spaces, hyphens and "
-            "a leading '+' or '00'; got '+86 138 0000 12x4', write it like '+86 138-0000-1234'. "
+            "Error: Invalid value for '--phone': may contain only digits, spaces, hyphens, dots, "
+            "parentheses and slashes, and a leading '+' or '00'; got '+86 138 0000 12x4', write "
+            "it like '+86 138-0000-1234'. "
             "See 'pulumi-cams status --help'.",
         ),
         (

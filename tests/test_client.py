@@ -266,7 +266,7 @@ def test_number_in_use_in_another_space(emulator: EmulatorServer) -> None:
 
 def test_flow_control_message(emulator: EmulatorServer) -> None:
     fault(emulator, "QueryChatappPhoneNumbers", "throttle")
-    client = make_client(emulator, policy=RetryPolicy(deadline=0))
+    client = make_client(emulator, policy=RetryPolicy(max_attempts=1))
     err = failure(lambda: client.query_chatapp_phone_numbers(SPACE))
     assert type(err) is CamsThrottled
     assert str(err) == (
@@ -335,7 +335,7 @@ def test_the_limiter_keeps_a_threaded_burst_under_the_emulator_limit(
 ) -> None:
     control(emulator, "POST", "qps", {"qps": 4})
     client = make_client(
-        emulator, requests_per_second=4, policy=RetryPolicy(deadline=0), limiter=RateLimiter()
+        emulator, requests_per_second=4, policy=RetryPolicy(max_attempts=1), limiter=RateLimiter()
     )
     errors: list[BaseException] = []
 
@@ -423,13 +423,14 @@ def test_writes_with_an_unknown_outcome_are_ambiguous_at_once(
 
 
 def test_a_write_that_times_out_is_ambiguous(emulator: EmulatorServer) -> None:
+    # A register waits register_timeout for its answer, not the (shorter) read timeout.
     fault(emulator, "ChatappVerifyAndRegister", "delay", seconds=1.0)
-    client = make_client(emulator, read_timeout_ms=200)
+    client = make_client(emulator, read_timeout_ms=200, register_timeout=0.4)
     err = failure(lambda: client.chatapp_verify_and_register(SPACE, PENDING, CODE))
     assert type(err) is CamsAmbiguous
     assert (err.code, err.message) == (
         "RequestTimeout",
-        "no response from CAMS after 0.2 s (read timeout)",
+        "no response from CAMS after 0.4 s (read timeout)",
     )
     assert CODE not in full_text(err)
 

@@ -54,10 +54,11 @@ def assert_no_secret(*texts: Any) -> None:
 
 
 def assert_one_exception(err: ProviderError) -> None:
-    """The traceback ends in our one-line error, with no chained exception before it."""
+    """The engine gets our one-line error alone: no traceback, no chained exception."""
     assert "During handling of the above exception" not in err.details
     assert "The above exception was the direct cause" not in err.details
-    assert err.details.count("Traceback (most recent call last)") == 1
+    assert "Traceback (most recent call last)" not in err.details
+    assert err.details == err.message
 
 
 def up(provider: DynamicProvider, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -131,7 +132,6 @@ def test_create_after_the_state_was_lost_adopts_without_registering_again(
 def test_wrong_code(dynamic_provider: DynamicProvider) -> None:
     with pytest.raises(ProviderError) as exc:
         up(dynamic_provider, program(verifyCode=Secret("135791")))
-    assert exc.value.error_type == "pulumi_cams_provider.errors.CamsInvalidRequest"
     assert one_line(exc.value) == (
         "ChatappVerifyAndRegister for phone number 8613800001234 in space cams-demo-space "
         "failed: InvalidParameter.VerifyCodeError: The verification code is incorrect "
@@ -158,7 +158,6 @@ def test_expired_code(dynamic_provider: DynamicProvider, emulator: EmulatorServe
 def test_missing_code(dynamic_provider: DynamicProvider, emulator: EmulatorServer) -> None:
     with pytest.raises(ProviderError) as exc:
         up(dynamic_provider, program())
-    assert exc.value.error_type == "pulumi_cams_provider.registration.MissingVerifyCode"
     assert exc.value.message == (
         "ChatappVerifyAndRegister for phone number 8613800001234 in space cams-demo-space "
         "failed: MissingVerifyCode: the number is not registered yet (status PENDING) and no "
@@ -173,7 +172,6 @@ def test_missing_code(dynamic_provider: DynamicProvider, emulator: EmulatorServe
 def test_a_number_not_in_the_space(dynamic_provider: DynamicProvider) -> None:
     with pytest.raises(ProviderError) as exc:
         up(dynamic_provider, program("+86 138-0000-9999", verifyCode=Secret(CODE)))
-    assert exc.value.error_type == "pulumi_cams_provider.registration.PhoneNumberNotInSpace"
     assert exc.value.message.startswith(
         "ChatappVerifyAndRegister for phone number 8613800009999 in space cams-demo-space "
         "failed: PhoneNumberNotInSpace:"
@@ -214,7 +212,6 @@ def test_documented_access_errors(start: Any, key: str, space: str, expected: st
     phone = PENDING if space == DEMO else "+49 151 12345678"
     with pytest.raises(ProviderError) as exc:
         up(provider, {"custSpaceId": space, "phoneNumber": phone, "verifyCode": Secret(CODE)})
-    assert exc.value.error_type == "pulumi_cams_provider.errors.CamsAccessDenied"
     assert one_line(exc.value) == expected
     assert_one_exception(exc.value)
     assert_no_secret(exc.value.details, provider.stderr)
@@ -225,7 +222,6 @@ def test_flow_control_that_outlasts_the_deadline(start: Any, emulator: EmulatorS
     ctl.faults(emulator.url, REGISTER, "throttle", count=1000)
     with pytest.raises(ProviderError) as exc:
         up(provider, program(verifyCode=Secret(CODE)))
-    assert exc.value.error_type == "pulumi_cams_provider.errors.CamsThrottled"
     assert one_line(exc.value) == (
         "ChatappVerifyAndRegister for phone number 8613800001234 in space cams-demo-space "
         "failed: System.LimitControl: The system is under flow control (RequestId *). "
@@ -238,7 +234,6 @@ def test_flow_control_reported_in_a_200_body(start: Any, emulator: EmulatorServe
     ctl.faults(emulator.url, REGISTER, "business_error", count=1000, code="System.LimitControl")
     with pytest.raises(ProviderError) as exc:
         up(provider, program(verifyCode=Secret(CODE)))
-    assert exc.value.error_type == "pulumi_cams_provider.errors.CamsThrottled"
     assert one_line(exc.value).startswith(
         "ChatappVerifyAndRegister for phone number 8613800001234 in space cams-demo-space "
         "failed: System.LimitControl:"
@@ -406,7 +401,6 @@ def test_bad_settings_fail_with_the_key_to_fix(start: Any, emulator: EmulatorSer
         assert checked.failures == {}
         with pytest.raises(ProviderError) as exc:
             provider.create(checked.inputs)
-        assert exc.value.error_type == "pulumi_cams_provider.errors.SettingsError"
         assert exc.value.message.startswith("Invalid provider setting cams:endpoint: expected ")
     finally:
         provider.__exit__()

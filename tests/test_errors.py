@@ -292,9 +292,17 @@ def test_success_bodies_are_not_errors() -> None:
     assert error_from_body({"Code": "OK"}, action="ChatappPhoneNumberDeregister") is None
 
 
-def test_ok_code_with_success_false_is_an_error() -> None:
-    err = error_from_body({"Code": "OK", "Success": False, "RequestId": "R"}, action="X")
-    assert isinstance(err, CamsInvalidRequest)
+def test_ok_code_with_success_false_is_an_unanswered_request() -> None:
+    body = {"Code": "OK", "Success": False, "RequestId": "R", "Message": "None"}
+    read = error_from_body(body, action="QueryChatappPhoneNumbers")
+    write = error_from_body(body, action="ChatappVerifyAndRegister", cust_space_id="s")
+    # Neither a success nor a CAMS error: a read is retried, a write is observed.
+    assert type(read) is CamsUnavailable and type(write) is CamsAmbiguous
+    assert str(write) == (
+        "ChatappVerifyAndRegister in space s failed: UnsuccessfulResponse: CAMS answered Code OK "
+        "but Success false (Message 'None') (RequestId R). The outcome is unknown: check the "
+        "number with `pulumi-cams status --space s --phone <number>` before trying again."
+    )
 
 
 @pytest.mark.parametrize("body", [None, "text", [], {"Message": "no code"}, {"Code": 5}])

@@ -40,8 +40,8 @@ def test_phone_number_forms_normalise_to_digits(written: object) -> None:
         ("", "must not be empty; write it with its country code: '+86 138-0000-1234'"),
         (
             "+86 138 0000 12x4",
-            "may contain only digits, spaces, hyphens and a leading '+' or '00'; "
-            "got '+86 138 0000 12x4', write it like '+86 138-0000-1234'",
+            "may contain only digits, spaces, hyphens, dots, parentheses and slashes, and a "
+            "leading '+' or '00'; got '+86 138 0000 12x4', write it like '+86 138-0000-1234'",
         ),
         (
             "013800001234",
@@ -71,17 +71,57 @@ def test_bad_phone_numbers_say_what_to_change(written: object, reason: str) -> N
     assert str(exc.value) == reason
 
 
+SPACE_ID_RULE = (
+    "may contain only ASCII letters, digits, '-', '_' and '.', starting with a letter or digit, "
+    "like the CustSpaceId shown in the CAMS console; got "
+)
+
+
 def test_space_id_rules() -> None:
     assert validate_cust_space_id("cams-demo-space") == "cams-demo-space"
     for bad, reason in [
         ("", "must not be empty; use the CustSpaceId shown in the CAMS console"),
-        ("cams demo", "must not contain whitespace; got 'cams demo'"),
-        ("a/b", "must not contain '/'; got 'a/b'"),
+        (
+            "cams demo",
+            SPACE_ID_RULE + "'cams demo'",
+        ),
+        (
+            "a/b",
+            SPACE_ID_RULE + "'a/b'",
+        ),
+        (
+            "-cams",
+            SPACE_ID_RULE + "'-cams'",
+        ),
+        (
+            "cams\x1b[31m",
+            "must not contain the invisible or control character U+001B; got 'cams\\x1b[31m'",
+        ),
+        (
+            "cams\u200bspace",
+            "must not contain the invisible or control character U+200B; got 'cams\\u200bspace'",
+        ),
+        ("cams\x00", "must not contain the invisible or control character U+0000; got 'cams\\x00'"),
+        ("c" * 65, "is 65 characters long; at most 64 are allowed"),
+        ("c" * 3_000_000, "is 3000000 characters long; at most 64 are allowed"),
         (12, "must be the CAMS space ID as a string (e.g. 'cams-demo-space'), not a int"),
     ]:
         with pytest.raises(ValueError) as exc:
             validate_cust_space_id(bad)
         assert str(exc.value) == reason
+
+
+def test_phone_numbers_refuse_control_characters_and_absurd_lengths() -> None:
+    for bad, reason in [
+        ("+86\n138 0000 1234", "must not contain the invisible or control character U+000A"),
+        ("+86 138\u200b0000 1234", "must not contain the invisible or control character U+200B"),
+        ("+86 138 0000 1234\x00", "must not contain the invisible or control character U+0000"),
+        ("1" * 100_000, "is 100000 characters long; at most 64 are allowed"),
+    ]:
+        with pytest.raises(ValueError) as exc:
+            normalize_phone_number(bad)
+        assert str(exc.value).startswith(reason)
+        assert len(str(exc.value)) < 200
 
 
 def test_verify_code_accepts_digits_and_never_echoes_a_bad_one() -> None:

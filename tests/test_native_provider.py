@@ -175,6 +175,8 @@ _SAMPLE_SETTINGS = {
     "profile": "sample-profile",
     "requestsPerSecond": "4",
     "retryTimeout": "30",
+    "registerTimeout": "12.5",
+    "settleTimeout": "20",
 }
 # Credentials are taken as a group: an id needs its secret and a token needs both.
 _COMPANIONS = {
@@ -238,7 +240,7 @@ def test_schema_config_matches_the_settings_module() -> None:
             environ = {variable: _SAMPLE_SETTINGS[name], **_COMPANIONS.get(name, {})}
             settings = ProviderSettings.from_config({}, environ=environ)
             expected: Any = _SAMPLE_SETTINGS[name]
-            if name in ("requestsPerSecond", "retryTimeout"):
+            if name in ("requestsPerSecond", "retryTimeout", "registerTimeout", "settleTimeout"):
                 expected = float(expected)
             assert _setting(settings, name) == expected, (name, variable)
 

@@ -6,21 +6,28 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import emulator_control as ctl
 import pytest
 from cams_emulator import EmulatorServer
 from pulumi_cams_provider.client import PhoneNumber
-from pulumi_cams_provider.errors import CamsAccessDenied, CamsInvalidRequest, CamsThrottled
+from pulumi_cams_provider.errors import (
+    CamsAccessDenied,
+    CamsError,
+    CamsInvalidRequest,
+    CamsThrottled,
+)
 from pulumi_cams_provider.models import UNKNOWN
 from pulumi_cams_provider.phone_numbers import PhoneNumberFinder
 from pulumi_cams_provider.registration import (
     CheckFailure,
+    DeleteOutcome,
     MissingVerifyCode,
     PhoneNumberNotInSpace,
     RegistrationController,
 )
-from pulumi_cams_provider.retry import RetryPolicy
+from pulumi_cams_provider.retry import Deadline, RetryPolicy
 from pulumi_cams_provider.settings import ProviderSettings
 from pydantic import SecretStr
 
@@ -47,10 +54,8 @@ def settings_for(server: EmulatorServer, key: str = "demo") -> ProviderSettings:
 @pytest.fixture
 def controller(emulator: EmulatorServer) -> RegistrationController:
     return RegistrationController(
-        settings_for(emulator),
-        retry_policy=RetryPolicy(deadline=2.0),
-        operation_timeout=5.0,
-        sleep=lambda _: None,
+        settings_for(emulator).model_copy(update={"retry_timeout": 5.0, "settle_timeout": 1.0}),
+        retry_policy=RetryPolicy(base=0.01, cap=0.05),
     )
 
 
@@ -102,7 +107,11 @@ def test_check_reports_one_failure_per_bad_property() -> None:
             "unknown property 'colour'; valid properties are custSpaceId, phoneNumber, "
             "verifyCode, deregisterOnDelete",
         ),
-        CheckFailure("custSpaceId", "custSpaceId must not contain whitespace; got 'cams demo'"),
+        CheckFailure(
+            "custSpaceId",
+            "custSpaceId may contain only ASCII letters, digits, '-', '_' and '.', starting with "
+            "a letter or digit, like the CustSpaceId shown in the CAMS console; got 'cams demo'",
+        ),
         CheckFailure(
             "phoneNumber",
             "phoneNumber must have 8 to 15 digits including the country code; '138-0000' has 7",
@@ -350,6 +359,112 @@ def test_read_reports_a_number_deregistered_elsewhere_as_gone(
     assert (gone.resource_id, gone.outputs) == (None, {})
 
 
+@pytest.mark.parametrize(
+    ("fault", "code"),
+    [
+        (
+            {"fault": "business_error", "code": "ERR-OPERATION-MAAP-0060", "count": 50},
+            "ERR-OPERATION-MAAP-0060",
+        ),
+        ({"fault": "http503", "count": 500}, "ServiceUnavailable"),
+        ({"fault": "throttle", "count": 500}, "System.LimitControl"),
+        ({"fault": "reset_before", "count": 500}, "ConnectionFailed"),
+    ],
+)
+def test_read_keeps_the_registration_when_the_listing_fails(
+    emulator: EmulatorServer, fault: dict[str, Any], code: str
+) -> None:
+    """Only a listing that shows the number absent or unregistered drops it; a failure to list,
+    about the space or the way to it, is a refresh error and the state is kept."""
+    controller = RegistrationController(
+        settings_for(emulator).model_copy(update={"retry_timeout": 1.0}),
+        retry_policy=RetryPolicy(base=0.01, cap=0.05),
+    )
+    ctl.control(emulator.url, "POST", "faults", {"action": QUERY, **fault})
+    state = {"custSpaceId": DEMO, "phoneNumber": CONNECTED, "deregisterOnDelete": False}
+    with pytest.raises(CamsError) as exc:
+        controller.read(f"{DEMO}/{CONNECTED}", state)
+    assert exc.value.code == code
+    assert str(exc.value).endswith(
+        "The stack is unchanged; run `pulumi refresh` again once this is resolved."
+    )
+    ctl.clear_faults(emulator.url)
+
+
+def test_a_deleted_space_offers_the_way_out_on_refresh_and_destroy(
+    controller: RegistrationController, emulator: EmulatorServer
+) -> None:
+    state = {"custSpaceId": "cams-deleted-space", "phoneNumber": CONNECTED}
+    way_out = (
+        "If space cams-deleted-space was deleted, its registrations went with it: remove this "
+        "resource from the stack with `pulumi state delete <urn>` (`pulumi stack --show-urns` "
+        "lists them), or point custSpaceId at the space that holds the number now. The stack "
+        "is unchanged."
+    )
+    with pytest.raises(CamsAccessDenied) as refresh:
+        controller.read(f"cams-deleted-space/{CONNECTED}", state)
+    with pytest.raises(CamsAccessDenied) as destroy:
+        controller.delete(f"cams-deleted-space/{CONNECTED}", {**state, "deregisterOnDelete": True})
+    for err in (refresh.value, destroy.value):
+        assert err.code == "Unknown.ResourceOwnerId"
+        assert str(err).startswith(
+            "QueryChatappPhoneNumbers for phone number 8613800005678 in space cams-deleted-space "
+            "failed: Unknown.ResourceOwnerId: "
+        )
+        assert str(err).endswith(way_out)
+
+
+def test_moving_a_number_between_spaces_is_refused_while_it_would_stay_registered() -> None:
+    controller = RegistrationController(ProviderSettings())
+    olds = {"custSpaceId": DEMO, "phoneNumber": PENDING, "deregisterOnDelete": False}
+    news = {"custSpaceId": "cams-second-space", "phoneNumber": "+86 138-0000-1234"}
+    outcome = controller.check(olds, news)
+    assert outcome.failures == [
+        CheckFailure(
+            "custSpaceId",
+            "custSpaceId cannot change from 'cams-demo-space' to 'cams-second-space' while "
+            "deregisterOnDelete is false: the number would stay registered in the old space and "
+            "CAMS would refuse it in the new one. To move it, first set deregisterOnDelete: true "
+            "and run `pulumi up`; then change custSpaceId, request a code for the new space "
+            "(`pulumi-cams request-code --space cams-second-space --phone 8613800001234`) and "
+            "set verifyCode to it. To keep it where it is, put custSpaceId back.",
+        )
+    ]
+    # Setting deregisterOnDelete in the same change is too late: the delete uses the stored one.
+    assert controller.check(olds, {**news, "deregisterOnDelete": True}).failures
+    assert not controller.check({**olds, "deregisterOnDelete": True}, news).failures
+    assert not controller.check(olds, {**news, "phoneNumber": CONNECTED}).failures
+    assert not controller.check({}, news).failures
+
+
+def test_moving_a_number_that_deregisters_on_delete_ends_registered_in_the_new_space(
+    controller: RegistrationController, emulator: EmulatorServer
+) -> None:
+    created = controller.create(inputs(verifyCode="246810", deregisterOnDelete=True))
+    news = {**inputs(), "custSpaceId": "cams-second-space"}
+    assert not controller.check(created.outputs, news).failures
+    diff = controller.diff(created.resource_id, created.outputs, news)
+    assert (diff.replaces, diff.delete_before_replace) == (["custSpaceId"], True)
+    # What the engine does for a delete-before-replace: delete the old, then create the new.
+    assert controller.delete(created.resource_id, created.outputs).deregistered
+    code = _fresh_code(emulator, "cams-second-space", PENDING)
+    moved = controller.create({**news, "verifyCode": code})
+    assert moved.resource_id == f"cams-second-space/{PENDING}"
+    statuses = {
+        (n["custSpaceId"], n["phoneNumber"]): n["status"]
+        for n in ctl.state(emulator.url)["phoneNumbers"]
+    }
+    assert statuses[(DEMO, PENDING)] == "DISCONNECTED"
+    assert statuses[("cams-second-space", PENDING)] == "CONNECTED"
+
+
+def _fresh_code(emulator: EmulatorServer, space: str, phone: str) -> str:
+    from pulumi_cams_provider.client import CamsClient
+
+    CamsClient(settings_for(emulator)).get_chatapp_verify_code(space, phone)
+    return ctl.latest_code(emulator.url, space, phone)
+
+
 def test_read_by_id_alone_works_for_import(controller: RegistrationController) -> None:
     outcome = controller.read(f"{DEMO}/{CONNECTED}", {})
     assert outcome.resource_id == f"{DEMO}/{CONNECTED}"
@@ -367,11 +482,14 @@ def test_delete_deregisters_when_asked_and_counts_gone_as_success(
     controller: RegistrationController, emulator: EmulatorServer
 ) -> None:
     state = {"custSpaceId": DEMO, "phoneNumber": CONNECTED, "deregisterOnDelete": True}
-    controller.delete(f"{DEMO}/{CONNECTED}", state)
-    assert actions(emulator) == [QUERY, DEREGISTER]
-    controller.delete(f"{DEMO}/{CONNECTED}", state)
-    controller.delete(f"{DEMO}/8613800009999", {**state, "phoneNumber": "8613800009999"})
-    assert actions(emulator) == [QUERY, DEREGISTER, QUERY, QUERY]
+    outcome = controller.delete(f"{DEMO}/{CONNECTED}", state)
+    # Observed, deregistered, then confirmed by a read before delete returns.
+    assert actions(emulator) == [QUERY, DEREGISTER, QUERY]
+    assert outcome == DeleteOutcome(deregistered=True)
+    assert controller.delete(f"{DEMO}/{CONNECTED}", state) == DeleteOutcome(deregistered=True)
+    gone = controller.delete(f"{DEMO}/8613800009999", {**state, "phoneNumber": "8613800009999"})
+    assert gone == DeleteOutcome(deregistered=True)
+    assert actions(emulator) == [QUERY, DEREGISTER, QUERY, QUERY, QUERY]
 
 
 def test_delete_after_an_ambiguous_deregister_observes(
@@ -404,7 +522,9 @@ class GatedLister:
         self.entered = threading.Semaphore(0)
         self.release = threading.Semaphore(0)
 
-    def query_chatapp_phone_numbers(self, cust_space_id: str) -> list[PhoneNumber]:
+    def query_chatapp_phone_numbers(
+        self, cust_space_id: str, *, deadline: Deadline | None = None
+    ) -> list[PhoneNumber]:
         self.calls += 1
         call = self.calls
         self.entered.release()
@@ -465,7 +585,9 @@ def test_unshared_finder_lists_for_every_observation() -> None:
 
 def test_a_failed_listing_fails_everyone_waiting_for_it() -> None:
     class Failing:
-        def query_chatapp_phone_numbers(self, cust_space_id: str) -> list[PhoneNumber]:
+        def query_chatapp_phone_numbers(
+            self, cust_space_id: str, *, deadline: Deadline | None = None
+        ) -> list[PhoneNumber]:
             raise CamsThrottled("busy", action=QUERY, code="System.LimitControl")
 
     finder = PhoneNumberFinder(Failing())

@@ -15,7 +15,7 @@ from cams_emulator import DEMO_SEED_PATH, EmulatorServer, load_seed
 from pulumi_cams_provider.client import PhoneNumber
 from pulumi_cams_provider.phone_numbers import PhoneNumberFinder
 from pulumi_cams_provider.registration import RegistrationController
-from pulumi_cams_provider.retry import RetryPolicy
+from pulumi_cams_provider.retry import Deadline, RetryPolicy
 from pulumi_cams_provider.settings import ProviderSettings
 from pydantic import SecretStr
 
@@ -87,7 +87,9 @@ class CountingLister:
         self.calls = 0
         self.lock = threading.Lock()
 
-    def query_chatapp_phone_numbers(self, cust_space_id: str) -> list[PhoneNumber]:
+    def query_chatapp_phone_numbers(
+        self, cust_space_id: str, *, deadline: Deadline | None = None
+    ) -> list[PhoneNumber]:
         with self.lock:
             self.calls += 1
             call = self.calls

@@ -115,10 +115,8 @@ def test_errors_and_logs_in_process_hold_no_secret(
     # observing; a truncated answer (malformed) is committed, so create succeeds after observing.
     ctl.faults(hygiene_emulator.url, REGISTER, fault, count=20, code="InvalidParameter")
     controller = RegistrationController(
-        settings,
-        retry_policy=RetryPolicy(deadline=1.0, base=0.01, cap=0.02),
-        operation_timeout=0.3,
-        sleep=lambda _: None,
+        settings.model_copy(update={"retry_timeout": 1.0, "settle_timeout": 0.3}),
+        retry_policy=RetryPolicy(base=0.01, cap=0.02),
     )
     error: Any = None
     try:
@@ -151,3 +149,68 @@ def test_the_watch_catches_a_leaking_process() -> None:
         secret_hygiene._found.clear()
         undo()
     assert secret_hygiene.leaks("nothing here") == []
+
+
+# --- the SDKs' own debug switches ------------------------------------------------------------
+
+
+def test_the_alibaba_sdk_debug_switch_prints_no_secret(hygiene_emulator: EmulatorServer) -> None:
+    """``DEBUG=sdk`` makes darabonba print every request with its headers; the verify code
+    rides in the query and the STS token in a header."""
+    with DynamicProvider(env={"DEBUG": "sdk"}) as provider:
+        provider.configure(
+            {
+                "cams:endpoint": hygiene_emulator.url,
+                "cams:accessKeyId": KEY_ID,
+                "cams:accessKeySecret": KEY_SECRET,
+                "cams:securityToken": TOKEN,
+            }
+        )
+        provider.create({"custSpaceId": SPACE, "phoneNumber": PHONE, "verifyCode": CODE})
+        stderr = provider.stderr
+    # The switch is on (the request lines are there), and only the secrets are masked.
+    assert "> x-acs-security-token : ***" in stderr
+    assert "VerifyCode=***" in stderr and "> x-acs-action : ChatappVerifyAndRegister" in stderr
+    clean(stderr)
+
+
+def test_the_cli_under_every_debug_switch_prints_no_secret(
+    hygiene_emulator: EmulatorServer, tmp_path: Any
+) -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    cli = Path(sys.executable).with_name("pulumi-cams")
+    env = {
+        **{k: v for k, v in os.environ.items() if "PROXY" not in k.upper()},
+        "DEBUG": "sdk",
+        "CAMS_ENDPOINT": hygiene_emulator.url,
+        "ALIBABA_CLOUD_ACCESS_KEY_ID": KEY_ID,
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": KEY_SECRET,
+        "ALIBABA_CLOUD_SECURITY_TOKEN": TOKEN,
+    }
+    done = subprocess.run(
+        [str(cli), "status", "--space", SPACE, "--phone", PHONE],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "> x-acs-security-token : ***" in done.stderr
+    clean(done.stdout, done.stderr)
+
+
+def test_an_endpoint_with_credentials_in_it_is_not_echoed() -> None:
+    from pulumi_cams_provider.errors import SettingsError
+
+    with pytest.raises(SettingsError) as exc:
+        ProviderSettings.from_config({"cams:endpoint": "http://user:p4ss-w0rd@127.0.0.1:1/x"})
+    assert str(exc.value) == (
+        "Invalid provider setting cams:endpoint: expected a host[:port] or "
+        '"http(s)://host[:port]" without a path, such as "http://127.0.0.1:8080" '
+        "(got 'http://***@127.0.0.1:1/x'). Fix it with `pulumi config set cams:endpoint <value>`."
+    )
+    assert "p4ss-w0rd" not in repr(exc.value.args)

@@ -76,8 +76,9 @@ class DiffOutcome:
         return "custSpaceId" in replaces and "phoneNumber" not in replaces
 
 
-def check_inputs(news: dict[str, Any]) -> CheckOutcome:
-    """Normalise and validate the inputs; never touches the network."""
+def check_inputs(news: dict[str, Any], olds: dict[str, Any] | None = None) -> CheckOutcome:
+    """Normalise and validate the inputs against the prior ones (`olds`, empty on create);
+    never touches the network."""
     failures: list[CheckFailure] = []
     for name, value in news.items():
         if name.startswith("__") or name in INPUT_PROPERTIES:
@@ -129,7 +130,36 @@ def check_inputs(news: dict[str, Any]) -> CheckOutcome:
             )
         )
         inputs["deregisterOnDelete"] = deregister
+    move = _stuck_move(olds or {}, inputs)
+    if move is not None:
+        failures.append(move)
     return CheckOutcome(inputs=inputs, failures=failures)
+
+
+def _stuck_move(olds: dict[str, Any], inputs: dict[str, Any]) -> CheckFailure | None:
+    """Refuse moving a number to another space while the old registration would stay.
+
+    A new custSpaceId replaces the resource, deleting the old one first. Unless the old one
+    deregisters on delete, the number stays registered in the old space, CAMS refuses it in the
+    new one (InvalidOperation.PhoneNumberInUse) on every run, and the old state is gone. The
+    delete uses the *stored* deregisterOnDelete, so setting it in the same change is too late.
+    """
+    old_space, new_space = olds.get("custSpaceId"), inputs.get("custSpaceId")
+    if not isinstance(old_space, str) or not isinstance(new_space, str) or old_space == new_space:
+        return None
+    if _comparable("phoneNumber", olds.get("phoneNumber")) != inputs.get("phoneNumber"):
+        return None
+    if olds.get("deregisterOnDelete") is True:
+        return None
+    return CheckFailure(
+        "custSpaceId",
+        f"custSpaceId cannot change from {old_space!r} to {new_space!r} while "
+        "deregisterOnDelete is false: the number would stay registered in the old space and "
+        "CAMS would refuse it in the new one. To move it, first set deregisterOnDelete: true "
+        f"and run `pulumi up`; then change custSpaceId, request a code for the new space "
+        f"(`pulumi-cams request-code --space {new_space} --phone {inputs.get('phoneNumber')}`) "
+        "and set verifyCode to it. To keep it where it is, put custSpaceId back.",
+    )
 
 
 def diff_inputs(olds: dict[str, Any], news: dict[str, Any]) -> DiffOutcome:

@@ -11,17 +11,22 @@ preview (check, diff) stays fast and offline.
 
 from __future__ import annotations
 
-import logging
-import re
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from .errors import CamsError, error_from_body, error_from_exception, malformed_response
+from .errors import (
+    CamsError,
+    budget_exhausted,
+    error_from_body,
+    error_from_exception,
+    malformed_response,
+    redact_sdk_logs,
+)
 from .ratelimit import RateLimiter, shared_limiter
-from .retry import RetryPolicy, call_with_retry
+from .retry import Deadline, RetryPolicy, call_with_retry
 from .settings import ProviderSettings
 
 __all__ = ["CamsClient", "PhoneNumber", "REGISTERED_STATUSES", "API_VERSION"]
@@ -98,7 +103,9 @@ class CamsClient:
 
     # Reads: retried on throttling, 5xx, transport failures and malformed answers.
 
-    def query_chatapp_phone_numbers(self, cust_space_id: str) -> list[PhoneNumber]:
+    def query_chatapp_phone_numbers(
+        self, cust_space_id: str, *, deadline: Deadline | None = None
+    ) -> list[PhoneNumber]:
         """List the numbers of a space (QueryChatappPhoneNumbers)."""
         action = "QueryChatappPhoneNumbers"
         return self._call(
@@ -106,6 +113,7 @@ class CamsClient:
             {"CustSpaceId": cust_space_id},
             lambda body: _phone_numbers(action, body, cust_space_id),
             space=cust_space_id,
+            deadline=deadline,
         )
 
     def get_phone_number_verification_status(self, cust_space_id: str, phone_number: str) -> str:
@@ -144,6 +152,7 @@ class CamsClient:
         )
 
     # Writes: retried only when refused by flow control; an unknown outcome raises CamsAmbiguous.
+    # Register and deregister wait `register_timeout` for their answer (see settings).
 
     def get_chatapp_verify_code(
         self, cust_space_id: str, phone_number: str, method: str = "sms", locale: str = "en_US"
@@ -163,7 +172,12 @@ class CamsClient:
         )
 
     def chatapp_verify_and_register(
-        self, cust_space_id: str, phone_number: str, verify_code: str
+        self,
+        cust_space_id: str,
+        phone_number: str,
+        verify_code: str,
+        *,
+        deadline: Deadline | None = None,
     ) -> str:
         """Submit the verification code and register the number; return the RequestId."""
         return self._call(
@@ -173,6 +187,8 @@ class CamsClient:
             space=cust_space_id,
             phone=phone_number,
             secrets=(verify_code,),
+            deadline=deadline,
+            read_timeout_s=self._settings.register_timeout,
         )
 
     def chatapp_phone_number_register(self, cust_space_id: str, phone_number: str) -> str:
@@ -183,9 +199,12 @@ class CamsClient:
             _request_id,
             space=cust_space_id,
             phone=phone_number,
+            read_timeout_s=self._settings.register_timeout,
         )
 
-    def chatapp_phone_number_deregister(self, cust_space_id: str, phone_number: str) -> str:
+    def chatapp_phone_number_deregister(
+        self, cust_space_id: str, phone_number: str, *, deadline: Deadline | None = None
+    ) -> str:
         """Deregister the number from the WABA; return the RequestId."""
         return self._call(
             "ChatappPhoneNumberDeregister",
@@ -193,6 +212,8 @@ class CamsClient:
             _request_id,
             space=cust_space_id,
             phone=phone_number,
+            deadline=deadline,
+            read_timeout_s=self._settings.register_timeout,
         )
 
     def add_chatapp_phone_number(
@@ -223,8 +244,16 @@ class CamsClient:
         space: str | None = None,
         phone: str | None = None,
         secrets: tuple[str, ...] = (),
+        deadline: Deadline | None = None,
+        read_timeout_s: float | None = None,
     ) -> T:
+        """One action: rate-limited, retried within ``deadline`` (by default the settings'
+        ``retry_timeout`` from now), each request's timeouts cut to what the deadline leaves."""
         settings = self._settings
+        if deadline is None:
+            deadline = Deadline(self._retry_policy.deadline)
+        read_timeout = settings.read_timeout_ms / 1000 if read_timeout_s is None else read_timeout_s
+        connect_timeout = settings.connect_timeout_ms / 1000
         all_secrets = secrets + tuple(
             s.get_secret_value()
             for s in (settings.access_key_secret, settings.security_token)
@@ -251,10 +280,14 @@ class CamsClient:
             if failure is not None:
                 raise failure
             with limiter.slot(key, settings.requests_per_second):
+                remaining = deadline.remaining()
+                if remaining <= 0:
+                    raise budget_exhausted(deadline.seconds, **context)
+                timeouts = (min(connect_timeout, remaining), min(read_timeout, remaining))
                 try:
-                    response = self._send(sdk, action, query)
+                    response = self._send(sdk, action, query, timeouts)
                 except Exception as exc:  # every SDK and transport failure is translated
-                    failure = self._translate(exc, context)
+                    failure = self._translate(exc, context, timeouts)
             # Raised outside the except block so that the SDK's exception (whose text may hold
             # the request URL with the verify code) is not chained to ours.
             if failure is not None:
@@ -269,19 +302,30 @@ class CamsClient:
             assert isinstance(body, Mapping)
             return parse(body)
 
-        return call_with_retry(attempt, self._retry_policy)
+        return call_with_retry(attempt, self._retry_policy, deadline=deadline)
 
-    def _translate(self, exc: Exception, context: dict[str, Any]) -> CamsError:
+    def _translate(
+        self,
+        exc: Exception,
+        context: dict[str, Any],
+        timeouts: tuple[float, float] | None = None,
+    ) -> CamsError:
         settings = self._settings
+        connect, read = timeouts or (
+            settings.connect_timeout_ms / 1000,
+            settings.read_timeout_ms / 1000,
+        )
         return error_from_exception(
             exc,
-            connect_timeout_s=settings.connect_timeout_ms / 1000,
-            read_timeout_s=settings.read_timeout_ms / 1000,
+            connect_timeout_s=connect,
+            read_timeout_s=read,
             credential_source=_credential_source(settings),
             **context,
         )
 
-    def _send(self, sdk: Any, action: str, query: dict[str, str]) -> Any:
+    def _send(
+        self, sdk: Any, action: str, query: dict[str, str], timeouts: tuple[float, float]
+    ) -> Any:
         from alibabacloud_tea_openapi import utils_models
         from darabonba.runtime import RuntimeOptions
 
@@ -297,7 +341,12 @@ class CamsClient:
             body_type="json",
         )
         request = utils_models.OpenApiRequest(query=dict(query))
-        return sdk.call_api(params, request, RuntimeOptions())
+        connect, read = timeouts
+        # The SDK takes whole milliseconds; at least 1, since 0 means "the default".
+        runtime = RuntimeOptions(
+            connect_timeout=max(1, int(connect * 1000)), read_timeout=max(1, int(read * 1000))
+        )
+        return sdk.call_api(params, request, runtime)
 
     def _sdk_client(self) -> Any:
         with self._sdk_lock:
@@ -306,31 +355,8 @@ class CamsClient:
             return self._sdk
 
 
-class _RedactVerifyCode(logging.Filter):
-    """Masks ``VerifyCode=...`` in urllib3's request lines.
-
-    The SDK sends business parameters in the query string, and urllib3 logs every request line
-    at DEBUG, so anyone who turns debug logging on (a test harness, a program calling
-    ``logging.basicConfig(level=DEBUG)``) would get verify codes in their logs.
-    """
-
-    _PATTERN = re.compile(r"(VerifyCode=)[^&\s\"]*")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        redacted = self._PATTERN.sub(r"\1***", message)
-        if redacted != message:
-            record.msg, record.args = redacted, None
-        return True
-
-
-_REDACT_FILTER = _RedactVerifyCode()
-
-
 def _build_sdk_client(settings: ProviderSettings) -> Any:
-    logger = logging.getLogger("urllib3.connectionpool")
-    if _REDACT_FILTER not in logger.filters:
-        logger.addFilter(_REDACT_FILTER)
+    redact_sdk_logs()
     from alibabacloud_credentials.client import Client as CredentialClient
     from alibabacloud_tea_openapi import utils_models
     from alibabacloud_tea_openapi.client import Client as OpenApiClient

@@ -9,12 +9,27 @@ refresh and destroy, and nothing secret is captured. So the object carries no at
 passes the whole stack config to dynamic providers) and then the environment.
 
 Nothing here decides anything about the resource: that is `registration.RegistrationController`.
+
+What the user sees on this route:
+
+- errors: the provider's one-line message. The host reports every exception with
+  ``traceback.format_exc()`` (``_abort_with_traceback`` in ``pulumi/dynamic/__main__.py``), which
+  puts a 20-line Python traceback in front of it; :func:`_install_one_line_errors` gives the
+  host's module a ``traceback`` whose ``format_exc`` returns the message alone for the errors a
+  user acts on, and the real traceback for anything else (a bug);
+- notes (an adopted number, a number left registered, an extra register call): warnings sent to
+  the engine's Log service, whose address the host was started with. The dynamic provider API
+  gives no URN, so they appear in the update's diagnostics naming the resource ID rather than
+  under the resource.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import threading
+import traceback
+import types
 from typing import TYPE_CHECKING, Any, Final
 
 from pulumi.dynamic import (
@@ -31,7 +46,7 @@ from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
 if TYPE_CHECKING:
-    from .registration import RegistrationController
+    from .registration import Note, RegistrationController
 
 __all__ = ["PhoneNumberRegistrationProvider", "SHARE_LISTINGS_ENV"]
 
@@ -54,6 +69,8 @@ _CONFIG_NAMES: Final = (
     "profile",
     "requestsPerSecond",
     "retryTimeout",
+    "registerTimeout",
+    "settleTimeout",
 )
 
 # Module level rather than on the instance: the instance is pickled, a lock cannot be.
@@ -79,20 +96,21 @@ class PhoneNumberRegistrationProvider(ResourceProvider):
         with _LOCK:
             self._config = config
             self._controller = None
+        _install_one_line_errors()
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Normalise and validate the inputs (offline, no settings needed; runs at preview)."""
         from .checks import check_inputs
 
-        outcome = check_inputs(_from_engine(news))
+        outcome = check_inputs(_from_engine(news), _from_engine(olds))
         failures = [CheckFailure(f.property, f.reason) for f in outcome.failures]
         return CheckResult(_to_engine(outcome.inputs), failures)
 
-    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Replace on a new space or number, update on deregisterOnDelete, else nothing."""
         from .checks import diff_inputs
 
-        outcome = diff_inputs(_from_engine(_olds), _from_engine(_news))
+        outcome = diff_inputs(_from_engine(olds), _from_engine(news))
         return DiffResult(
             changes=outcome.changes,
             replaces=outcome.replaces,
@@ -102,6 +120,7 @@ class PhoneNumberRegistrationProvider(ResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Register (or adopt) the number."""
         outcome = self._get_controller().create(_from_engine(props))
+        _tell(outcome.notes)
         return CreateResult(outcome.resource_id, outcome.outputs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -112,14 +131,15 @@ class PhoneNumberRegistrationProvider(ResourceProvider):
             return ReadResult(id_="", outs={})
         return ReadResult(id_=outcome.resource_id, outs=outcome.outputs)
 
-    def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Apply deregisterOnDelete; returns every output (None outs would wipe them)."""
-        outs = self._get_controller().update(_id, _from_engine(_olds), _from_engine(_news))
+        outs = self._get_controller().update(id_, _from_engine(olds), _from_engine(news))
         return UpdateResult(outs=outs)
 
-    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Deregister if asked to; otherwise just forget the number."""
-        self._get_controller().delete(_id, _from_engine(_props))
+        outcome = self._get_controller().delete(id_, _from_engine(props))
+        _tell(outcome.notes)
 
     def _get_controller(self) -> RegistrationController:
         from .registration import RegistrationController
@@ -139,6 +159,67 @@ class PhoneNumberRegistrationProvider(ResourceProvider):
     def __getstate__(self) -> dict[str, Any]:
         # Whatever configure() set up belongs to one process and may hold secrets.
         return {}
+
+
+class _OneLineTraceback(types.ModuleType):
+    """The ``traceback`` module as the dynamic host sees it once :func:`_install_one_line_errors`
+    ran: ``format_exc`` gives the one-line message of an error the user acts on, and otherwise
+    (a bug) the real traceback; every other name is the real module's."""
+
+    def __init__(self) -> None:
+        super().__init__("traceback")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(traceback, name)
+
+    @staticmethod
+    def format_exc(limit: int | None = None, chain: bool = True) -> str:
+        from .errors import user_message
+
+        return user_message(sys.exc_info()[1]) or traceback.format_exc(limit, chain)
+
+
+def _install_one_line_errors() -> None:
+    """Make the dynamic host report our errors as their one-line message (see the module doc).
+
+    Only when the host looks as expected (run as ``python -m pulumi.dynamic``, with the
+    ``_abort_with_traceback`` wrapper and the ``traceback`` module as a global); otherwise the
+    host keeps its own behaviour, tracebacks included.
+    """
+    host = sys.modules.get("__main__")
+    spec = getattr(host, "__spec__", None)
+    if (
+        host is None
+        or getattr(spec, "name", None) != "pulumi.dynamic.__main__"
+        or not callable(getattr(host, "_abort_with_traceback", None))
+        or getattr(host, "traceback", None) is not traceback
+    ):
+        return
+    host.traceback = _OneLineTraceback()  # type: ignore[attr-defined]
+
+
+def _tell(notes: tuple[Note, ...]) -> None:
+    """Send the controller's notes to the engine's Log service (the host's first argument is
+    the engine's address); on stderr when there is no engine to tell."""
+    if not notes:
+        return
+    from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
+
+    address = next((a for a in sys.argv[1:] if not a.startswith("-")), "")
+    severity = {"info": engine_pb2.INFO, "warning": engine_pb2.WARNING}
+    try:
+        if not address:
+            raise ConnectionError("no engine address")
+        import grpc
+
+        with grpc.insecure_channel(address) as channel:
+            engine = engine_pb2_grpc.EngineStub(channel)
+            for note in notes:
+                request = engine_pb2.LogRequest(severity=severity[note.level], message=note.text)
+                engine.Log(request, timeout=10)
+    except Exception:  # telling the user must never fail the operation
+        for note in notes:
+            print(f"pulumi-cams: {note.level}: {note.text}", file=sys.stderr, flush=True)
 
 
 def _share_listings() -> bool:

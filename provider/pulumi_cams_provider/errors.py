@@ -29,13 +29,20 @@ messages are scrubbed of the secrets the request carried, and transport failures
 fixed words, because the ``requests`` exception text contains the whole URL with its query string.
 
 Codes this client makes up for failures that never reached a CAMS answer:
-``RequestTimeout``, ``ConnectionFailed``, ``MalformedResponse``, ``CredentialsUnavailable``.
+``RequestTimeout``, ``ConnectionFailed``, ``MalformedResponse``, ``CredentialsUnavailable``,
+``UnsuccessfulResponse`` for an envelope that says ``Code: OK`` with ``Success: false``, and
+``OperationTimeout`` for a request not sent because the operation's time budget ran out.
+
+Secrets never reach a log either: :func:`redact_sdk_logs` masks them in the request lines and
+headers that urllib3's DEBUG logging and the Alibaba SDK's ``DEBUG=sdk`` switch print.
 """
 
 from __future__ import annotations
 
+import copy
 import http.client
 import json
+import logging
 import re
 import socket
 from collections.abc import Iterable, Mapping
@@ -53,8 +60,11 @@ __all__ = [
     "classify",
     "error_from_body",
     "error_from_exception",
+    "budget_exhausted",
     "credentials_error",
     "malformed_response",
+    "redact_sdk_logs",
+    "user_message",
 ]
 
 # Codes for failures that did not come from CAMS itself.
@@ -62,6 +72,8 @@ REQUEST_TIMEOUT = "RequestTimeout"
 CONNECTION_FAILED = "ConnectionFailed"
 MALFORMED_RESPONSE = "MalformedResponse"
 CREDENTIALS_UNAVAILABLE = "CredentialsUnavailable"
+UNSUCCESSFUL_RESPONSE = "UnsuccessfulResponse"
+OPERATION_TIMEOUT = "OperationTimeout"
 
 _HOW_TO_SET_CREDENTIALS = (
     "Provide credentials: `pulumi config set cams:accessKeyId <id>` and "
@@ -105,6 +117,7 @@ class CamsError(Exception):
         self.retry_after = retry_after
         self.auth_action = auth_action
         self.attempts = 1
+        self.advice: str | None = None
         super().__init__(str(self))
 
     @property
@@ -126,7 +139,18 @@ class CamsError(Exception):
         text += "."
         if self.remediation:
             text += " " + self.remediation
+        if self.advice:
+            text += " " + self.advice
         return text
+
+    def advised(self, advice: str) -> CamsError:
+        """A copy that ends with ``advice``: what to do in the caller's situation (a refresh,
+        a delete), beyond what the code alone says. A copy, because one listing's error is
+        raised in every thread that waited for it."""
+        copied = copy.copy(self)
+        copied.advice = advice
+        copied.args = (str(copied),)
+        return copied
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Keyword-only constructor: pickle (used by Pulumi's dynamic provider host) needs help.
@@ -135,6 +159,7 @@ class CamsError(Exception):
 
 def _rebuild(cls: type[CamsError], state: dict[str, Any]) -> CamsError:
     err = cls.__new__(cls)
+    err.advice = None
     err.__dict__.update(state)
     Exception.__init__(err, str(err))
     return err
@@ -237,7 +262,8 @@ def classify(code: str, http_status: int | None, *, mutating: bool) -> type[Cams
     if code in _ACCESS_DENIED_CODES or code.startswith(_ACCESS_DENIED_PREFIXES):
         return CamsAccessDenied
     transient = code in _UNAVAILABLE_CODES or (http_status is not None and http_status >= 500)
-    if transient or code in (REQUEST_TIMEOUT, CONNECTION_FAILED, MALFORMED_RESPONSE):
+    unanswered = (REQUEST_TIMEOUT, CONNECTION_FAILED, MALFORMED_RESPONSE, UNSUCCESSFUL_RESPONSE)
+    if transient or code in unanswered:
         return CamsAmbiguous if mutating else CamsUnavailable
     return CamsInvalidRequest
 
@@ -274,6 +300,17 @@ def error_from_body(
     code = body["Code"]
     if code == "OK" and body.get("Success") is not False:
         return None
+    if code == "OK":
+        # Neither a success nor a CAMS error code: treated like a malformed answer, so a read is
+        # retried and a write is observed before anything else happens.
+        return _make(
+            UNSUCCESSFUL_RESPONSE,
+            f"CAMS answered Code OK but Success false (Message {body.get('Message')!r})",
+            http_status=http_status,
+            request_id=_request_id(body),
+            mutating=mutating,
+            **context,
+        )
     message = body.get("Message") or body.get("message") or ""
     return _make(
         code,
@@ -382,6 +419,25 @@ def credentials_error(
         f"no Alibaba Cloud credentials could be loaded from {source}",
         action=action,
         code=CREDENTIALS_UNAVAILABLE,
+        cust_space_id=cust_space_id,
+        phone_number=phone_number,
+    )
+
+
+def budget_exhausted(
+    seconds: float,
+    *,
+    action: str,
+    cust_space_id: str | None = None,
+    phone_number: str | None = None,
+    secrets: Iterable[str] = (),
+) -> CamsError:
+    """The error for a request never sent because the operation's time budget ran out."""
+    return CamsUnavailable(
+        f"the operation's time budget of {seconds:g} s (cams:retryTimeout) ran out before the "
+        "request could be sent",
+        action=action,
+        code=OPERATION_TIMEOUT,
         cust_space_id=cust_space_id,
         phone_number=phone_number,
     )
@@ -500,6 +556,8 @@ def _remediation(err: CamsError) -> str | None:
         return "The STS security token is invalid or expired: obtain a fresh one."
     if code in (CREDENTIALS_UNAVAILABLE, "InvalidCredentials"):
         return _HOW_TO_SET_CREDENTIALS
+    if code == OPERATION_TIMEOUT:
+        return "Retry later, or allow more time with cams:retryTimeout (CAMS_RETRY_TIMEOUT)."
     if isinstance(err, CamsAmbiguous):
         return (
             "The outcome is unknown: check the number with `pulumi-cams status --space "
@@ -599,11 +657,18 @@ _SECRET_PARAMS = re.compile(
     r"((?:VerifyCode|AccessKeySecret|SecurityToken|Signature)(?:=|%3D))[^&\s,;\"']*",
     re.IGNORECASE,
 )
+# Header lines as the SDK's debug output prints them (``> x-acs-security-token : <token>``)
+# and as urllib3 or a proxy may quote them (``'x-acs-security-token': '<token>'``).
+_SECRET_HEADERS = re.compile(
+    r"((?:x-acs-security-token|x-acs-accesskey-secret)['\"]?\s*[:=]\s*['\"]?)[^\s,;'\"]+",
+    re.IGNORECASE,
+)
 
 
 def _scrub(message: str, secrets: Iterable[str]) -> str:
     message = _STRING_TO_SIGN.sub("", message)
     message = _SECRET_PARAMS.sub(r"\1***", message)
+    message = _SECRET_HEADERS.sub(r"\1***", message)
     for secret in secrets:
         if secret:
             message = message.replace(secret, "***")
@@ -612,3 +677,46 @@ def _scrub(message: str, secrets: Iterable[str]) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+def user_message(err: BaseException | None) -> str | None:
+    """The one-line message of an error the user acts on: a :class:`CamsError`, or a one-line
+    ``ValueError`` from input validation (such as a malformed ID given to ``pulumi import``).
+    None for anything else: a bug, best reported with its stack."""
+    if isinstance(err, CamsError):
+        return str(err)
+    if isinstance(err, ValueError) and "\n" not in str(err):
+        return str(err)
+    return None
+
+
+class _RedactSecrets(logging.Filter):
+    """Masks verify codes, security tokens and signatures in the records of a logger.
+
+    The SDK sends business parameters in the query string and the STS token in a header.
+    urllib3 logs every request line at DEBUG, and with ``DEBUG=sdk`` in the environment (the
+    Alibaba SDK's documented debug switch) darabonba and Tea log the whole request, headers
+    included, through loggers with handlers of their own. Whoever turns either on must not get
+    secrets in their output.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = _scrub(message, ())
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+_REDACT_FILTER = _RedactSecrets()
+# The loggers that print what the SDK sends: urllib3's request lines, and the ``DEBUG=sdk``
+# dumps of darabonba-core (tea-openapi >= 0.4) and alibabacloud-tea (the credentials providers).
+_SDK_LOGGERS = ("urllib3.connectionpool", "darabonba-core", "alibabacloud-tea")
+
+
+def redact_sdk_logs() -> None:
+    """Install the redacting filter on every logger that prints the SDK's requests; idempotent."""
+    for name in _SDK_LOGGERS:
+        logger = logging.getLogger(name)
+        if _REDACT_FILTER not in logger.filters:
+            logger.addFilter(_REDACT_FILTER)

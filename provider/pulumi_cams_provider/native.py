@@ -61,7 +61,7 @@ from pulumi.runtime import rpc
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2_grpc
 
 from . import models
-from .errors import CamsError
+from .errors import user_message
 from .registration import RegistrationController
 from .settings import ProviderSettings
 
@@ -84,6 +84,7 @@ DISTRIBUTION = "pulumi-cams"
 _ID_INPUTS = ("custSpaceId", "phoneNumber")
 _SECRET_INPUTS = frozenset({"verifyCode"})
 _ENGINE_LOG_TIMEOUT_S = 10.0
+_SEVERITY = {"info": engine_pb2.INFO, "warning": engine_pb2.WARNING}
 _GRPC_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
 
 _T = TypeVar("_T")
@@ -194,14 +195,8 @@ class CamsProvider(Provider):
             planned = await self._call(lambda c: c.preview_create(inputs))
             return CreateResponse(resource_id="", properties=_outputs(planned, secret))
         outcome = await self._call(lambda c: c.create(inputs))
-        if outcome.adopted:
-            await self._log(
-                engine_pb2.WARNING,
-                f"phone number {outcome.outputs.get('phoneNumber')} was already registered in "
-                f"space {outcome.outputs.get('custSpaceId')}; adopted it without a register call "
-                "(no verify code was used)",
-                request.urn,
-            )
+        for note in outcome.notes:
+            await self._log(_SEVERITY[note.level], note.text, request.urn)
         exposed = sorted(secret.intersection(_ID_INPUTS))
         if exposed:
             await self._log(
@@ -249,14 +244,9 @@ class CamsProvider(Provider):
         """Deregister only when ``deregisterOnDelete`` is true; otherwise forget the resource."""
         _require_resource_type(request.type)
         state = _to_dict(request.properties)
-        released = await self._call(lambda c: c.delete(request.resource_id, state))
-        if not released:
-            await self._log(
-                engine_pb2.INFO,
-                f"{request.resource_id} left registered in CAMS because deregisterOnDelete is "
-                "false; the resource is only removed from the stack",
-                request.urn,
-            )
+        outcome = await self._call(lambda c: c.delete(request.resource_id, state))
+        for note in outcome.notes:
+            await self._log(_SEVERITY[note.level], note.text, request.urn)
 
     async def _call(self, operation: Callable[[RegistrationController], _T]) -> _T:
         controller = self._controller
@@ -349,17 +339,6 @@ def _outputs(outputs: Mapping[str, Any], secret: set[str]) -> dict[str, Property
     }
 
 
-def _user_message(err: BaseException | None) -> str | None:
-    """The message of an error the user acts on: a :class:`CamsError`, or a one-line
-    ``ValueError`` from input validation (such as a malformed ID given to ``pulumi import``).
-    Anything else is a bug, best reported with its stack."""
-    if isinstance(err, CamsError):
-        return str(err)
-    if isinstance(err, ValueError) and "\n" not in str(err):
-        return str(err)
-    return None
-
-
 def _one_line_errors(
     method: Callable[[Any, Any, grpc.aio.ServicerContext[Any, Any]], Awaitable[Any]],
 ) -> Callable[[Any, Any, grpc.aio.ServicerContext[Any, Any]], Awaitable[Any]]:
@@ -372,7 +351,7 @@ def _one_line_errors(
         except Exception as raised:
             # The SDK re-raises as `Exception(f"{e}:\n{stack}")` inside its except block, so the
             # original error is the implicit context of the one we see.
-            message = _user_message(raised) or _user_message(raised.__context__)
+            message = user_message(raised) or user_message(raised.__context__)
             if message is not None:
                 await context.abort(grpc.StatusCode.UNKNOWN, message)
             raise

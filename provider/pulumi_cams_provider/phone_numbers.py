@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from .client import PhoneNumber
+from .retry import Deadline
 
 __all__ = ["PhoneNumberFinder", "PhoneNumberLister"]
 
@@ -39,8 +40,10 @@ costs about one listing per 25 numbers, short enough to reflect a change made by
 class PhoneNumberLister(Protocol):
     """What the finder needs from `CamsClient`."""
 
-    def query_chatapp_phone_numbers(self, cust_space_id: str) -> list[PhoneNumber]:
-        """List the numbers of a space."""
+    def query_chatapp_phone_numbers(
+        self, cust_space_id: str, *, deadline: Deadline | None = None
+    ) -> list[PhoneNumber]:
+        """List the numbers of a space within ``deadline``."""
         ...
 
 
@@ -98,21 +101,29 @@ class PhoneNumberFinder:
         """How many listing calls this finder made (for tests and the benchmark)."""
 
     def find(
-        self, cust_space_id: str, phone_number: str, *, fresh: bool = True
+        self,
+        cust_space_id: str,
+        phone_number: str,
+        *,
+        fresh: bool = True,
+        deadline: Deadline | None = None,
     ) -> PhoneNumber | None:
         """The number as CAMS lists it in the space, or None when the space does not list it.
 
         `fresh=True` demands a listing that started after this call; `fresh=False` accepts one
-        that started at most `max_age` seconds ago (and not before our last write).
-        Raises the listing's `CamsError`.
+        that started at most `max_age` seconds ago (and not before our last write). A listing
+        this call makes is bounded by `deadline`. Raises the listing's `CamsError`.
         """
-        return self.list_space(cust_space_id, fresh=fresh).get(_digits(phone_number))
+        listing = self.list_space(cust_space_id, fresh=fresh, deadline=deadline)
+        return listing.get(_digits(phone_number))
 
-    def list_space(self, cust_space_id: str, *, fresh: bool = True) -> dict[str, PhoneNumber]:
+    def list_space(
+        self, cust_space_id: str, *, fresh: bool = True, deadline: Deadline | None = None
+    ) -> dict[str, PhoneNumber]:
         """Every number of the space, keyed by its digits."""
         asked = self._clock()
         if not self._share:
-            return self._query(cust_space_id)
+            return self._query(cust_space_id, deadline)
         with self._lock:
             space = self._spaces.setdefault(cust_space_id, _Space())
             while True:
@@ -131,7 +142,7 @@ class PhoneNumberFinder:
                 # The listing in flight started too early for this caller: join the next one.
                 self._changed.wait()
         if leader:
-            self._lead(cust_space_id, space, flight)
+            self._lead(cust_space_id, space, flight, deadline)
         else:
             flight.done.wait()
         if flight.error is not None:
@@ -146,14 +157,16 @@ class PhoneNumberFinder:
             space.listing = None
             space.invalidated_at = self._clock()
 
-    def _lead(self, cust_space_id: str, space: _Space, flight: _Flight) -> None:
+    def _lead(
+        self, cust_space_id: str, space: _Space, flight: _Flight, deadline: Deadline | None
+    ) -> None:
         with self._lock:
             # Wait for the departure time; observers asking meanwhile join this flight.
             while (remaining := flight.departs_at - self._clock()) > 0:
                 self._changed.wait(remaining)
             started = flight.started = space.last_departure = self._clock()
         try:
-            flight.numbers = self._query(cust_space_id)
+            flight.numbers = self._query(cust_space_id, deadline)
         except BaseException as err:
             flight.error = err
         with self._lock:
@@ -168,8 +181,8 @@ class PhoneNumberFinder:
             flight.done.set()
             self._changed.notify_all()
 
-    def _query(self, cust_space_id: str) -> dict[str, PhoneNumber]:
+    def _query(self, cust_space_id: str, deadline: Deadline | None) -> dict[str, PhoneNumber]:
         with self._lock:
             self.listings += 1
-        numbers = self._client.query_chatapp_phone_numbers(cust_space_id)
+        numbers = self._client.query_chatapp_phone_numbers(cust_space_id, deadline=deadline)
         return {_digits(number.phone_number): number for number in numbers}

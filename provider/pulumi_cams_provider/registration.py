@@ -2,36 +2,47 @@
 
 Both Pulumi adapters (the dynamic provider and the native plugin) translate their requests into
 calls on `RegistrationController` with camelCase dicts, and its results back. Unknown values
-arrive as `models.UNKNOWN`. Lifecycle (DESIGN.md, "The resource's lifecycle"):
+arrive as `models.UNKNOWN`. What each operation promises, and the test that holds it to that, is
+written down in docs/contract.md; in short:
 
-- check: offline validation, one failure per bad property, each saying what to change;
+- check: offline validation, one failure per bad property, each saying what to change; a move
+  to another space that would leave the number registered in the old one is refused here;
 - diff: a new space or number replaces (delete first when only the space changes, since one
   number cannot sit in two spaces); deregisterOnDelete updates in place; verifyCode never diffs;
 - create: observe before acting, since ChatappVerifyAndRegister has no idempotency token; adopt
-  a number that is already registered; otherwise register once, and after an ambiguous failure
-  observe again before deciding to retry;
-- read: the live state; a number no longer registered is gone;
+  a number that is already registered; otherwise register, and return only once a read shows
+  the number registered. A register whose answer is lost is not repeated while it may still
+  land: the number is re-read for `settle_timeout` first, and at most `MAX_WRITE_CALLS` are made;
+- read: the live state; only a definite answer that the number is absent or unregistered
+  reports it gone, any failure to read is an error and the state is kept;
 - update: no API call;
 - delete: deregister only when asked to (Meta allows 10 register/deregister calls per number per
-  72 hours); already gone is success.
+  72 hours), confirmed by a read like create; already gone is success.
+
+Every operation runs within one `Deadline` of `retry_timeout` seconds, requests included.
 """
 
 from __future__ import annotations
 
 import copy
 import logging
-import random
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
 from .checks import CheckFailure, CheckOutcome, DiffOutcome, check_inputs, diff_inputs
 from .client import CamsClient, PhoneNumber
-from .errors import CamsAmbiguous, CamsError, CamsInvalidRequest, CamsNotFound
+from .errors import (
+    CamsAmbiguous,
+    CamsError,
+    CamsInvalidRequest,
+    CamsNotFound,
+    budget_exhausted,
+)
 from .models import (
     INPUT_PROPERTIES,
     OUTPUT_PROPERTIES,
@@ -44,21 +55,39 @@ from .models import (
     validate_cust_space_id,
 )
 from .phone_numbers import PhoneNumberFinder
-from .retry import RetryPolicy
+from .retry import Deadline, RetryPolicy, poll_until
 from .settings import ProviderSettings
 
 __all__ = [
+    "MAX_WRITE_CALLS",
     "CheckFailure",
     "CheckOutcome",
     "CreateOutcome",
+    "DeleteOutcome",
     "DiffOutcome",
     "MissingVerifyCode",
+    "NoVisibleEffect",
+    "Note",
     "PhoneNumberNotInSpace",
     "ReadOutcome",
     "RegistrationController",
 ]
 
 log = logging.getLogger(__name__)
+
+MAX_WRITE_CALLS = 2
+"""Register (or deregister) calls one create (or delete) may make for a number: the first, and a
+second only once the first could no longer land. Each counts against Meta's 10 per 72 hours."""
+
+_CAP = "Meta allows 10 register/deregister calls per number per 72 hours"
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something the user should be told about an operation that succeeded."""
+
+    level: Literal["info", "warning"]
+    text: str
 
 
 @dataclass(frozen=True)
@@ -68,6 +97,7 @@ class CreateOutcome:
     resource_id: str
     outputs: dict[str, Any]
     adopted: bool
+    notes: tuple[Note, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,6 +106,14 @@ class ReadOutcome:
 
     resource_id: str | None
     outputs: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DeleteOutcome:
+    """`deregistered` is False when the number was left registered (deregisterOnDelete unset)."""
+
+    deregistered: bool
+    notes: tuple[Note, ...] = ()
 
 
 class PhoneNumberNotInSpace(CamsNotFound):
@@ -105,14 +143,27 @@ class MissingVerifyCode(CamsInvalidRequest):
         )
 
 
+class NoVisibleEffect(CamsError):
+    """CAMS answered OK to a register or deregister, but re-reading never showed the change."""
+
+    @property
+    def remediation(self) -> str:
+        """What to check, and how to go on without spending another call blindly."""
+        return (
+            f"Check the number with `pulumi-cams status --space {self.cust_space_id} --phone "
+            f"{self.phone_number}` before running `pulumi up` again: if the change shows by "
+            "then, the next run finds it and makes no call; raise cams:settleTimeout if CAMS "
+            "is often this slow."
+        )
+
+
 class RegistrationController:
     """Runs the PhoneNumberRegistration lifecycle against CAMS; thread-safe.
 
     The client is built on first use, so `check` and `diff` never touch the SDK or the network.
     `share_listings=False` gives every observation its own QueryChatappPhoneNumbers call (the
-    benchmark's naive baseline); `retry_policy` bounds the client's retries of throttling and
-    transient failures and `operation_timeout` create's and delete's re-observation loop after
-    ambiguous failures; both default to the settings' `retry_timeout`.
+    benchmark's naive baseline); `retry_policy` shapes the client's backoff. `clock` and `sleep`
+    drive every operation's `Deadline` (tests pass fakes).
     """
 
     def __init__(
@@ -122,7 +173,7 @@ class RegistrationController:
         *,
         share_listings: bool = True,
         retry_policy: RetryPolicy | None = None,
-        operation_timeout: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._settings = settings
@@ -130,9 +181,7 @@ class RegistrationController:
         self._finder: PhoneNumberFinder | None = None
         self._share_listings = share_listings
         self._retry_policy = retry_policy
-        self._operation_timeout = (
-            settings.retry_timeout if operation_timeout is None else operation_timeout
-        )
+        self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
 
@@ -140,7 +189,7 @@ class RegistrationController:
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckOutcome:
         """Normalise and validate the inputs; never touches the network."""
-        return check_inputs(news)
+        return check_inputs(news, olds)
 
     def diff(self, resource_id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffOutcome:
         """Compare the prior state with checked inputs; `verifyCode` never counts."""
@@ -155,10 +204,11 @@ class RegistrationController:
         }
 
     def create(self, inputs: dict[str, Any]) -> CreateOutcome:
-        """Register the number (or adopt it) and return once the outcome is known."""
+        """Register the number (or adopt it); return once a read shows it registered."""
         wanted = _inputs(inputs)
         space, phone = wanted.cust_space_id, wanted.phone_number
-        observed = self._observe(space, phone, fresh=True)
+        budget = self._deadline()
+        observed = self._observe(space, phone, budget)
         if observed is None:
             raise PhoneNumberNotInSpace(
                 "the space's phone-number list (QueryChatappPhoneNumbers) does not contain it",
@@ -167,9 +217,16 @@ class RegistrationController:
                 cust_space_id=space,
                 phone_number=phone,
             )
+        notes: list[Note] = []
         adopted = observed.registered
         if adopted:
-            log.info("adopting %s in %s: already registered (%s)", phone, space, observed.status)
+            notes.append(
+                Note(
+                    "warning",
+                    f"phone number {phone} was already registered in space {space}; adopted it "
+                    "without a register call (no verify code was used)",
+                )
+            )
         else:
             if wanted.verify_code is None:
                 raise MissingVerifyCode(
@@ -181,25 +238,35 @@ class RegistrationController:
                     phone_number=phone,
                 )
             code = wanted.verify_code.get_secret_value()
-            self._act_until_known(
-                lambda: self._get_client().chatapp_verify_and_register(space, phone, code),
+            client = self._get_client()
+            observed, extra = self._write_until_seen(
+                "ChatappVerifyAndRegister",
+                lambda deadline: client.chatapp_verify_and_register(
+                    space, phone, code, deadline=deadline
+                ),
                 space,
                 phone,
-                done=lambda number: number is not None and number.registered,
+                _registered,
+                budget,
             )
-            observed = self._confirm_registered(space, phone, observed)
-        state = _state(wanted.cust_space_id, phone, wanted.deregister_on_delete, observed, adopted)
+            notes.extend(extra)
+        assert observed is not None  # _registered holds for it
+        state = _state(space, phone, wanted.deregister_on_delete, observed, adopted)
         return CreateOutcome(
-            resource_id=state.resource_id, outputs=state.to_wire(), adopted=adopted
+            resource_id=state.resource_id,
+            outputs=state.to_wire(),
+            adopted=adopted,
+            notes=tuple(notes),
         )
 
     def read(self, resource_id: str, state: dict[str, Any]) -> ReadOutcome:
-        """The live registration; `resource_id` None when it is no longer registered."""
+        """The live registration; `resource_id` None only when a listing of the space shows
+        the number absent or unregistered. Any failure to list raises, keeping the state."""
         space, phone = _identity(resource_id, state)
         try:
-            observed = self._observe(space, phone, fresh=False)
-        except CamsNotFound:
-            return ReadOutcome(resource_id=None, outputs={})
+            observed = self._observe(space, phone, self._deadline(), fresh=False)
+        except CamsError as err:
+            raise err.advised(_kept_advice(err, "refresh")) from None
         if observed is None or not observed.registered:
             return ReadOutcome(resource_id=None, outputs={})
         deregister = state.get("deregisterOnDelete")
@@ -225,105 +292,155 @@ class RegistrationController:
             {k: v for k, v in outputs.items() if v is not None}
         ).to_wire()
 
-    def delete(self, resource_id: str, state: dict[str, Any]) -> bool:
-        """Deregister when `deregisterOnDelete` is set; a number already gone is success.
-
-        Returns False when the number was left registered because `deregisterOnDelete` is not
-        set (the adapters tell the user), True when it is deregistered or was gone already.
-        """
+    def delete(self, resource_id: str, state: dict[str, Any]) -> DeleteOutcome:
+        """Deregister when `deregisterOnDelete` is set, confirmed by a read; a number already
+        gone is success. Otherwise leave it registered and say so."""
         space, phone = _identity(resource_id, state)
         if state.get("deregisterOnDelete") is not True:
-            log.info("leaving %s registered in %s (deregisterOnDelete is false)", phone, space)
-            return False
+            note = Note(
+                "info",
+                f"{resource_id} left registered in CAMS because deregisterOnDelete is false; "
+                "the resource is only removed from the stack",
+            )
+            return DeleteOutcome(deregistered=False, notes=(note,))
+        budget = self._deadline()
+        try:
+            number = self._observe(space, phone, budget)
+        except CamsNotFound:
+            number = None
+        except CamsError as err:
+            raise err.advised(_kept_advice(err, "destroy")) from None
+        if number is None or not number.registered:
+            return DeleteOutcome(deregistered=True)
 
-        def still_registered() -> bool:
+        client = self._get_client()
+
+        def deregister(deadline: Deadline) -> str:
             try:
-                number = self._observe(space, phone, fresh=True)
-            except CamsNotFound:
-                return False
-            return number is not None and number.registered
+                return client.chatapp_phone_number_deregister(space, phone, deadline=deadline)
+            except CamsNotFound as gone:
+                return gone.request_id or ""
 
-        if not still_registered():
-            return True
-
-        def deregister() -> None:
-            try:
-                self._get_client().chatapp_phone_number_deregister(space, phone)
-            except CamsNotFound:
-                pass
-
-        self._act_until_known(
-            deregister,
-            space,
-            phone,
-            done=lambda number: number is None or not number.registered,
+        _, notes = self._write_until_seen(
+            "ChatappPhoneNumberDeregister", deregister, space, phone, _unregistered, budget
         )
-        return True
+        return DeleteOutcome(deregistered=True, notes=tuple(notes))
 
     # Helpers.
 
-    def _act_until_known(
+    def _write_until_seen(
         self,
-        act: Callable[[], object],
+        action: str,
+        send: Callable[[Deadline], str],
         space: str,
         phone: str,
-        *,
-        done: Callable[[PhoneNumber | None], bool],
-    ) -> None:
-        """Call a mutating action; after an ambiguous failure, observe and retry if not done.
+        wanted: Callable[[PhoneNumber | None], bool],
+        budget: Deadline,
+    ) -> tuple[PhoneNumber | None, list[Note]]:
+        """Send a register or deregister call until a read shows `wanted`, within `budget`.
 
-        Bounded by `operation_timeout`; definite errors are raised as they are.
+        After each call (answered, or its answer lost) the number is re-read for
+        `settle_timeout`. An OK that never shows is an error (NoVisibleEffect); a lost answer
+        is followed by one more call only after that window, up to MAX_WRITE_CALLS, each extra
+        one announced as a Note naming Meta's cap.
         """
         finder = self._get_finder()
-        policy = RetryPolicy(deadline=self._operation_timeout)
-        deadline = time.monotonic() + self._operation_timeout
-        retry = 0
-        while True:
+        notes: list[Note] = []
+        lost: CamsAmbiguous | None = None
+        calls = 0
+        while calls < MAX_WRITE_CALLS and budget.remaining() > 0:
+            calls += 1
+            if lost is not None:
+                notes.append(
+                    Note(
+                        "warning",
+                        f"sent {action} for {phone} in space {space} again (call {calls}): the "
+                        f"answer to the previous call was lost ({lost.code}) and re-reading the "
+                        f"number for {self._settings.settle_timeout:g} s did not show it take "
+                        f"effect. {_CAP}.",
+                    )
+                )
+            request_id: str | None = None
             try:
-                act()
+                request_id = send(budget)
             except CamsAmbiguous as err:
+                lost = err
+            finally:
                 finder.invalidate(space)
-                try:
-                    number = finder.find(space, phone, fresh=True)
-                except CamsNotFound:
-                    number = None
-                except CamsError:
-                    raise err from None
-                if done(number):
-                    return
-                pause = policy.delay(retry, random.uniform)
-                if time.monotonic() + pause > deadline:
-                    raise err from None
-                self._sleep(pause)
-                retry += 1
-            else:
-                finder.invalidate(space)
-                return
+            seen = self._settle(space, phone, wanted, budget)
+            if not isinstance(seen, CamsError) and wanted(seen):
+                for note in notes:
+                    log.warning("%s", note.text)
+                return seen, notes
+            if request_id is not None:
+                raise self._no_visible_effect(action, space, phone, request_id, seen)
+        if lost is None:
+            raise budget_exhausted(
+                budget.seconds, action=action, cust_space_id=space, phone_number=phone
+            )
+        raise lost.advised(
+            f"{calls} {action} call(s) were made and {self._settings.settle_timeout:g} s of "
+            f"re-reading after each did not show the change; {_CAP}, so check the number "
+            f"with `pulumi-cams status --space {space} --phone {phone}` before running "
+            "`pulumi up` again."
+        ) from None
 
-    def _confirm_registered(self, space: str, phone: str, before: PhoneNumber) -> PhoneNumber:
-        """The number's live state once CAMS has registered it.
+    def _settle(
+        self,
+        space: str,
+        phone: str,
+        wanted: Callable[[PhoneNumber | None], bool],
+        budget: Deadline,
+    ) -> PhoneNumber | None | CamsError:
+        """Re-read the number until `wanted` holds or `settle_timeout` passes; the last
+        reading, or the error that the last read raised."""
 
-        The registration is a fact by now (CAMS said OK, or an observation showed it): if the
-        confirming listing fails, raising would leave a registered number out of the state, and
-        the next `pulumi up` would adopt it as if someone else had registered it. So report what
-        registering means (CONNECTED, VERIFIED) over what we saw before; refresh fills in the rest.
-        """
-        try:
-            observed = self._observe(space, phone, fresh=True)
-        except CamsError as err:
-            log.warning("registered %s in %s, but could not read it back: %s", phone, space, err)
-            observed = None
-        if observed is not None and observed.registered:
-            return observed
-        return before.model_copy(
-            update={"status": "CONNECTED", "code_verification_status": "VERIFIED"}
+        def read() -> PhoneNumber | None | CamsError:
+            try:
+                return self._observe(space, phone, budget)
+            except CamsNotFound:
+                return None
+            except CamsError as err:
+                return err
+
+        def done(seen: PhoneNumber | None | CamsError) -> bool:
+            return not isinstance(seen, CamsError) and wanted(seen)
+
+        return poll_until(read, done, window=budget.within(self._settings.settle_timeout))
+
+    def _no_visible_effect(
+        self,
+        action: str,
+        space: str,
+        phone: str,
+        request_id: str,
+        seen: PhoneNumber | None | CamsError,
+    ) -> NoVisibleEffect:
+        settle = self._settings.settle_timeout
+        if isinstance(seen, CamsError):
+            after = f"the number could not be read back within {settle:g} s ({seen.code})"
+        elif seen is None:
+            after = f"after {settle:g} s the space no longer lists the number"
+        else:
+            after = f"after {settle:g} s the number is still {seen.status}"
+        return NoVisibleEffect(
+            f"CAMS answered OK (RequestId {request_id or 'none'}) but {after}",
+            action=action,
+            code="NoVisibleEffect",
+            cust_space_id=space,
+            phone_number=phone,
         )
 
-    def _observe(self, space: str, phone: str, *, fresh: bool) -> PhoneNumber | None:
+    def _observe(
+        self, space: str, phone: str, deadline: Deadline, *, fresh: bool = True
+    ) -> PhoneNumber | None:
         try:
-            return self._get_finder().find(space, phone, fresh=fresh)
+            return self._get_finder().find(space, phone, fresh=fresh, deadline=deadline)
         except CamsError as err:
             raise _about(err, phone) from None
+
+    def _deadline(self) -> Deadline:
+        return Deadline(self._settings.retry_timeout, clock=self._clock, sleep=self._sleep)
 
     def _get_client(self) -> CamsClient:
         with self._lock:
@@ -341,8 +458,29 @@ class RegistrationController:
                     # Paced at the rate limit, each listing serves every create that asked
                     # since the last one (see phone_numbers).
                     min_interval=1.0 / self._settings.requests_per_second,
+                    clock=self._clock,
                 )
             return self._finder
+
+
+def _registered(number: PhoneNumber | None) -> bool:
+    return number is not None and number.registered
+
+
+def _unregistered(number: PhoneNumber | None) -> bool:
+    return number is None or not number.registered
+
+
+def _kept_advice(err: CamsError, operation: str) -> str:
+    """What to do when a refresh or destroy cannot read the number: the state is kept."""
+    if err.code == "Unknown.ResourceOwnerId":
+        return (
+            f"If space {err.cust_space_id} was deleted, its registrations went with it: remove "
+            "this resource from the stack with `pulumi state delete <urn>` (`pulumi stack "
+            "--show-urns` lists them), or point custSpaceId at the space that holds the number "
+            "now. The stack is unchanged."
+        )
+    return f"The stack is unchanged; run `pulumi {operation}` again once this is resolved."
 
 
 def _inputs(inputs: dict[str, Any]) -> RegistrationInputs:

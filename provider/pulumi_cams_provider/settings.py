@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,7 +32,7 @@ from pydantic import (
 
 from .errors import SettingsError
 
-__all__ = ["ProviderSettings", "DEFAULT_REGION"]
+__all__ = ["ProviderSettings", "DEFAULT_REGION", "redact_userinfo"]
 
 DEFAULT_REGION = "ap-southeast-1"
 
@@ -51,6 +52,8 @@ _SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
     "profile": ("profile", ("ALICLOUD_PROFILE", "ALIBABA_CLOUD_PROFILE")),
     "requests_per_second": ("requestsPerSecond", ("CAMS_REQUESTS_PER_SECOND",)),
     "retry_timeout": ("retryTimeout", ("CAMS_RETRY_TIMEOUT",)),
+    "register_timeout": ("registerTimeout", ("CAMS_REGISTER_TIMEOUT",)),
+    "settle_timeout": ("settleTimeout", ("CAMS_SETTLE_TIMEOUT",)),
 }
 _CREDENTIAL_FIELDS = ("access_key_id", "access_key_secret", "security_token", "profile")
 _SECRET_FIELDS = frozenset({"access_key_secret", "security_token"})
@@ -66,6 +69,8 @@ _EXPECTED: dict[str, str] = {
     "profile": "the name of a profile in ~/.aliyun/config.json or ~/.alibabacloud/credentials.ini",
     "requests_per_second": "a number greater than 0, such as 10",
     "retry_timeout": "a number of seconds greater than 0, such as 120",
+    "register_timeout": "a number of seconds greater than 0, such as 30",
+    "settle_timeout": "a number of seconds greater than 0, such as 45",
     "connect_timeout_ms": "a whole number of milliseconds greater than 0",
     "read_timeout_ms": "a whole number of milliseconds greater than 0",
 }
@@ -94,9 +99,16 @@ class ProviderSettings(BaseModel):
     security_token: SecretStr | None = None
     profile: str | None = None
     requests_per_second: float = 10.0
-    # One budget for a create or delete: the client's retries of throttling and transient
-    # faults, and the controller's re-observation after ambiguous outcomes.
+    # One budget for a whole create, read or delete, in wall time: every request and its
+    # timeouts, the client's retries of throttling and transient faults, and the controller's
+    # re-reads of the number.
     retry_timeout: float = 120.0
+    # How long a register or deregister call may take to answer. Longer than reads: an answer
+    # that is merely slow must not be mistaken for a lost one, or a second call would follow.
+    register_timeout: float = 30.0
+    # How long to keep re-reading the number after a register or deregister (answered, or lost)
+    # before concluding that it had no effect.
+    settle_timeout: float = 45.0
     connect_timeout_ms: int = 5000
     read_timeout_ms: int = 10000
 
@@ -116,6 +128,8 @@ class ProviderSettings(BaseModel):
             shown = None
             if field not in _SECRET_FIELDS and isinstance(data, Mapping) and field in data:
                 shown = data[field]
+                if field == "endpoint" and isinstance(shown, str):
+                    shown = redact_userinfo(shown)
             reason = _EXPECTED.get(field, str(first.get("msg", "invalid value")))
             if key.startswith("cams:"):
                 secret = "--secret " if field in _SECRET_FIELDS else ""
@@ -143,14 +157,16 @@ class ProviderSettings(BaseModel):
             raise ValueError("bad region")
         return value
 
-    @field_validator("requests_per_second", "retry_timeout", mode="before")
+    @field_validator(
+        "requests_per_second", "retry_timeout", "register_timeout", "settle_timeout", mode="before"
+    )
     @classmethod
     def _check_not_a_flag(cls, value: Any) -> Any:
         if isinstance(value, bool):
             raise ValueError("a flag is not a number")
         return value
 
-    @field_validator("requests_per_second", "retry_timeout")
+    @field_validator("requests_per_second", "retry_timeout", "register_timeout", "settle_timeout")
     @classmethod
     def _check_positive(cls, value: float) -> float:
         if not math.isfinite(value) or value <= 0:
@@ -245,6 +261,14 @@ class ProviderSettings(BaseModel):
         if self.profile:
             return f"profile:{self.profile}"
         return "default-chain"
+
+
+_USERINFO = re.compile(r"(?<=://)[^/@]*@|^[^/@:]*:[^/@]*@")
+
+
+def redact_userinfo(endpoint: str) -> str:
+    """The endpoint with any ``user:password@`` masked, for a message."""
+    return _USERINFO.sub("***@", endpoint)
 
 
 def _split_endpoint(value: str) -> tuple[str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from typing import Final
 
 __all__ = [
@@ -82,11 +83,14 @@ OUTPUT_PROPERTIES: Final = (
 )
 """Wire names of the outputs (the state). `verifyCode` is never one of them."""
 
-_PHONE_SEPARATORS = re.compile(r"[\s\-.()/]")
+_PHONE_SEPARATORS = re.compile(r"[ \-.()/]")
+_PHONE_SEPARATORS_TEXT = "spaces, hyphens, dots, parentheses and slashes"
+_MAX_TEXT = 64
+"""Longest string any input may be: a space ID, a number with its separators, a code."""
+_SPACE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _MIN_DIGITS = 8
 _MAX_DIGITS = 15
 _PHONE_EXAMPLE = "+86 138-0000-1234"
-_SPACE_ID_WHITESPACE = re.compile(r"\s")
 _VERIFY_CODE_DIGITS = (4, 8)
 
 
@@ -110,7 +114,8 @@ def normalize_phone_number(value: object) -> str:
             raise ValueError(f"must be a positive phone number like {_PHONE_EXAMPLE!r}")
         text = str(value)
     elif isinstance(value, str):
-        text = value.strip()
+        _refuse_odd_text(value)
+        text = value.strip(" ")
     else:
         raise ValueError(f"must be a string like {_PHONE_EXAMPLE!r}, not a {type(value).__name__}")
     if not text:
@@ -124,7 +129,7 @@ def normalize_phone_number(value: object) -> str:
         digits = compact
     if not digits.isascii() or not digits.isdigit():
         raise ValueError(
-            "may contain only digits, spaces, hyphens and a leading '+' or '00'; "
+            f"may contain only digits, {_PHONE_SEPARATORS_TEXT}, and a leading '+' or '00'; "
             f"got {shown(value)}, write it like {_PHONE_EXAMPLE!r}"
         )
     if digits.startswith("0"):
@@ -150,11 +155,14 @@ def validate_cust_space_id(value: object) -> str:
         )
     if not value:
         raise ValueError("must not be empty; use the CustSpaceId shown in the CAMS console")
-    if _SPACE_ID_WHITESPACE.search(value):
-        raise ValueError(f"must not contain whitespace; got {shown(value)}")
-    if "/" in value:
-        # The resource ID is "<custSpaceId>/<phoneNumber>".
-        raise ValueError(f"must not contain '/'; got {shown(value)}")
+    _refuse_odd_text(value)
+    if not _SPACE_ID.fullmatch(value):
+        # CAMS space IDs are like "cams-kei****" or "29389299388383" (API reference examples);
+        # "/" would also break the resource ID "<custSpaceId>/<phoneNumber>".
+        raise ValueError(
+            "may contain only ASCII letters, digits, '-', '_' and '.', starting with a letter "
+            f"or digit, like the CustSpaceId shown in the CAMS console; got {shown(value)}"
+        )
     return value
 
 
@@ -172,13 +180,30 @@ def validate_verify_code(value: object) -> str:
         value = str(value)
     if not isinstance(value, str):
         raise ValueError(f"must be the {low}-{high} digit code CAMS sent, as a string")
-    code = value.strip()
+    if len(value) > _MAX_TEXT:
+        raise ValueError(
+            f"is {len(value)} characters long; the code CAMS sent has {low} to {high} digits"
+        )
+    code = value.strip(" ")
     if not (code.isascii() and code.isdigit() and low <= len(code) <= high):
         raise ValueError(
             f"must be the {low}-{high} digit code CAMS sent by SMS or voice (digits only); "
             "request a new one with `pulumi-cams request-code` if it is lost"
         )
     return code
+
+
+def _refuse_odd_text(value: str) -> None:
+    """Refuse what no space ID or phone number contains and what should never reach a
+    message or a terminal: control, format and zero-width characters, and absurd lengths."""
+    if len(value) > _MAX_TEXT:
+        raise ValueError(f"is {len(value)} characters long; at most {_MAX_TEXT} are allowed")
+    for ch in value:
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            raise ValueError(
+                f"must not contain the invisible or control character U+{ord(ch):04X}; "
+                f"got {shown(value)}"
+            )
 
 
 def format_resource_id(cust_space_id: str, phone_number: str) -> str:
