@@ -35,6 +35,12 @@ bench: $(VENV)/.installed
 demo: $(VENV)/.installed
 	env -u HTTP_PROXY -u http_proxy -u HTTPS_PROXY -u https_proxy VENV=$(abspath $(VENV)) scripts/demo.sh
 
+## The end-to-end suite: every example, the demo and the CI workflow under the real Pulumi CLI.
+e2e: $(VENV)/.installed
+	@scripts/pulumi-cli.sh >/dev/null
+	env -u HTTP_PROXY -u http_proxy -u HTTPS_PROXY -u https_proxy PULUMI_CAMS_E2E=1 \
+		$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
+
 ## The Pulumi CLI for e2e and demo: the one on PATH, or built once from the Go module proxy.
 pulumi-cli:
 	@scripts/pulumi-cli.sh

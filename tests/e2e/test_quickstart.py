@@ -1,0 +1,107 @@
+"""examples/quickstart under the real CLI: the README's steps, then no changes, then secrets."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import emulator_control as ctl
+from cams_emulator import EmulatorServer
+from pulumi_cli import PulumiCli, resources_of
+
+SPACE = "cams-demo-space"
+PHONE = "+86 138-0000-1234"
+DIGITS = "8613800001234"
+ACCESS_KEY_SECRET = "demo-secret-Ahk3Lq9Zr"
+DYNAMIC_TYPE = "pulumi-python:dynamic/cams:PhoneNumberRegistration"
+SECRET_SIG = "4dabf18193072939515e22adb298388d"
+
+
+def pulumi_cams(cli: PulumiCli, *args: str) -> subprocess.CompletedProcess[str]:
+    """The `pulumi-cams` command as a user runs it beside `pulumi`."""
+    return subprocess.run(
+        ["pulumi-cams", *args], env=cli.env, capture_output=True, text=True, timeout=60, check=True
+    )
+
+
+def request_code(cli: PulumiCli, emulator: EmulatorServer) -> str:
+    """`pulumi-cams request-code`, then the code from the emulator's inbox (its "SMS")."""
+    pulumi_cams(cli, "request-code", "--space", SPACE, "--phone", PHONE)
+    return ctl.latest_code(emulator.url, SPACE, DIGITS)
+
+
+def status_of(emulator: EmulatorServer, space: str, phone: str) -> str:
+    numbers = ctl.state(emulator.url)["phoneNumbers"]
+    (number,) = [n for n in numbers if n["custSpaceId"] == space and n["phoneNumber"] == phone]
+    return str(number["status"])
+
+
+def test_quickstart_registers_then_reports_no_changes(
+    cli: PulumiCli, emulator: EmulatorServer
+) -> None:
+    project = cli.project("quickstart")
+    # The README's steps, in order.
+    cli.stack_init(project)
+    cli.config(project, "custSpaceId", SPACE)
+    cli.config(project, "phoneNumber", PHONE)
+    code = request_code(cli, emulator)
+    cli.config(project, "verifyCode", code, secret=True)
+    up = cli("up", "--yes", cwd=project)
+
+    assert f"+  {DYNAMIC_TYPE} support-line created" in up.stdout, up
+    assert "Traceback" not in up.output
+    assert status_of(emulator, SPACE, DIGITS) == "CONNECTED"
+    registers = [e for e in ctl.requests(emulator.url) if e["action"] == "ChatappVerifyAndRegister"]
+    assert len(registers) == 1
+    outputs = cli.outputs(project)
+    assert outputs == {
+        "id": f"{SPACE}/{DIGITS}",
+        "phoneNumber": DIGITS,
+        "status": "CONNECTED",
+        "codeVerificationStatus": "VERIFIED",
+        "verifiedName": "Demo Shop",
+        "adopted": False,
+    }
+
+    # An unchanged program plans nothing, and the live state agrees with the stored one.
+    cli("preview", "--expect-no-changes", cwd=project)
+    cli("refresh", "--yes", "--expect-no-changes", cwd=project)
+    writes = [e for e in ctl.requests(emulator.url) if e["action"] != "QueryChatappPhoneNumbers"]
+    assert [e["action"] for e in writes] == ["GetChatappVerifyCode", "ChatappVerifyAndRegister"]
+
+    # Secrets: the code and the access key secret exist only as ciphertext.
+    cli.config(project, "cams:accessKeySecret", ACCESS_KEY_SECRET, secret=True)
+    cli("preview", "--expect-no-changes", cwd=project)
+    stack_file = (project / "Pulumi.dev.yaml").read_text()
+    assert "secure: v1:" in stack_file
+    exported = cli.export(project)
+    (registration,) = resources_of(exported, DYNAMIC_TYPE)
+    verify_code = registration["inputs"]["verifyCode"]
+    assert verify_code[SECRET_SIG] == "1b47061264138c4ac30d75fd1eb44270"
+    assert set(verify_code) == {SECRET_SIG, "ciphertext"}
+    assert "verifyCode" not in registration["outputs"]
+    texts = [stack_file, str(exported), up.output]
+    for path in cli.backend.rglob("*"):
+        if path.is_file():
+            texts.append(path.read_text(errors="replace"))
+    for text in texts:
+        assert code not in text
+        assert ACCESS_KEY_SECRET not in text
+
+    destroy = cli("destroy", "--yes", cwd=project)
+    assert f"-  {DYNAMIC_TYPE} support-line deleted" in destroy.stdout, destroy
+    # deregisterOnDelete is false: the number stays registered, and the user is told.
+    assert status_of(emulator, SPACE, DIGITS) == "CONNECTED"
+    assert "left registered in CAMS because deregisterOnDelete is false" in destroy.output
+
+
+def test_the_stand_in_language_host_is_used_only_beside_a_built_cli(pulumi_bin: Path) -> None:
+    # A CLI installed the usual way brings the real Python host; ours is only beside a CLI
+    # that scripts/pulumi-cli.sh built (see scripts/pulumi_language_python.py).
+    host = pulumi_bin / "pulumi-language-python"
+    built = (pulumi_bin / "pulumi-language-python-exec").exists()
+    if built:
+        assert "stand-in" in host.read_text()
+    else:
+        assert os.access(host, os.X_OK)
