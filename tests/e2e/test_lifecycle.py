@@ -110,7 +110,7 @@ def test_refresh_drops_a_registration_deregistered_outside_pulumi(
     # The next up registers it again only with a code: without one it says how to get one.
     up = cli("up", "--yes", cwd=project, check=False)
     assert up.code != 0
-    assert f"MissingVerifyCode: the number is not registered yet (status DISCONNECTED)" in (
+    assert "MissingVerifyCode: the number is not registered yet (status DISCONNECTED)" in (
         up.output
     )
 
