@@ -13,14 +13,9 @@ WORK="$ROOT/.pulumi-demo"
 SPACE="cams-demo-space"
 PHONE="+86 138-0000-1234"
 
-if ! command -v pulumi >/dev/null 2>&1; then
-    cat >&2 <<'EOF'
-demo: the Pulumi CLI ('pulumi') is not on PATH, and the demo needs it for `pulumi up`.
-Install it (https://www.pulumi.com/docs/install/), e.g. `curl -fsSL https://get.pulumi.com | sh`,
-open a new shell so that ~/.pulumi/bin is on PATH, check with `pulumi version`, then run `make demo` again.
-EOF
-    exit 1
-fi
+# The `pulumi` on PATH if it is recent enough, else one built once from the Go module proxy
+# (scripts/pulumi-cli.sh says in one line what to install when neither is possible).
+PULUMI_BIN="$("$ROOT/scripts/pulumi-cli.sh")" || exit 1
 if [ ! -x "$VENV/bin/pulumi-cams" ]; then
     echo "demo: $VENV/bin/pulumi-cams is missing; run 'make install' first (or set VENV)." >&2
     exit 1
@@ -44,9 +39,9 @@ rm -rf "$WORK"
 mkdir -p "$WORK/state"
 export PULUMI_BACKEND_URL="file://$WORK/state"
 export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-demo-only-passphrase}"
-export PULUMI_SKIP_UPDATE_CHECK=true
+export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 # The program and the dynamic provider run on this checkout's virtualenv (pulumi-cams installed).
-export PATH="$VENV/bin:$PATH"
+export PATH="$PULUMI_BIN:$VENV/bin:$PATH"
 export PULUMI_PYTHON_CMD="$VENV/bin/python"
 
 SEED="$(python -c 'import cams_emulator; print(cams_emulator.DEMO_SEED_PATH)')"

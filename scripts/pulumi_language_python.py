@@ -126,9 +126,7 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
             steps.append([*pip, "-r", str(requirements)])
         for step in steps:
             done = subprocess.run(step, cwd=program_dir, capture_output=True)
-            yield language_pb2.InstallDependenciesResponse(
-                stdout=done.stdout, stderr=done.stderr
-            )
+            yield language_pb2.InstallDependenciesResponse(stdout=done.stdout, stderr=done.stderr)
             if done.returncode != 0:
                 context.abort(grpc.StatusCode.UNKNOWN, f"{step[0]} exited with {done.returncode}")
 

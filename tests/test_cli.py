@@ -505,12 +505,13 @@ def _read_line(process: subprocess.Popen[str], timeout: float) -> str:
 # --- the demo script ----------------------------------------------------------------------
 
 
-def test_demo_without_the_pulumi_cli_says_how_to_install_it(tmp_path: Path) -> None:
-    # A PATH with bash and coreutils but without any directory that holds `pulumi`.
+def test_demo_without_the_pulumi_cli_or_go_says_what_to_install(tmp_path: Path) -> None:
+    # A PATH with bash and coreutils but without `pulumi`, and without Go to build one; a HOME
+    # whose cache holds no CLI built earlier.
     path = os.pathsep.join(
         d
         for d in os.environ.get("PATH", "/usr/bin:/bin").split(os.pathsep)
-        if d and not (Path(d) / "pulumi").exists()
+        if d and not (Path(d) / "pulumi").exists() and not (Path(d) / "go").exists()
     )
     bash = shutil.which("bash", path=path)
     assert bash is not None
@@ -526,9 +527,6 @@ def test_demo_without_the_pulumi_cli_says_how_to_install_it(tmp_path: Path) -> N
     assert completed.returncode == 1
     assert completed.stdout == ""
     assert completed.stderr == (
-        "demo: the Pulumi CLI ('pulumi') is not on PATH, and the demo needs it for `pulumi up`.\n"
-        "Install it (https://www.pulumi.com/docs/install/), e.g. "
-        "`curl -fsSL https://get.pulumi.com | sh`,\n"
-        "open a new shell so that ~/.pulumi/bin is on PATH, check with `pulumi version`, "
-        "then run `make demo` again.\n"
+        "error: no Pulumi CLI on PATH and no Go toolchain to build one: install Pulumi "
+        "(https://www.pulumi.com/docs/install/) or Go >= 1.26.\n"
     )

@@ -1,0 +1,112 @@
+"""examples/fleet and a change to its data file, the CI workflow's script, and `make demo`,
+each run as a user (or a CI runner) runs them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import emulator_control as ctl
+from cams_emulator import EmulatorServer
+from pulumi_cli import REPO_ROOT, PulumiCli, resources_of
+from test_quickstart import pulumi_cams
+
+TYPE = "pulumi-python:dynamic/cams:PhoneNumberRegistration"
+ADDED_ENTRY = """  - space: cams-demo-space
+    phone: "+65 9123 4567"
+    name: shop-sg
+"""
+
+
+def status_of(emulator: EmulatorServer, space: str, phone: str) -> str:
+    numbers = ctl.state(emulator.url)["phoneNumbers"]
+    (number,) = [n for n in numbers if n["custSpaceId"] == space and n["phoneNumber"] == phone]
+    return str(number["status"])
+
+
+def test_fleet_then_a_change_to_its_data_file(cli: PulumiCli, emulator: EmulatorServer) -> None:
+    project = cli.project("fleet")
+    cli.stack_init(project)
+    cli(
+        "config", "set", "--secret", "--path", 'verifyCodes["8613800001234"]', "135791", cwd=project
+    )
+    up = cli("up", "--yes", cwd=project)
+    assert f"+  {TYPE} shop-cn-sales created" in up.stdout, up
+    assert f"+  {TYPE} shop-cn-support created" in up.stdout, up
+    assert status_of(emulator, "cams-second-space", "8613800001234") == "CONNECTED"
+    registrations = cli.outputs(project)["registrations"]
+    assert {r["id"]: r["adopted"] for r in registrations.values()} == {
+        "cams-second-space/8613800001234": False,
+        "cams-demo-space/8613800005678": True,
+    }
+
+    # The pull request: one number added (its code in the config), one removed.
+    numbers = project / "numbers.yaml"
+    text = numbers.read_text()
+    support = text.index('  - space: cams-demo-space\n    phone: "+86 138-0000-5678"')
+    numbers.write_text(text[:support] + ADDED_ENTRY)
+    pulumi_cams(cli, "request-code", "--space", "cams-demo-space", "--phone", "+65 9123 4567")
+    code = ctl.latest_code(emulator.url, "cams-demo-space", "6591234567")
+    cli("config", "set", "--secret", "--path", 'verifyCodes["+65 9123 4567"]', code, cwd=project)
+    preview = cli("preview", cwd=project)
+    assert f"+  {TYPE} shop-sg create" in preview.stdout, preview
+    assert f"-  {TYPE} shop-cn-support delete" in preview.stdout, preview
+    assert "+ 1 to create" in preview.stdout and "- 1 to delete" in preview.stdout, preview
+    assert f"{TYPE} shop-cn-sales" not in preview.stdout, preview
+    up = cli("up", "--yes", cwd=project)
+    assert status_of(emulator, "cams-demo-space", "6591234567") == "CONNECTED"
+    # Removed from the file, left registered in CAMS (deregisterOnDelete is false).
+    assert status_of(emulator, "cams-demo-space", "8613800005678") == "CONNECTED"
+    names = sorted(r["urn"].rsplit("::", 1)[1] for r in resources_of(cli.export(project), TYPE))
+    assert names == ["shop-cn-sales", "shop-sg"]
+    cli("preview", "--expect-no-changes", cwd=project)
+
+
+def test_the_ci_workflow_script_runs_as_written(cli: PulumiCli, tmp_path: Path) -> None:
+    """examples/ci/fleet-against-emulator.sh, which github-actions.yml runs, with the job's
+    environment: from a checkout, with a backend directory that does not exist yet."""
+    checkout = tmp_path / "checkout"
+    shutil.copytree(REPO_ROOT / "examples", checkout / "examples")
+    runner_temp = tmp_path / "runner"
+    runner_temp.mkdir()
+    state = tmp_path / "not-yet" / ".pulumi-state"
+    env = {
+        **cli.env,
+        "PULUMI_BACKEND_URL": f"file://{state}",
+        "PULUMI_CONFIG_PASSPHRASE": "ci-only-passphrase",
+        "RUNNER_TEMP": str(runner_temp),
+    }
+    env.pop("CAMS_ENDPOINT")  # the script starts its own emulator
+    workflow = (REPO_ROOT / "examples/ci/github-actions.yml").read_text()
+    assert "run: examples/ci/fleet-against-emulator.sh" in workflow
+    done = subprocess.run(
+        ["bash", str(REPO_ROOT / "examples/ci/fleet-against-emulator.sh")],
+        cwd=checkout,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"+  {TYPE} shop-cn-sales created" in done.stdout
+    assert '"status": "CONNECTED"' in done.stdout  # pulumi stack output --json
+    assert f"-  {TYPE} shop-cn-sales deleted" in done.stdout
+    assert state.is_dir()
+
+
+def test_make_demo_runs_to_the_end(cli: PulumiCli) -> None:
+    env = {k: v for k, v in cli.env.items() if k != "CAMS_ENDPOINT"}
+    # `make demo` finds the CLI itself (scripts/pulumi-cli.sh) and uses its own backend.
+    env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if p != str(cli.bin_dir))
+    env["PULUMI_CAMS_CACHE"] = str(cli.bin_dir.parents[1])
+    done = subprocess.run(
+        ["make", "-s", "demo"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=900
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "==> pulumi up: ChatappVerifyAndRegister with the code" in done.stdout
+    assert 'status                : "CONNECTED"' in done.stdout or "CONNECTED" in done.stdout
+    assert done.stdout.rstrip().endswith(
+        "Done. The emulator stops now; .pulumi-demo/ keeps its log."
+    )
