@@ -100,14 +100,17 @@ def test_a_rate_below_one_spaces_starts_by_its_inverse() -> None:
     assert starts == pytest.approx([0.0, 2.0, 4.0])
 
 
-def test_a_fractional_rate_rounds_down_per_window() -> None:
+def test_a_fractional_rate_means_that_fraction() -> None:
+    # 2.5 per second is 2 starts per 0.8 s: 50 starts in 20 s, not 40 (rounded down) or 60.
     clock = FakeClock()
-    rl = limiter(clock)
+    rl = limiter(clock, margin=0.0)
     starts = []
-    for _ in range(30):
+    for _ in range(51):
         with rl.slot("k", 2.5) as permit:
             starts.append(permit.start)
-    assert max_in_window(starts) == 2
+    assert starts[:4] == pytest.approx([0.0, 0.0, 0.8, 0.8])
+    assert sum(start < 20.0 for start in starts) == 50
+    assert starts[50] == pytest.approx(20.0)
 
 
 def test_keys_are_independent() -> None:

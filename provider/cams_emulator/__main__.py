@@ -29,7 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
+    # Both, explicitly: a process started from a background job inherits SIGINT as ignored,
+    # and Python then never turns it into KeyboardInterrupt.
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     print(server.url, flush=True)
     try:
         server.serve_forever()

@@ -17,8 +17,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from .adaptive import AdaptiveRates, shared_rates
 from .errors import (
     CamsError,
+    CamsThrottled,
     budget_exhausted,
     error_from_body,
     error_from_exception,
@@ -79,8 +81,9 @@ class PhoneNumber(BaseModel):
 class CamsClient:
     """Calls CAMS with the given settings; safe to share between threads.
 
-    ``retry_policy`` and ``limiter`` exist for tests; by default calls retry within the
-    settings' ``retry_timeout`` and share the process-wide limiter.
+    ``retry_policy``, ``limiter`` and ``rates`` exist for tests; by default calls retry within
+    the settings' ``retry_timeout`` and share the process-wide limiter and adaptive rates
+    (``requestsPerSecond`` is the ceiling; throttled answers lower the rate, see adaptive).
     """
 
     def __init__(
@@ -89,8 +92,10 @@ class CamsClient:
         *,
         retry_policy: RetryPolicy | None = None,
         limiter: RateLimiter | None = None,
+        rates: AdaptiveRates | None = None,
     ) -> None:
         self._settings = settings
+        self._rates = rates
         self._retry_policy = retry_policy or RetryPolicy(deadline=settings.retry_timeout)
         self._limiter = limiter
         self._sdk: Any = None
@@ -266,7 +271,9 @@ class CamsClient:
             "secrets": all_secrets,
         }
         limiter = self._limiter or shared_limiter()
+        rates = self._rates or shared_rates()
         key = (settings.credential_identity, action)
+        ceiling = settings.requests_per_second
 
         def attempt() -> T:
             failure: CamsError | None = None
@@ -279,7 +286,7 @@ class CamsClient:
                 failure = self._translate(exc, context)
             if failure is not None:
                 raise failure
-            with limiter.slot(key, settings.requests_per_second):
+            with limiter.slot(key, rates.rate(key, ceiling)):
                 remaining = deadline.remaining()
                 if remaining <= 0:
                     raise budget_exhausted(deadline.seconds, **context)
@@ -291,12 +298,14 @@ class CamsClient:
             # Raised outside the except block so that the SDK's exception (whose text may hold
             # the request URL with the verify code) is not chained to ours.
             if failure is not None:
+                _report(rates, key, ceiling, failure)
                 raise failure
             status = response.get("statusCode") if isinstance(response, Mapping) else None
             body = response.get("body") if isinstance(response, Mapping) else None
             failure = error_from_body(
                 body, http_status=status if isinstance(status, int) else None, **context
             )
+            _report(rates, key, ceiling, failure)
             if failure is not None:
                 raise failure
             assert isinstance(body, Mapping)
@@ -425,6 +434,16 @@ def _profile_provider(profile: str) -> Any:
             return "profile"
 
     return NamedProfileProvider()
+
+
+def _report(
+    rates: AdaptiveRates, key: tuple[str, str], ceiling: float, failure: CamsError | None
+) -> None:
+    """Tell the adaptive rates whether CAMS's flow control let the request through."""
+    if isinstance(failure, CamsThrottled):
+        rates.throttled(key, ceiling)
+    elif failure is None or failure.http_status is not None:
+        rates.accepted(key, ceiling)
 
 
 def _credential_source(settings: ProviderSettings) -> str:

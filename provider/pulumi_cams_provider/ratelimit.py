@@ -37,9 +37,10 @@ class Permit:
 
 
 class RateLimiter:
-    """At most ``floor(rate)`` request starts per key in any window of ``window`` seconds.
+    """At most ``rate`` request starts per key per ``window`` seconds, fractions included.
 
-    A rate below 1 allows one start per ``1 / rate`` seconds. ``clock`` and ``sleep`` are
+    ``floor(rate)`` starts (at least one) per ``window * floor(rate) / rate`` seconds: 10 per
+    second for 10, 2 per 0.8 s for 2.5, one per 2 s for 0.5. ``clock`` and ``sleep`` are
     injectable for tests; with the default ``sleep`` a waiter is woken early when a permit is
     released.
     """
@@ -75,7 +76,7 @@ class RateLimiter:
         if not rate > 0:
             raise ValueError("rate must be greater than 0")
         capacity = max(1, math.floor(rate))
-        window = self.window if rate >= 1 else self.window / rate
+        window = self.window * capacity / rate
         with self._cond:
             while True:
                 now = self._clock()
