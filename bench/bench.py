@@ -45,6 +45,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(HERE))
 
 import emulator_control as ctl  # noqa: E402
+import shared_account  # noqa: E402
 from cams_emulator import DEMO_SEED_PATH, load_seed  # noqa: E402
 from engine import DynamicProvider, ProviderError, provider_blob  # noqa: E402
 from pulumi.dynamic.dynamic import serialize_provider  # noqa: E402
@@ -100,6 +101,9 @@ def make_seed(n: int, fleet: int) -> dict[str, Any]:
         }
         for i in range(n)
     ]
+    shared_spaces, shared_numbers = shared_account.seed_numbers()
+    seed["spaces"] += shared_spaces
+    seed["phoneNumbers"] += shared_numbers
     seed["phoneNumbers"] += [
         {
             "custSpaceId": FLEET_SPACE,
@@ -303,6 +307,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=int, default=10, help="L: requests/s per action")
     parser.add_argument("--fleet", type=int, default=300, help="registered numbers to refresh")
     parser.add_argument("--startup-runs", type=int, default=7)
+    parser.add_argument(
+        "--shared-only", action="store_true", help="only the shared-account (K processes) rows"
+    )
+    parser.add_argument(
+        "--skip-shared", action="store_true", help="leave out the shared-account rows (~4 min)"
+    )
     args = parser.parse_args(argv)
     n, rate = args.n, args.rate
 
@@ -311,6 +321,9 @@ def main(argv: list[str] | None = None) -> int:
         seed_file.write_text(json.dumps(make_seed(n, args.fleet)))
         with emulator(seed_file, rate) as url:
             print(f"emulator {url}, qps {rate}; {machine()}", file=sys.stderr)
+            shared_runs = [] if args.skip_shared else run_shared_cases(url, rate)
+            if args.shared_only:
+                return print_table(n, rate, shared_rows(shared_runs, rate))
             ours_start, trivial_start = run_startup(url, args.startup_runs)
             sdk_modules = sdk_imported_by_preview()
             print("start-up measured", file=sys.stderr)
@@ -394,7 +407,84 @@ def main(argv: list[str] | None = None) -> int:
         "0",
         not sdk_modules,
     )
+    rows += shared_rows(shared_runs, rate)
+    return print_table(n, rate, rows)
 
+
+SHARED_CASES = (
+    # (processes, creates per process, spaces)
+    (1, 30, 1),
+    (2, 30, 1),
+    (4, 30, 1),
+    (4, 75, 1),
+    (4, 30, 6),
+    (4, 30, 30),
+)
+
+
+def run_shared_cases(url: str, rate: int) -> list[shared_account.SharedRun]:
+    """Every case with adaptive rate control on, then off, side by side."""
+    runs = []
+    for processes, per_process, spaces in SHARED_CASES:
+        for adaptive in (True, False):
+            result = shared_account.run(
+                url,
+                stack_config,
+                processes=processes,
+                per_process=per_process,
+                spaces=spaces,
+                adaptive=adaptive,
+                rate=rate,
+            )
+            print(
+                f"shared account {processes}x{per_process}, {spaces} spaces, adaptive "
+                f"{'on' if adaptive else 'off'}: {result.seconds:.2f} s",
+                file=sys.stderr,
+            )
+            runs.append(result)
+    return runs
+
+
+def shared_rows(
+    runs: list[shared_account.SharedRun], rate: int
+) -> list[tuple[str, str, str, bool]]:
+    rows: list[tuple[str, str, str, bool]] = []
+    single = [r for r in runs if r.processes == 1 and r.adaptive]
+    single_median = single[0].median if single else 0.0
+    for r in runs:
+        mode = "adaptive" if r.adaptive else "fixed"
+        name = f"{r.processes} procs x {r.per_process}, {r.spaces} space(s), {mode}"
+        pct = 100 * r.ideal(rate) / r.seconds
+        listing_bound = r.listings / rate
+        correct = r.failures == 0 and r.doubled == 0 and r.registered == r.total
+        measured = (
+            f"{pct:.0f} % of ideal ({r.seconds:.1f} s / {r.ideal(rate):.1f} s; listings "
+            f"{r.listings} need {listing_bound:.1f} s); throttled/reg "
+            f"{r.throttled_per_registration():.2f} ({r.register_throttled}+{r.list_throttled}); "
+            f"slowest {r.slowest:.1f} s (median {r.median:.1f}); finish spread "
+            f"{r.finish_spread:.1f} s; {r.registered}/{r.total} registered, "
+            f"{r.failures} failed, {r.doubled} twice"
+        )
+        if not r.adaptive:
+            target, ok = "baseline", correct
+        elif r.processes == 1:
+            target = ">= 98 %, 0 throttled"
+            ok = correct and pct >= 98 and r.throttled_per_registration() == 0
+        elif r.spaces == 1 and r.per_process == 75:
+            target = ">= 95 %, <= 0.1 throttled/reg, slowest <= 3x 1-proc median"
+            ok = (
+                correct
+                and pct >= 95
+                and r.throttled_per_registration() <= 0.1
+                and r.slowest <= 3 * single_median
+            )
+        else:
+            target, ok = "no failure, none twice", correct
+        rows.append((name, measured, target, ok))
+    return rows
+
+
+def print_table(n: int, rate: int, rows: list[tuple[str, str, str, bool]]) -> int:
     print(
         f"\npulumi-cams bench: N={n}, L={rate}/s, {CONCURRENCY} concurrent gRPC calls; {machine()}"
     )

@@ -1,0 +1,175 @@
+"""Many pipelines, one account: K provider processes registering numbers at once (make bench).
+
+Each process is a real ``python -u -m pulumi.dynamic`` with 8 creates in flight (one `pulumi up`
+with --parallel 8); they share the emulator's demo account, whose flow control allows L requests
+per second per action. Run side by side: adaptive rate control on (the default) and off
+(``CAMS_ADAPTIVE_RATE=0``: each process at a fixed requestsPerSecond, the old limiter), numbers in
+1, 6 or 30 spaces.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import emulator_control as ctl
+from engine import DynamicProvider, ProviderError
+
+ACCOUNT = "5012345678901234"
+REGISTER = "ChatappVerifyAndRegister"
+LIST = "QueryChatappPhoneNumbers"
+THROTTLED = "System.LimitControl"
+CONCURRENCY = 8
+MAX_NUMBERS = 300
+"""Numbers seeded per layout; the largest case is 4 processes x 75."""
+LAYOUTS = (1, 6, 30)
+
+
+def space(spaces: int, j: int) -> str:
+    return f"cams-bench-{spaces}s-{j}"
+
+
+def number(spaces: int, i: int) -> str:
+    return f"86{17 + LAYOUTS.index(spaces)}{i:09d}"
+
+
+def code(i: int) -> str:
+    return f"{200000 + i}"
+
+
+def seed_numbers() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Spaces and pending numbers (with codes) for every layout; number i sits in space i % S."""
+    spaces, numbers = [], []
+    for layout in LAYOUTS:
+        spaces += [{"custSpaceId": space(layout, j), "accountId": ACCOUNT} for j in range(layout)]
+        numbers += [
+            {
+                "custSpaceId": space(layout, i % layout),
+                "phoneNumber": number(layout, i),
+                "status": "PENDING",
+                "codeVerificationStatus": "NOT_VERIFIED",
+                "verifiedName": f"Shared {i}",
+                "verifyCode": code(i),
+            }
+            for i in range(MAX_NUMBERS)
+        ]
+    return spaces, numbers
+
+
+@dataclass
+class SharedRun:
+    processes: int
+    per_process: int
+    spaces: int
+    adaptive: bool
+    seconds: float
+    registered: int
+    failures: int
+    register_throttled: int
+    list_throttled: int
+    listings: int
+    slowest: float
+    median: float
+    finish_spread: float
+    doubled: int
+
+    @property
+    def total(self) -> int:
+        return self.processes * self.per_process
+
+    def ideal(self, rate: float) -> float:
+        return self.total / rate
+
+    def throttled_per_registration(self) -> float:
+        return (self.register_throttled + self.list_throttled) / max(1, self.registered)
+
+
+def run(
+    url: str,
+    stack_config: Callable[[str, float], dict[str, str]],
+    *,
+    processes: int,
+    per_process: int,
+    spaces: int,
+    adaptive: bool,
+    rate: float,
+) -> SharedRun:
+    ctl.reset(url)
+    env = {} if adaptive else {"CAMS_ADAPTIVE_RATE": "0"}
+    providers = [DynamicProvider(env=env) for _ in range(processes)]
+    try:
+        for process in providers:
+            process.configure(stack_config(url, rate))
+        ctl.clear_requests(url)
+        latencies: list[float] = []
+        finishes: list[float] = []
+        failures = 0
+        lock = threading.Lock()
+        started = time.perf_counter()
+
+        def one(process: DynamicProvider, i: int) -> None:
+            nonlocal failures
+            props = {
+                "custSpaceId": space(spaces, i % spaces),
+                "phoneNumber": number(spaces, i),
+                "verifyCode": code(i),
+            }
+            begun = time.perf_counter()
+            try:
+                checked = process.check(props, name=f"n{i}")
+                process.create(checked.inputs, name=f"n{i}")
+            except ProviderError as err:
+                print(f"  create {i} failed: {err.details[:200]}", file=sys.stderr)
+                with lock:
+                    failures += 1
+            with lock:
+                latencies.append(time.perf_counter() - begun)
+
+        def pipeline(p: int) -> None:
+            indexes = range(p * per_process, (p + 1) * per_process)
+            with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
+                list(pool.map(lambda i: one(providers[p], i), indexes))
+            with lock:
+                finishes.append(time.perf_counter() - started)
+
+        threads = [threading.Thread(target=pipeline, args=(p,)) for p in range(processes)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        seconds = time.perf_counter() - started
+    finally:
+        for process in providers:
+            process.__exit__(None, None, None)
+    log = ctl.requests(url)
+    ok_registers: dict[str, int] = {}
+    for entry in log:
+        if entry["action"] == REGISTER and entry["code"] == "OK":
+            phone = entry["params"]["PhoneNumber"]
+            ok_registers[phone] = ok_registers.get(phone, 0) + 1
+    connected = sum(
+        n["status"] == "CONNECTED" and n["custSpaceId"].startswith(f"cams-bench-{spaces}s-")
+        for n in ctl.state(url)["phoneNumbers"]
+    )
+    return SharedRun(
+        processes=processes,
+        per_process=per_process,
+        spaces=spaces,
+        adaptive=adaptive,
+        seconds=seconds,
+        registered=connected,
+        failures=failures,
+        register_throttled=sum(e["action"] == REGISTER and e["code"] == THROTTLED for e in log),
+        list_throttled=sum(e["action"] == LIST and e["code"] == THROTTLED for e in log),
+        listings=sum(e["action"] == LIST and e["code"] == "OK" for e in log),
+        slowest=max(latencies),
+        median=statistics.median(latencies),
+        finish_spread=max(finishes) - min(finishes),
+        doubled=sum(count > 1 for count in ok_registers.values()),
+    )
