@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from cams_emulator import DEMO_SEED_PATH
 
 
@@ -69,3 +70,57 @@ def test_a_bad_seed_is_a_usage_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert "spaces[0].accountId: no account '1' in accounts" in result.stderr
+
+
+def test_a_port_in_use_is_one_line_and_exit_2() -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for argv, prog in (
+            ([sys.executable, "-m", "cams_emulator"], "python -m cams_emulator"),
+            (
+                [str(Path(sys.executable).with_name("pulumi-cams")), "emulator"],
+                "pulumi-cams emulator",
+            ),
+        ):
+            result = subprocess.run(
+                [*argv, "--port", str(port)], capture_output=True, text=True, timeout=30
+            )
+            assert result.returncode == 2
+            assert result.stderr == (
+                f"{prog}: error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+            )
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        (b"\xff\xfe{", "is not UTF-8 text"),
+        (b"[" * 100_000 + b"]" * 100_000, "is nested too deeply to be a seed"),
+    ],
+)
+def test_a_seed_that_is_not_json_text_is_one_line(
+    tmp_path: Path, content: bytes, error: str
+) -> None:
+    seed = tmp_path / "seed.json"
+    seed.write_bytes(content)
+    result = subprocess.run(
+        [sys.executable, "-m", "cams_emulator", "--seed", str(seed)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert result.stderr.endswith(f"error: seed {seed} {error}\n")
+    assert "Traceback" not in result.stderr  # argparse's usage lines, then the one error line
+
+
+def test_only_loopback_addresses_pass_without_a_warning() -> None:
+    # (Tests never bind anything but loopback, so the warning's condition is tested directly.)
+    from cams_emulator.__main__ import _is_loopback
+
+    assert all(_is_loopback(h) for h in ("127.0.0.1", "127.0.0.2", "::1", "localhost"))
+    assert not any(_is_loopback(h) for h in ("0.0.0.0", "192.0.2.10", "::", "example.test"))

@@ -39,7 +39,10 @@ def status_of(server: EmulatorServer, phone: str = PHONE, space: str = DEMO) -> 
 
 def control_error(url: str, method: str, route: str, body: Any) -> tuple[int, str]:
     request = urllib.request.Request(
-        f"{url}/_emulator/{route}", data=json.dumps(body).encode(), method=method
+        f"{url}/_emulator/{route}",
+        data=json.dumps(body).encode(),
+        method=method,
+        headers={"Content-Type": "application/json"},
     )
     with pytest.raises(urllib.error.HTTPError) as exc:
         urllib.request.urlopen(request, timeout=10)
@@ -361,10 +364,16 @@ def test_unknown_control_route_and_bad_json(emulator: EmulatorServer) -> None:
         404,
         "no control route POST /_emulator/teleport",
     )
-    request = urllib.request.Request(f"{emulator.url}/_emulator/seed", data=b"{", method="POST")
-    with pytest.raises(urllib.error.HTTPError) as exc:
-        urllib.request.urlopen(request, timeout=10)
-    assert (exc.value.code, json.load(exc.value)) == (400, {"error": "the body must be JSON"})
+    for data in (b"{", b"[" * 100_000):  # malformed, and nested past Python's recursion limit
+        request = urllib.request.Request(
+            f"{emulator.url}/_emulator/seed",
+            data=data,
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        with pytest.raises(urllib.error.HTTPError) as exc:
+            urllib.request.urlopen(request, timeout=10)
+        assert (exc.value.code, json.load(exc.value)) == (400, {"error": "the body must be JSON"})
 
 
 def test_in_process_server_as_a_context_manager() -> None:
@@ -374,3 +383,85 @@ def test_in_process_server_as_a_context_manager() -> None:
         assert server.endpoint == f"127.0.0.1:{server.port}"
         assert call(server, QUERY, {"CustSpaceId": DEMO})[0] == 200
         assert call(server, QUERY, {"CustSpaceId": DEMO})[0] == 400
+
+
+# --- robustness and exposure ------------------------------------------------------------------
+
+
+def _raw(emulator: EmulatorServer, request: bytes) -> tuple[int, dict[str, Any]]:
+    """Send one raw HTTP request and read the status and JSON body of the answer."""
+    import socket
+
+    with socket.create_connection((emulator.host, emulator.port), timeout=10) as conn:
+        conn.sendall(request)
+        data = b""
+        while chunk := conn.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split()[1]), json.loads(body)
+
+
+@pytest.mark.parametrize("length", ["1e20", str(2**60), "abc", "-1", "12 "])
+def test_a_bad_content_length_is_a_400_and_the_emulator_stays_up(
+    emulator: EmulatorServer, length: str
+) -> None:
+    status, body = _raw(
+        emulator,
+        f"POST /_emulator/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {length}\r\n"
+        "Connection: close\r\n\r\n".encode(),
+    )
+    assert (status, body) == (
+        400,
+        {"error": "Content-Length must be a whole number from 0 to 10485760"},
+    )
+    assert ctl.state(emulator.url)["qps"] == 10
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity"])
+def test_the_clock_refuses_what_is_not_a_finite_number(
+    emulator: EmulatorServer, value: str
+) -> None:
+    payload = f'{{"advanceSeconds": {value}}}'.encode()  # what json.dumps writes for them
+    status, body = _raw(
+        emulator,
+        b"POST /_emulator/clock HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        + f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n".encode()
+        + payload,
+    )
+    assert (status, body) == (
+        400,
+        {"error": "advanceSeconds must be a number >= 0 (the clock only moves on)"},
+    )
+    assert ctl.state(emulator.url)["clockOffsetSeconds"] == 0
+
+
+def test_control_routes_refuse_foreign_hosts_and_non_json_bodies(emulator: EmulatorServer) -> None:
+    # What a DNS-rebinding page would send, and what a cross-site form can send.
+    status, body = _raw(
+        emulator,
+        b"GET /_emulator/codes HTTP/1.1\r\nHost: attacker.example:8080\r\n"
+        b"Connection: close\r\n\r\n",
+    )
+    assert (status, body) == (
+        403,
+        {
+            "error": "control routes answer only loopback Host names (127.0.0.1, localhost), "
+            "not 'attacker.example:8080'"
+        },
+    )
+    status, body = _raw(
+        emulator,
+        b"POST /_emulator/reset HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\n"
+        b"Content-Length: 2\r\nConnection: close\r\n\r\n{}",
+    )
+    assert (status, body) == (
+        415,
+        {"error": "control request bodies must be sent as Content-Type: application/json"},
+    )
+    # Loopback names with and without a port are fine.
+    for host in (b"127.0.0.1", b"localhost:1234", b"[::1]:80"):
+        status, _ = _raw(
+            emulator,
+            b"GET /_emulator/faults HTTP/1.1\r\nHost: " + host + b"\r\nConnection: close\r\n\r\n",
+        )
+        assert status == 200, host

@@ -10,9 +10,9 @@ from types import FrameType
 from . import EmulatorServer, SeedError, load_seed
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "python -m cams_emulator") -> int:
     """Parse the arguments, print the base URL as the first stdout line, serve."""
-    parser = argparse.ArgumentParser(prog="python -m cams_emulator", description=__doc__)
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--seed", help="seed JSON file (default: empty state)")
@@ -24,7 +24,20 @@ def main(argv: list[str] | None = None) -> int:
         seed = load_seed(args.seed) if args.seed else None
     except SeedError as exc:
         parser.error(str(exc))
-    server = EmulatorServer(host=args.host, port=args.port, qps=args.qps, seed=seed)
+    try:
+        server = EmulatorServer(host=args.host, port=args.port, qps=args.qps, seed=seed)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        parser.exit(
+            2, f"{parser.prog}: error: cannot listen on {args.host}:{args.port}: {reason}\n"
+        )
+    if not _is_loopback(args.host):
+        print(
+            f"{parser.prog}: warning: listening on {args.host}, not loopback: anyone who can "
+            "reach it can reset the emulator and read its code inbox",
+            file=sys.stderr,
+            flush=True,
+        )
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -41,6 +54,17 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.stop()
     return 0
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 if __name__ == "__main__":

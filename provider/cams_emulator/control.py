@@ -4,6 +4,7 @@ clock and qps. JSON in, JSON out, no signature; outside the CAMS API on purpose.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
@@ -187,7 +188,12 @@ class Controls:
 
     def _clock(self, body: Any) -> dict[str, Any]:
         seconds = body.get("advanceSeconds") if isinstance(body, dict) else None
-        if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds < 0:
+        if (
+            not isinstance(seconds, (int, float))
+            or isinstance(seconds, bool)
+            or not math.isfinite(seconds)
+            or seconds < 0
+        ):
             raise ControlError("advanceSeconds must be a number >= 0 (the clock only moves on)")
         offset = self.backend.advance_clock(float(seconds))
         return {"clockOffsetSeconds": offset, "now": self.backend.clock.now()}
@@ -216,7 +222,11 @@ def _parse_fault(spec: Mapping[str, Any]) -> Fault:
     if not isinstance(count, int) or isinstance(count, bool) or count < 1:
         raise ControlError("count must be an integer >= 1")
     seconds = spec.get("seconds", 0)
-    if not _is_number(seconds) or not 0 <= seconds <= MAX_DELAY_SECONDS:
+    if (
+        not _is_number(seconds)
+        or not math.isfinite(seconds)
+        or not 0 <= seconds <= MAX_DELAY_SECONDS
+    ):
         raise ControlError(f"seconds must be a number from 0 to {MAX_DELAY_SECONDS:g}")
     code = spec.get("code", "")
     if kind == "business_error" and (not isinstance(code, str) or not code):

@@ -176,8 +176,21 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route(self) -> None:
         url = urlsplit(self.path)
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        length = _content_length(self.headers.get("Content-Length"))
+        if length is None:
+            self.close_connection = True
+            self._send_json(
+                400, {"error": f"Content-Length must be a whole number from 0 to {MAX_BODY_BYTES}"}
+            )
+            return
+        body = self.rfile.read(length)
         if url.path.startswith(CONTROL_PREFIX):
+            refusal = _control_refusal(
+                self.headers.get("Host"), self.headers.get("Content-Type"), body
+            )
+            if refusal is not None:
+                self._send_json(403 if "Host" in refusal else 415, {"error": refusal})
+                return
             self._control(url.path[len(CONTROL_PREFIX) :], body)
         elif url.path == "/" and self.command in ("GET", "POST"):
             self._api(url.query, body)
@@ -188,7 +201,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _control(self, route: str, raw: bytes) -> None:
         try:
             body = json.loads(raw) if raw.strip() else None
-        except ValueError:
+        except (ValueError, RecursionError):
             self._send_json(400, {"error": "the body must be JSON"})
             return
         status, answer = self.emulator.controls.handle(self.command, route, body)
@@ -300,6 +313,43 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
+
+
+MAX_BODY_BYTES = 10 * 1024 * 1024
+"""Largest request body read: a seed for thousands of numbers fits, a runaway header does not."""
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
+
+
+def _content_length(value: str | None) -> int | None:
+    """The body length a request announces, or None when it is not one we will read."""
+    if value is None or value == "":
+        return 0
+    if not value.isascii() or not value.isdigit():
+        return None
+    length = int(value)
+    return length if length <= MAX_BODY_BYTES else None
+
+
+def _control_refusal(host: str | None, content_type: str | None, body: bytes) -> str | None:
+    """Why a control request is refused, or None.
+
+    The control routes reset, seed and read the code inbox without a signature, so a web page
+    in the user's browser must not reach them: a DNS-rebinding page sends a foreign Host, and a
+    cross-site form can only send text/plain or form bodies, never application/json.
+    """
+    name = (host or "").strip().lower()
+    if name.startswith("["):
+        name = name.split("]", 1)[0] + "]"
+    else:
+        name = name.rsplit(":", 1)[0] if name.count(":") == 1 else name
+    if name not in _LOOPBACK_HOSTS:
+        return (
+            f"control routes answer only loopback Host names (127.0.0.1, localhost), not {host!r}"
+        )
+    kind = (content_type or "").split(";", 1)[0].strip().lower()
+    if body.strip() and kind != "application/json":
+        return "control request bodies must be sent as Content-Type: application/json"
+    return None
 
 
 def _first(headers: Mapping[str, list[str]], name: str) -> str | None:

@@ -85,6 +85,10 @@ def load_seed(path: str | Path) -> dict[str, Any]:
         raise SeedError(f"cannot read seed {path}: {exc.strerror}") from None
     except json.JSONDecodeError as exc:
         raise SeedError(f"seed {path} is not valid JSON: {exc}") from None
+    except UnicodeDecodeError:
+        raise SeedError(f"seed {path} is not UTF-8 text") from None
+    except RecursionError:
+        raise SeedError(f"seed {path} is nested too deeply to be a seed") from None
     parse_seed(data)
     if not isinstance(data, dict):  # parse_seed already refused it; this narrows the type
         raise SeedError("a seed must be a JSON object")

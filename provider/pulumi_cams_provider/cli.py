@@ -316,5 +316,8 @@ def emulator(host: str, port: int, seed: str | None, qps: int) -> None:
     except cams_emulator.SeedError as err:
         raise click.BadParameter(_first_line(str(err)), param_hint="'--seed'") from None
     sys.exit(
-        emulator_main(["--host", host, "--port", str(port), "--seed", seed, "--qps", str(qps)])
+        emulator_main(
+            ["--host", host, "--port", str(port), "--seed", seed, "--qps", str(qps)],
+            prog="pulumi-cams emulator",
+        )
     )
