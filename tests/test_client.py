@@ -24,6 +24,7 @@ from pulumi_cams_provider.errors import (
     CamsNotFound,
     CamsThrottled,
     CamsUnavailable,
+    CamsUnreachable,
 )
 from pulumi_cams_provider.ratelimit import RateLimiter
 from pulumi_cams_provider.retry import RetryPolicy
@@ -441,21 +442,34 @@ def test_a_read_that_times_out_is_retried(emulator: EmulatorServer) -> None:
     assert len(client.query_chatapp_phone_numbers(SPACE)) == 3
 
 
-def test_a_refused_connection_on_a_write_is_ambiguous_with_a_fixed_description(
+def test_a_refused_connection_fails_at_once_as_unreachable_with_a_fixed_description(
     emulator: EmulatorServer,
 ) -> None:
+    # Nothing was sent, so neither a read nor a write is retried, and a write is not ambiguous.
     client = CamsClient(
         ProviderSettings(
             endpoint="http://127.0.0.1:9",
             access_key_id=DEMO_AK[0],
             access_key_secret=SecretStr(DEMO_AK[1]),
         ),
-        retry_policy=RetryPolicy(deadline=0.1, base=0.01, cap=0.02),
+        retry_policy=RetryPolicy(deadline=30, base=0.01, cap=0.02),
     )
-    err = failure(lambda: client.chatapp_verify_and_register(SPACE, PENDING, CODE))
-    assert type(err) is CamsAmbiguous
-    assert err.message == "connection refused"
-    assert CODE not in full_text(err)
+    for call in (
+        lambda: client.chatapp_verify_and_register(SPACE, PENDING, CODE),
+        lambda: client.query_chatapp_phone_numbers(SPACE),
+    ):
+        err = failure(call)
+        assert type(err) is CamsUnreachable
+        assert (err.code, err.message, err.attempts) == (
+            "ConnectionRefused",
+            "connection refused",
+            1,
+        )
+        assert str(err).endswith(
+            "Nothing was sent: no CAMS endpoint listens there. Check the endpoint "
+            "(cams:endpoint, CAMS_ENDPOINT or --endpoint), e.g. that the emulator is running."
+        )
+        assert CODE not in full_text(err)
 
 
 # --- credentials and imports -------------------------------------------------------------------

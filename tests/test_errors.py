@@ -24,6 +24,7 @@ from pulumi_cams_provider.errors import (
     CamsNotFound,
     CamsThrottled,
     CamsUnavailable,
+    CamsUnreachable,
     SettingsError,
     classify,
     credentials_error,
@@ -422,7 +423,7 @@ def test_5xx_without_a_code_uses_the_status() -> None:
         ),
         (
             requests.exceptions.ConnectionError(ConnectionRefusedError(111, f"refused {URL}")),
-            "ConnectionFailed",
+            "ConnectionRefused",
             "connection refused",
         ),
         (
@@ -446,7 +447,10 @@ def test_transport_failures_use_fixed_words_never_the_url(
         read_timeout_s=10,
     )
     read = error_from_exception(exc, action="GetPhoneNumberVerificationStatus")
-    assert type(write) is CamsAmbiguous and type(read) is CamsUnavailable
+    if code == "ConnectionRefused":  # nothing was sent: definite for reads and writes alike
+        assert type(write) is CamsUnreachable and type(read) is CamsUnreachable
+    else:
+        assert type(write) is CamsAmbiguous and type(read) is CamsUnavailable
     assert (write.code, write.message) == (code, description)
     assert CODE not in str(write) and CODE not in str(read)  # ... ours never does
     assert "127.0.0.1:9" not in str(write)

@@ -8,6 +8,8 @@ The tree::
     │                          failure / malformed body on a read-only action
     ├── CamsAmbiguous          the outcome of a mutating action is unknown (timeout, reset, 5xx,
     │                          malformed body): observe the number before retrying
+    ├── CamsUnreachable        nothing was sent: the endpoint refused the connection or failed the
+    │                          TLS handshake; retrying will not help until the endpoint is fixed
     ├── CamsNotFound           the number or WABA is not bound to the space
     │                          (ERR-OPERATION-MAAP-0065, ERR-OPERATION-MAAP-0060)
     ├── CamsAccessDenied       RAM denial, product not activated, space of another account, bad or
@@ -53,6 +55,7 @@ __all__ = [
     "CamsThrottled",
     "CamsUnavailable",
     "CamsAmbiguous",
+    "CamsUnreachable",
     "CamsNotFound",
     "CamsAccessDenied",
     "CamsInvalidRequest",
@@ -70,6 +73,8 @@ __all__ = [
 # Codes for failures that did not come from CAMS itself.
 REQUEST_TIMEOUT = "RequestTimeout"
 CONNECTION_FAILED = "ConnectionFailed"
+CONNECTION_REFUSED = "ConnectionRefused"
+TLS_HANDSHAKE_FAILED = "TlsHandshakeFailed"
 MALFORMED_RESPONSE = "MalformedResponse"
 CREDENTIALS_UNAVAILABLE = "CredentialsUnavailable"
 UNSUCCESSFUL_RESPONSE = "UnsuccessfulResponse"
@@ -181,6 +186,11 @@ class CamsAmbiguous(CamsError):
     """A mutating action may or may not have happened: observe before retrying."""
 
 
+class CamsUnreachable(CamsError):
+    """The request never reached CAMS (connection refused, TLS handshake failed): nothing
+    happened, and the same endpoint will refuse the next attempt too."""
+
+
 class CamsNotFound(CamsError):
     """The number (or the space's WABA) is not bound to the space."""
 
@@ -257,6 +267,8 @@ def classify(code: str, http_status: int | None, *, mutating: bool) -> type[Cams
     """Map a CAMS ``Code`` (and HTTP status) to the error class that says what to do next."""
     if code in _THROTTLING_CODES or code.startswith("Throttling"):
         return CamsThrottled
+    if code in (CONNECTION_REFUSED, TLS_HANDSHAKE_FAILED):
+        return CamsUnreachable
     if code in _NOT_FOUND_CODES:
         return CamsNotFound
     if code in _ACCESS_DENIED_CODES or code.startswith(_ACCESS_DENIED_PREFIXES):
@@ -556,6 +568,17 @@ def _remediation(err: CamsError) -> str | None:
         return "The STS security token is invalid or expired: obtain a fresh one."
     if code in (CREDENTIALS_UNAVAILABLE, "InvalidCredentials"):
         return _HOW_TO_SET_CREDENTIALS
+    if code == CONNECTION_REFUSED:
+        return (
+            "Nothing was sent: no CAMS endpoint listens there. Check the endpoint "
+            "(cams:endpoint, CAMS_ENDPOINT or --endpoint), e.g. that the emulator is running."
+        )
+    if code == TLS_HANDSHAKE_FAILED:
+        return (
+            "Nothing was sent: the endpoint does not speak TLS as CAMS does. A bare host:port "
+            "means HTTPS; write http://host:port for the emulator (cams:endpoint, CAMS_ENDPOINT "
+            "or --endpoint)."
+        )
     if code == OPERATION_TIMEOUT:
         return "Retry later, or allow more time with cams:retryTimeout (CAMS_RETRY_TIMEOUT)."
     if isinstance(err, CamsAmbiguous):
@@ -603,7 +626,7 @@ def _describe_transport(
     # Before the timeouts: urllib3's NewConnectionError is a ConnectTimeoutError subclass, so
     # only requests' own ConnectTimeout (which excludes it) means a connect timeout.
     if any(isinstance(e, ConnectionRefusedError) for e in seen):
-        return CONNECTION_FAILED, "connection refused"
+        return CONNECTION_REFUSED, "connection refused"
     if "ConnectTimeout" in names:
         return REQUEST_TIMEOUT, f"connecting to CAMS timed out{seconds(connect_timeout_s)}"
     if "ReadTimeout" in names or "ReadTimeoutError" in names or "Timeout" in names:
@@ -616,7 +639,7 @@ def _describe_transport(
     if any(isinstance(e, ConnectionResetError) for e in seen):
         return CONNECTION_FAILED, "connection reset by peer"
     if "SSLError" in names:
-        return CONNECTION_FAILED, "TLS handshake failed"
+        return TLS_HANDSHAKE_FAILED, "TLS handshake failed"
     if "NameResolutionError" in names or any(isinstance(e, socket.gaierror) for e in seen):
         return CONNECTION_FAILED, "the endpoint's host name could not be resolved"
     if "ProxyError" in names:
