@@ -3,7 +3,7 @@
 Ask CAMS for a one-time code, keep it as a secret in the stack config, then `pulumi up`:
 
     pulumi-cams request-code --space cams-demo-space --phone "+86 138-0000-1234"
-    pulumi config set --secret verifyCode 246810
+    pulumi config set --secret verifyCode <the code from the SMS>
     pulumi up
 """
 
