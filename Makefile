@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: install test lint format bench demo e2e pulumi-cli clean
+.PHONY: install test lint format schema bench demo e2e pulumi-cli clean
 
 # The virtual environment is rebuilt whenever the project's dependencies change.
 $(VENV)/.installed: pyproject.toml
@@ -26,6 +26,11 @@ lint: $(VENV)/.installed
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+## Regenerate schema.json from the one description of the resource (provider resource.py);
+## a test fails when the committed file differs.
+schema: $(VENV)/.installed
+	$(PY) -m pulumi_cams_provider.resource > provider/pulumi_cams_provider/schema.json
 
 ## Throughput, refresh, preview and start-up against the emulator's rate limit (~1 minute).
 bench: $(VENV)/.installed

@@ -576,3 +576,10 @@ def test_secrets_stay_secret_and_the_code_never_leaks(
         assert code not in provider.stderr()
         assert all(code not in m.message for m in engine.messages)
         assert all(code not in json.dumps(e) for e in emulator_control.requests(emulator.url))
+
+
+def test_the_committed_schema_is_the_one_generated_from_the_resource_description() -> None:
+    from pulumi_cams_provider.resource import schema_text
+
+    committed = (REPO_ROOT / "provider/pulumi_cams_provider/schema.json").read_text()
+    assert committed == schema_text(), "run `make schema` and commit provider/.../schema.json"

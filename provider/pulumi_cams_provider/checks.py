@@ -11,6 +11,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from .resource import REPLACING_INPUTS
 from .validation import (
     INPUT_PROPERTIES,
     OUTPUT_PROPERTIES,
@@ -24,7 +25,7 @@ from .validation import (
 
 __all__ = ["CheckFailure", "CheckOutcome", "DiffOutcome", "check_inputs", "diff_inputs"]
 
-_REPLACING: Final = ("custSpaceId", "phoneNumber")
+_REPLACING: Final = REPLACING_INPUTS
 _OUTPUT_ONLY: Final = tuple(name for name in OUTPUT_PROPERTIES if name not in INPUT_PROPERTIES)
 _INPUT_HELP: Final = {
     "custSpaceId": "the CAMS space ID (CustSpaceId) the number belongs to, e.g. 'cams-demo-space'",

@@ -45,6 +45,8 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
+from .resource import SETTINGS
+
 if TYPE_CHECKING:
     from .registration import Note, RegistrationController
 
@@ -57,21 +59,9 @@ SHARE_LISTINGS_ENV: Final = "CAMS_SHARE_LISTINGS"
 call instead of sharing one listing per space between concurrent operations. Only the benchmark
 sets it, to measure what sharing saves."""
 
-# The stack config keys the settings read (settings._SOURCES); the engine hands dynamic providers
-# the whole stack config, so anything outside them is someone else's. Named again here because
-# the dynamic Config answers only get(key) and importing the settings would load pydantic.
-_CONFIG_NAMES: Final = (
-    "endpoint",
-    "region",
-    "accessKeyId",
-    "accessKeySecret",
-    "securityToken",
-    "profile",
-    "requestsPerSecond",
-    "retryTimeout",
-    "registerTimeout",
-    "settleTimeout",
-)
+# The stack config keys the settings read; the engine hands dynamic providers the whole stack
+# config, so anything outside them is someone else's.
+_CONFIG_NAMES: Final = tuple(setting.key for setting in SETTINGS)
 
 # Module level rather than on the instance: the instance is pickled, a lock cannot be.
 _LOCK = threading.Lock()

@@ -29,7 +29,6 @@ import importlib.metadata
 import json
 import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from importlib import resources
 from typing import Any, TypeVar
 
 import grpc
@@ -63,6 +62,7 @@ from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2_grpc
 from . import models
 from .errors import user_message
 from .registration import RegistrationController
+from .resource import PACKAGE, RESOURCE_TYPE, SECRET_INPUTS, schema
 from .settings import ProviderSettings
 
 __all__ = [
@@ -76,13 +76,11 @@ __all__ = [
     "version",
 ]
 
-PACKAGE = "cams"
-RESOURCE_TYPE = "cams:index:PhoneNumberRegistration"
 DISTRIBUTION = "pulumi-cams"
 
 # Inputs that make up the resource ID, which Pulumi stores and shows unencrypted.
 _ID_INPUTS = ("custSpaceId", "phoneNumber")
-_SECRET_INPUTS = frozenset({"verifyCode"})
+_SECRET_INPUTS = SECRET_INPUTS
 _ENGINE_LOG_TIMEOUT_S = 10.0
 _SEVERITY = {"info": engine_pb2.INFO, "warning": engine_pb2.WARNING}
 _GRPC_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
@@ -97,11 +95,9 @@ def version() -> str:
 
 @functools.cache
 def load_schema() -> dict[str, Any]:
-    """The package schema (``schema.json`` beside this module) with this distribution's version."""
-    text = resources.files(__package__).joinpath("schema.json").read_text(encoding="utf-8")
-    schema: dict[str, Any] = json.loads(text)
-    schema["version"] = version()
-    return schema
+    """The package schema (the one description in ``resource``, which ``schema.json`` holds
+    too) with this distribution's version."""
+    return schema(version())
 
 
 def _config_names() -> frozenset[str]:

@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from .errors import SettingsError
+from .resource import SETTINGS
 
 __all__ = ["ProviderSettings", "DEFAULT_REGION", "redact_userinfo"]
 
@@ -38,25 +39,10 @@ DEFAULT_REGION = "ap-southeast-1"
 
 # field -> (stack config key, environment variables in order of preference)
 _SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "endpoint": ("endpoint", ("CAMS_ENDPOINT",)),
-    "region": ("region", ("ALIBABA_CLOUD_REGION", "ALICLOUD_REGION")),
-    "access_key_id": ("accessKeyId", ("ALICLOUD_ACCESS_KEY", "ALIBABA_CLOUD_ACCESS_KEY_ID")),
-    "access_key_secret": (
-        "accessKeySecret",
-        ("ALICLOUD_SECRET_KEY", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"),
-    ),
-    "security_token": (
-        "securityToken",
-        ("ALICLOUD_SECURITY_TOKEN", "ALIBABA_CLOUD_SECURITY_TOKEN"),
-    ),
-    "profile": ("profile", ("ALICLOUD_PROFILE", "ALIBABA_CLOUD_PROFILE")),
-    "requests_per_second": ("requestsPerSecond", ("CAMS_REQUESTS_PER_SECOND",)),
-    "retry_timeout": ("retryTimeout", ("CAMS_RETRY_TIMEOUT",)),
-    "register_timeout": ("registerTimeout", ("CAMS_REGISTER_TIMEOUT",)),
-    "settle_timeout": ("settleTimeout", ("CAMS_SETTLE_TIMEOUT",)),
+    s.attribute: (s.key, s.environment) for s in SETTINGS
 }
-_CREDENTIAL_FIELDS = ("access_key_id", "access_key_secret", "security_token", "profile")
-_SECRET_FIELDS = frozenset({"access_key_secret", "security_token"})
+_CREDENTIAL_FIELDS = tuple(s.attribute for s in SETTINGS if s.credential)
+_SECRET_FIELDS = frozenset(s.attribute for s in SETTINGS if s.secret)
 
 # What to tell the user about each setting when its value is refused.
 _EXPECTED: dict[str, str] = {

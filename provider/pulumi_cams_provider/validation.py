@@ -13,6 +13,8 @@ import re
 import unicodedata
 from typing import Final
 
+from .resource import INPUT_PROPERTIES, OUTPUT_PROPERTIES
+
 __all__ = [
     "INPUT_PROPERTIES",
     "OUTPUT_PROPERTIES",
@@ -65,23 +67,6 @@ def is_unknown(value: object) -> bool:
     """True when `value` is the `UNKNOWN` sentinel."""
     return value is UNKNOWN
 
-
-INPUT_PROPERTIES: Final = ("custSpaceId", "phoneNumber", "verifyCode", "deregisterOnDelete")
-"""Wire names of the inputs, in the order a user meets them."""
-
-OUTPUT_PROPERTIES: Final = (
-    "custSpaceId",
-    "phoneNumber",
-    "deregisterOnDelete",
-    "status",
-    "codeVerificationStatus",
-    "verifiedName",
-    "qualityRating",
-    "messagingLimitTier",
-    "nameStatus",
-    "adopted",
-)
-"""Wire names of the outputs (the state). `verifyCode` is never one of them."""
 
 _PHONE_SEPARATORS = re.compile(r"[ \-.()/]")
 _PHONE_SEPARATORS_TEXT = "spaces, hyphens, dots, parentheses and slashes"

@@ -7,34 +7,15 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 from pulumi_cams_provider.dynamic import PhoneNumberRegistrationProvider
+from pulumi_cams_provider.resource import PROPERTIES
 
 __all__ = ["PhoneNumberRegistration", "PhoneNumberRegistrationArgs"]
 
-# Python attribute -> wire (state) name.
-_SNAKE_TO_CAMEL: dict[str, str] = {
-    "cust_space_id": "custSpaceId",
-    "phone_number": "phoneNumber",
-    "verify_code": "verifyCode",
-    "deregister_on_delete": "deregisterOnDelete",
-    "status": "status",
-    "code_verification_status": "codeVerificationStatus",
-    "verified_name": "verifiedName",
-    "quality_rating": "qualityRating",
-    "messaging_limit_tier": "messagingLimitTier",
-    "name_status": "nameStatus",
-    "adopted": "adopted",
-}
+# Python attribute -> wire (state) name, and the outputs only CAMS sets (seeded as None so that
+# the engine reports them), from the one description of the resource.
+_SNAKE_TO_CAMEL: dict[str, str] = {p.python: p.wire for p in PROPERTIES}
 _CAMEL_TO_SNAKE: dict[str, str] = {camel: snake for snake, camel in _SNAKE_TO_CAMEL.items()}
-
-_OUTPUTS = (
-    "status",
-    "code_verification_status",
-    "verified_name",
-    "quality_rating",
-    "messaging_limit_tier",
-    "name_status",
-    "adopted",
-)
+_OUTPUTS = tuple(p.python for p in PROPERTIES if p.is_output and not p.is_input)
 
 
 @pulumi.input_type

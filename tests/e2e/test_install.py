@@ -1,0 +1,81 @@
+"""What a new user installs, from nothing: a fresh virtualenv, the example's requirements.txt
+(which installs pulumi-cams from the checkout), then the quickstart on it, and a YAML program
+whose `cams` plugin is the `pulumi-resource-cams` that the install put on PATH."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import emulator_control as ctl
+import pytest
+from cams_emulator import EmulatorServer
+from pulumi_cli import EXAMPLES, PulumiCli
+
+SPACE = "cams-demo-space"
+PENDING = "8613800001234"
+
+
+@pytest.fixture(scope="module")
+def fresh_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A virtualenv with only what `pip install -r requirements.txt` brings (from PyPI and the
+    checkout), as the quickstart README says to make it."""
+    venv = tmp_path_factory.mktemp("user") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    env = {k: v for k, v in os.environ.items() if k not in ("PIP_REQUIRE_VIRTUALENV",)}
+    done = subprocess.run(
+        [str(venv / "bin" / "pip"), "install", "--quiet", "-r", "requirements.txt"],
+        cwd=EXAMPLES / "quickstart",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return venv
+
+
+def as_user(cli: PulumiCli, venv: Path) -> None:
+    """The user's shell: the fresh virtualenv activated, the CLI on PATH, nothing of ours."""
+    ours = str(Path(sys.executable).parent)
+    rest = [p for p in cli.env["PATH"].split(os.pathsep) if p != ours]
+    cli.env["PATH"] = os.pathsep.join([str(venv / "bin"), *rest])
+    cli.env["VIRTUAL_ENV"] = str(venv)
+
+
+def test_the_quickstart_runs_on_a_fresh_install(
+    cli: PulumiCli, emulator: EmulatorServer, fresh_venv: Path
+) -> None:
+    as_user(cli, fresh_venv)
+    project = cli.project("quickstart")
+    cli.stack_init(project)
+    subprocess.run(
+        ["pulumi-cams", "request-code", "--space", SPACE, "--phone", "+86 138-0000-1234"],
+        env=cli.env,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    cli.config(project, "verifyCode", ctl.latest_code(emulator.url, SPACE, PENDING), secret=True)
+    up = cli("up", "--yes", cwd=project)
+    assert "support-line created" in up.stdout, up
+    assert cli.outputs(project)["status"] == "CONNECTED"
+
+
+def test_a_yaml_program_finds_the_plugin_the_wheel_installed(
+    cli: PulumiCli, emulator: EmulatorServer, fresh_venv: Path
+) -> None:
+    as_user(cli, fresh_venv)
+    assert (fresh_venv / "bin" / "pulumi-resource-cams").exists()
+    project = cli.project("yaml")
+    text = (project / "Pulumi.yaml").read_text()
+    (project / "Pulumi.yaml").write_text(text.replace("packages:\n  cams: ../..\n", ""))
+    cli.stack_init(project)
+    cli.config(project, "verifyCode", "246810", secret=True)
+    up = cli("up", "--yes", cwd=project)
+    assert f"using pulumi-resource-cams from $PATH at {fresh_venv}/bin/pulumi-resource-cams" in (
+        up.output
+    ), up
+    assert cli.outputs(project)["status"] == "CONNECTED"
