@@ -82,7 +82,7 @@ printf 'package tools\n\nimport _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"\n
   # Carry over the non-local replace lines of pkg/go.mod (a clipboard fork, at this version).
   grep -E '^replace .* => [^.]' "$pkgmod/go.mod" >>go.mod || true
   go mod tidy >/dev/null 2>&1 || go mod tidy
-  say "building pulumi v$PULUMI_VERSION (cold: about 15-25 minutes on 2 cores) ..."
+  say "building pulumi v$PULUMI_VERSION (cold: about 5 minutes on 2 cores) ..."
   go build "${flags[@]}" -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
     -o "$bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 )

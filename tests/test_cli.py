@@ -306,7 +306,7 @@ def test_a_wrong_secret_is_one_line_without_the_secret(emulator: EmulatorServer)
         "Error: QueryChatappPhoneNumbers in space cams-demo-space failed: "
         "SignatureDoesNotMatch: Specified signature is not matched with our calculation "
         f"(RequestId {logged['requestId']}). Check the access key pair: the access key secret "
-        "does not belong to the access key id (cams:accessKeySecret, "
+        "does not belong to the access key id (ALICLOUD_SECRET_KEY or "
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET).\n"
     )
     assert "wrong-secret" not in result.output
@@ -530,3 +530,43 @@ def test_demo_without_the_pulumi_cli_or_go_says_what_to_install(tmp_path: Path) 
         "error: no Pulumi CLI on PATH and no Go toolchain to build one: install Pulumi "
         "(https://www.pulumi.com/docs/install/) or Go >= 1.26.\n"
     )
+
+
+def test_ctrl_c_exits_130_without_noise(emulator: EmulatorServer) -> None:
+    import signal
+    import time
+
+    ctl.faults(emulator.url, "QueryChatappPhoneNumbers", "delay", seconds=5)
+    env = {
+        **{k: v for k, v in os.environ.items() if "PROXY" not in k.upper()},
+        **_cams(emulator),
+    }
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("pulumi-cams")), "status", "--space",
+         "cams-demo-space", "--phone", "8613800001234"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while ctl.control(emulator.url, "GET", "faults"):  # the listing is being held
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert (out, err.strip()) == ("", "")  # at most the newline after ^C
+
+
+def test_missing_credentials_name_what_the_command_reads(emulator: EmulatorServer) -> None:
+    result = _invoke(
+        ["status", "--space", "cams-demo-space", "--phone", "8613800001234", "--profile", "nope"],
+        env={"CAMS_ENDPOINT": emulator.url},
+    )
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        "Provide credentials: the environment variables ALIBABA_CLOUD_ACCESS_KEY_ID and "
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET, or --profile.\n"
+    )
+    assert "pulumi config" not in result.stderr

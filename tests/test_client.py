@@ -272,8 +272,8 @@ def test_flow_control_message(emulator: EmulatorServer) -> None:
     assert type(err) is CamsThrottled
     assert str(err) == (
         f"QueryChatappPhoneNumbers in space {SPACE} failed: System.LimitControl: The system is "
-        f"under flow control (RequestId {err.request_id}). CAMS flow control: lower "
-        "cams:requestsPerSecond or retry later."
+        f"under flow control (RequestId {err.request_id}). CAMS flow control: lower the rate "
+        "(cams:requestsPerSecond, CAMS_REQUESTS_PER_SECOND) or retry later."
     )
 
 
@@ -285,7 +285,8 @@ def test_wrong_secret_is_a_signature_failure(emulator: EmulatorServer) -> None:
         f"ChatappVerifyAndRegister for phone number {PENDING} in space {SPACE} failed: "
         "SignatureDoesNotMatch: Specified signature is not matched with our calculation "
         f"(RequestId {err.request_id}). Check the access key pair: the access key secret does "
-        "not belong to the access key id (cams:accessKeySecret, ALIBABA_CLOUD_ACCESS_KEY_SECRET)."
+        "not belong to the access key id (cams:accessKeySecret, ALICLOUD_SECRET_KEY or "
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET)."
     )
     assert "not-the-secret" not in full_text(err) and CODE not in full_text(err)
 
@@ -299,8 +300,8 @@ def test_unknown_access_key(emulator: EmulatorServer) -> None:
     assert str(err) == (
         f"QueryChatappPhoneNumbers in space {SPACE} failed: InvalidAccessKeyId.NotFound: "
         f"Specified access key is not found (RequestId {err.request_id}). Check the access key "
-        "pair: the access key id is unknown or disabled (cams:accessKeyId, "
-        "ALIBABA_CLOUD_ACCESS_KEY_ID)."
+        "pair: the access key id is unknown or disabled (cams:accessKeyId, ALICLOUD_ACCESS_KEY "
+        "or ALIBABA_CLOUD_ACCESS_KEY_ID)."
     )
 
 
@@ -309,8 +310,8 @@ def test_register_of_an_unverified_number(emulator: EmulatorServer) -> None:
     assert type(err) is CamsInvalidRequest
     assert err.code == "InvalidOperation.PhoneNumberNotVerified"
     assert err.remediation == (
-        f"Verify the number first: request a code with `pulumi-cams request-code --space {SPACE} "
-        f"--phone {NO_CODE}` and register with it (verifyCode)."
+        "Verify the number first: request a fresh code with `pulumi-cams request-code "
+        f"--space {SPACE} --phone {NO_CODE}` and register with it (verifyCode)."
     )
 
 
@@ -466,8 +467,8 @@ def test_a_refused_connection_fails_at_once_as_unreachable_with_a_fixed_descript
             1,
         )
         assert str(err).endswith(
-            "Nothing was sent: no CAMS endpoint listens there. Check the endpoint "
-            "(cams:endpoint, CAMS_ENDPOINT or --endpoint), e.g. that the emulator is running."
+            "Nothing was sent: no CAMS endpoint listens there (is the emulator running?). "
+            "Check the endpoint (cams:endpoint, CAMS_ENDPOINT)."
         )
         assert CODE not in full_text(err)
 

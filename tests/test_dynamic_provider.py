@@ -225,7 +225,8 @@ def test_flow_control_that_outlasts_the_deadline(start: Any, emulator: EmulatorS
     assert one_line(exc.value) == (
         "ChatappVerifyAndRegister for phone number 8613800001234 in space cams-demo-space "
         "failed: System.LimitControl: The system is under flow control (RequestId *). "
-        "CAMS flow control: lower cams:requestsPerSecond or retry later."
+        "CAMS flow control: lower the rate (cams:requestsPerSecond, CAMS_REQUESTS_PER_SECOND) "
+        "or retry later."
     )
 
 

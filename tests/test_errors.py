@@ -122,7 +122,8 @@ DOCUMENTED = [
         CamsThrottled,
         "ChatappVerifyAndRegister for phone number 8613800001234 in space cams-demo-space "
         "failed: System.LimitControl: The system is under flow control (RequestId REQ-1). "
-        "CAMS flow control: lower cams:requestsPerSecond or retry later.",
+        "CAMS flow control: lower the rate (cams:requestsPerSecond, CAMS_REQUESTS_PER_SECOND) "
+        "or retry later.",
     ),
     (
         "ChatappVerifyAndRegister",
@@ -155,7 +156,7 @@ DOCUMENTED = [
         "ChatappVerifyAndRegister for phone number 8613800001234 in space cams-demo-space "
         "failed: SignatureDoesNotMatch: Specified signature is not matched with our "
         "calculation (RequestId REQ-1). Check the access key pair: the access key secret does "
-        "not belong to the access key id (cams:accessKeySecret, "
+        "not belong to the access key id (cams:accessKeySecret, ALICLOUD_SECRET_KEY or "
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET).",
     ),
     (
@@ -167,7 +168,7 @@ DOCUMENTED = [
         "QueryChatappPhoneNumbers for phone number 8613800001234 in space cams-demo-space "
         "failed: InvalidAccessKeyId.NotFound: Specified access key is not found "
         "(RequestId REQ-1). Check the access key pair: the access key id is unknown or "
-        "disabled (cams:accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_ID).",
+        "disabled (cams:accessKeyId, ALICLOUD_ACCESS_KEY or ALIBABA_CLOUD_ACCESS_KEY_ID).",
     ),
     (
         "QueryChatappPhoneNumbers",
@@ -189,7 +190,7 @@ DOCUMENTED = [
         "QueryChatappPhoneNumbers for phone number 8613800001234 in space cams-demo-space "
         "failed: IncompleteSignature: The request signature does not conform to Aliyun "
         "standards (RequestId REQ-1). Check the access key pair: the access key secret does "
-        "not belong to the access key id (cams:accessKeySecret, "
+        "not belong to the access key id (cams:accessKeySecret, ALICLOUD_SECRET_KEY or "
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET).",
     ),
     (

@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 import click
 
 from .client import CamsClient, PhoneNumber
-from .errors import CamsError, SettingsError
+from .errors import AUDIENCE, CamsError, SettingsError
 from .phone_numbers import PhoneNumberFinder
 from .settings import ProviderSettings
 from .validation import normalize_phone_number, validate_cust_space_id
@@ -27,6 +27,7 @@ __all__ = ["main"]
 
 EXIT_CAMS_ERROR = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 
 
 class _OneLineErrors(click.Group):
@@ -45,6 +46,20 @@ class _OneLineErrors(click.Group):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> NoReturn:
+        # Remediations name flags and variables, not stack config, until the command ends.
+        audience = AUDIENCE.set("cli")
+        try:
+            self._run(args, prog_name, complete_var, **extra)
+        finally:
+            AUDIENCE.reset(audience)
+
+    def _run(
+        self,
+        args: Sequence[str] | None,
+        prog_name: str | None,
+        complete_var: str | None,
+        **extra: Any,
+    ) -> NoReturn:
         try:
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.exceptions.NoArgsIsHelpError as err:
@@ -57,8 +72,9 @@ class _OneLineErrors(click.Group):
             _fail(message, EXIT_USAGE)
         except click.ClickException as err:
             _fail(err.format_message(), err.exit_code)
-        except click.Abort:
-            _fail("Aborted.", EXIT_CAMS_ERROR)
+        except (click.Abort, KeyboardInterrupt):
+            # Ctrl-C: the shell's convention for "interrupted" (128 + SIGINT), and no noise.
+            sys.exit(EXIT_INTERRUPTED)
         except SettingsError as err:
             # A bad flag or environment variable: the user's input, not a CAMS failure.
             _fail(str(err), EXIT_USAGE)

@@ -41,13 +41,15 @@ headers that urllib3's DEBUG logging and the Alibaba SDK's ``DEBUG=sdk`` switch 
 
 from __future__ import annotations
 
+import contextvars
 import copy
 import http.client
 import json
 import logging
 import re
 import socket
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 __all__ = [
@@ -67,6 +69,7 @@ __all__ = [
     "credentials_error",
     "malformed_response",
     "redact_sdk_logs",
+    "request_code_advice",
     "user_message",
 ]
 
@@ -80,11 +83,36 @@ CREDENTIALS_UNAVAILABLE = "CredentialsUnavailable"
 UNSUCCESSFUL_RESPONSE = "UnsuccessfulResponse"
 OPERATION_TIMEOUT = "OperationTimeout"
 
-_HOW_TO_SET_CREDENTIALS = (
-    "Provide credentials: `pulumi config set cams:accessKeyId <id>` and "
-    "`pulumi config set --secret cams:accessKeySecret <secret>`, or `cams:profile`, or the "
-    "environment variables ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET."
-)
+AUDIENCE: contextvars.ContextVar[str] = contextvars.ContextVar("audience", default="provider")
+"""Who reads the remediations: "provider" (a Pulumi program's stack config and environment) or
+"cli" (the `pulumi-cams` command's flags and environment), which name settings differently.
+The command line sets it once at start."""
+
+
+def _setting(key: str) -> str:
+    """A setting as the reader can change it: the stack config key and its variables for the
+    provider, the flag (where there is one) or the variables for the command line."""
+    from .resource import SETTINGS  # standard library only
+
+    setting = next(s for s in SETTINGS if s.key == key)
+    variables = " or ".join(setting.environment)
+    if AUDIENCE.get() == "cli":
+        flag = f"--{key}" if key in ("endpoint", "region", "profile") else None
+        return f"{flag} or {variables}" if flag else variables
+    return f"cams:{key}, {variables}"
+
+
+def _how_to_set_credentials(_: CamsError) -> str:
+    if AUDIENCE.get() == "cli":
+        return (
+            "Provide credentials: the environment variables ALIBABA_CLOUD_ACCESS_KEY_ID and "
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET, or --profile."
+        )
+    return (
+        "Provide credentials: `pulumi config set cams:accessKeyId <id>` and "
+        "`pulumi config set --secret cams:accessKeySecret <secret>`, or `cams:profile`, or the "
+        "environment variables ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET."
+    )
 
 
 class CamsError(Exception):
@@ -229,27 +257,6 @@ class SettingsError(CamsError):
         return text
 
 
-_THROTTLING_CODES = frozenset({"System.LimitControl", "Throttling"})
-_UNAVAILABLE_CODES = frozenset(
-    {"ServiceUnavailable", "InternalError", "ERR-COMMON-001", "999999", "CHAT.APIError"}
-)
-_NOT_FOUND_CODES = frozenset({"ERR-OPERATION-MAAP-0065", "ERR-OPERATION-MAAP-0060"})
-_ACCESS_DENIED_CODES = frozenset(
-    {
-        "Ram.PermissionDeny",
-        "Forbidden.RAM",
-        "Authentication.NoAuth",
-        "Product.Unsubscript",
-        "Unknown.ResourceOwnerId",
-        "SignatureDoesNotMatch",
-        "IncompleteSignature",
-        "IllegalTimestamp",
-        "InvalidCredentials",
-        CREDENTIALS_UNAVAILABLE,
-    }
-)
-_ACCESS_DENIED_PREFIXES = ("InvalidAccessKeyId", "InvalidTimeStamp", "InvalidSecurityToken")
-
 # Actions whose repetition is not harmless: their outcome must be observed after an ambiguous
 # failure instead of retried blindly. GetChatappVerifyCode sends an SMS or a call.
 MUTATING_ACTIONS = frozenset(
@@ -265,17 +272,11 @@ MUTATING_ACTIONS = frozenset(
 
 def classify(code: str, http_status: int | None, *, mutating: bool) -> type[CamsError]:
     """Map a CAMS ``Code`` (and HTTP status) to the error class that says what to do next."""
-    if code in _THROTTLING_CODES or code.startswith("Throttling"):
-        return CamsThrottled
-    if code in (CONNECTION_REFUSED, TLS_HANDSHAKE_FAILED):
-        return CamsUnreachable
-    if code in _NOT_FOUND_CODES:
-        return CamsNotFound
-    if code in _ACCESS_DENIED_CODES or code.startswith(_ACCESS_DENIED_PREFIXES):
-        return CamsAccessDenied
-    transient = code in _UNAVAILABLE_CODES or (http_status is not None and http_status >= 500)
-    unanswered = (REQUEST_TIMEOUT, CONNECTION_FAILED, MALFORMED_RESPONSE, UNSUCCESSFUL_RESPONSE)
-    if transient or code in unanswered:
+    known = _known(code)
+    if known is not None and known.kind is not None:
+        return known.kind
+    if known is not None or (http_status is not None and http_status >= 500):
+        # Transient, or never answered: whether it happened is unknown for a write.
         return CamsAmbiguous if mutating else CamsUnavailable
     return CamsInvalidRequest
 
@@ -503,96 +504,206 @@ def _make(
     )
 
 
+def request_code_advice(space: str, phone: str) -> str:
+    """How to get a fresh one-time code: the one place that says it."""
+    return f"request a fresh code with `pulumi-cams request-code --space {space} --phone {phone}`"
+
+
 def _remediation(err: CamsError) -> str | None:
-    code = err.code
-    space = err.cust_space_id or "<space>"
-    phone = err.phone_number or "<number>"
-    if code in ("Ram.PermissionDeny", "Forbidden.RAM", "Authentication.NoAuth"):
-        ram_action = err.auth_action or (f"cams:{err.action}" if err.action else "cams:<Action>")
-        return (
-            f"Grant the RAM action {ram_action} to the identity in use (for example with a "
-            "custom policy; AliyunCamsFullAccess covers it)."
-        )
-    if code == "Product.Unsubscript":
-        return (
-            "Activate Chat App Message Service (CAMS) for this Alibaba Cloud account in the "
-            "console, then retry."
-        )
-    if code == "Unknown.ResourceOwnerId":
-        return (
-            f"Space {space} belongs to another Alibaba Cloud account: check custSpaceId and the "
-            "credentials in use."
-        )
+    known = _known(err.code)
+    if known is not None and known.remedy is not None:
+        return known.remedy(err)
     if isinstance(err, CamsThrottled):
-        return "CAMS flow control: lower cams:requestsPerSecond or retry later."
-    if code == "ERR-OPERATION-MAAP-0065":
-        return (
-            f"Bind the number to the WhatsApp Business Account (WABA) of space {space} first "
-            "(ChatappSyncPhoneNumber or the CAMS console), then retry."
-        )
-    if code == "ERR-OPERATION-MAAP-0060":
-        return f"Bind a WhatsApp Business Account (WABA) to space {space} first, then retry."
-    if code in ("InvalidParameter.VerifyCodeError", "InvalidParameter.VerifyCodeExpired"):
-        return (
-            f"Request a fresh code with `pulumi-cams request-code --space {space} --phone "
-            f"{phone}` and set it with `pulumi config set --secret <key> <code>`."
-        )
-    if code == "InvalidOperation.PhoneNumberNotVerified":
-        return (
-            f"Verify the number first: request a code with `pulumi-cams request-code --space "
-            f"{space} --phone {phone}` and register with it (verifyCode)."
-        )
-    if code == "InvalidOperation.RegisterLimitExceeded":
-        return (
-            "Meta allows 10 register/deregister calls per number per 72 hours: wait for the "
-            "window to pass before trying again."
-        )
-    if code == "InvalidOperation.PhoneNumberInUse":
-        return "The number is registered in another space: deregister it from that space first."
-    if code in ("SignatureDoesNotMatch", "IncompleteSignature"):
-        return (
-            "Check the access key pair: the access key secret does not belong to the access "
-            "key id (cams:accessKeySecret, ALIBABA_CLOUD_ACCESS_KEY_SECRET)."
-        )
-    if code.startswith("InvalidAccessKeyId"):
-        return (
-            "Check the access key pair: the access key id is unknown or disabled "
-            "(cams:accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_ID)."
-        )
-    if code.startswith("InvalidTimeStamp") or code == "IllegalTimestamp":
-        return (
-            "Check this machine's clock: requests must be within 15 minutes of Alibaba Cloud's "
-            "time."
-        )
-    if code.startswith("InvalidSecurityToken"):
-        return "The STS security token is invalid or expired: obtain a fresh one."
-    if code in (CREDENTIALS_UNAVAILABLE, "InvalidCredentials"):
-        return _HOW_TO_SET_CREDENTIALS
-    if code == CONNECTION_REFUSED:
-        return (
-            "Nothing was sent: no CAMS endpoint listens there. Check the endpoint "
-            "(cams:endpoint, CAMS_ENDPOINT or --endpoint), e.g. that the emulator is running."
-        )
-    if code == TLS_HANDSHAKE_FAILED:
-        return (
-            "Nothing was sent: the endpoint does not speak TLS as CAMS does. A bare host:port "
-            "means HTTPS; write http://host:port for the emulator (cams:endpoint, CAMS_ENDPOINT "
-            "or --endpoint)."
-        )
-    if code == OPERATION_TIMEOUT:
-        return "Retry later, or allow more time with cams:retryTimeout (CAMS_RETRY_TIMEOUT)."
+        return _throttled(err)
+    return None
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What a code means: its class (None: transient or unanswered, so the class depends on
+    whether the action writes) and what to do about it."""
+
+    kind: type[CamsError] | None
+    remedy: Callable[[CamsError], str | None] | None
+
+
+def _space(err: CamsError) -> str:
+    return err.cust_space_id or "<space>"
+
+
+def _phone(err: CamsError) -> str:
+    return err.phone_number or "<number>"
+
+
+def _grant(err: CamsError) -> str:
+    ram_action = err.auth_action or (f"cams:{err.action}" if err.action else "cams:<Action>")
+    return (
+        f"Grant the RAM action {ram_action} to the identity in use (for example with a custom "
+        "policy; AliyunCamsFullAccess covers it)."
+    )
+
+
+def _unanswered(err: CamsError) -> str:
     if isinstance(err, CamsAmbiguous):
         return (
-            "The outcome is unknown: check the number with `pulumi-cams status --space "
-            f"{space} --phone {phone}` before trying again."
+            f"The outcome is unknown: check the number with `pulumi-cams status --space "
+            f"{_space(err)} --phone {_phone(err)}` before trying again."
         )
-    if isinstance(err, CamsUnavailable):
-        if code == CONNECTION_FAILED:
-            return "Check the network and the endpoint (cams:endpoint), then retry."
-        return "CAMS is temporarily unavailable: retry later."
-    if code.startswith("Missing") or code.startswith("InvalidParameter"):
-        return "Check the request parameters (space id and phone number with country code)."
-    return None
+    if err.code == CONNECTION_FAILED:
+        return f"Check the network and the endpoint ({_setting('endpoint')}), then retry."
+    return "CAMS is temporarily unavailable: retry later."
+
+
+def _text(text: str) -> Callable[[CamsError], str]:
+    return lambda _: text
+
+
+def _throttled(_: CamsError) -> str:
+    return f"CAMS flow control: lower the rate ({_setting('requestsPerSecond')}) or retry later."
+
+
+def _bad_secret(_: CamsError) -> str:
+    return (
+        "Check the access key pair: the access key secret does not belong to the access key id "
+        f"({_setting('accessKeySecret')})."
+    )
+
+
+def _endpoint_advice(what: str) -> Callable[[CamsError], str]:
+    return lambda _: f"Nothing was sent: {what}. Check the endpoint ({_setting('endpoint')})."
+
+
+_CLOCK = _text(
+    "Check this machine's clock: requests must be within 15 minutes of Alibaba Cloud's time."
+)
+_PARAMETERS = _text("Check the request parameters (space id and phone number with country code).")
+_TRANSIENT = _Known(None, _unanswered)
+_FRESH_CODE = _Known(
+    CamsInvalidRequest,
+    lambda err: (
+        request_code_advice(_space(err), _phone(err)).capitalize()
+        + " and set it with `pulumi config set --secret <key> <code>`."
+    ),
+)
+
+# Every code this client knows, each once: the documented CAMS codes (API reference, "Error
+# codes", https://www.alibabacloud.com/help/en/chatapp/developer-reference/api-cams-2020-06-06-chatappverifyandregister),
+# the OpenAPI gateway's, the ones the emulator infers where the docs are silent, and this
+# client's own for failures that never reached a CAMS answer.
+_CATALOGUE: dict[str, _Known] = {
+    "System.LimitControl": _Known(CamsThrottled, _throttled),
+    "Throttling": _Known(CamsThrottled, _throttled),
+    "Ram.PermissionDeny": _Known(CamsAccessDenied, _grant),
+    "Forbidden.RAM": _Known(CamsAccessDenied, _grant),
+    "Authentication.NoAuth": _Known(CamsAccessDenied, _grant),
+    "Product.Unsubscript": _Known(
+        CamsAccessDenied,
+        _text(
+            "Activate Chat App Message Service (CAMS) for this Alibaba Cloud account in the "
+            "console, then retry."
+        ),
+    ),
+    "Unknown.ResourceOwnerId": _Known(
+        CamsAccessDenied,
+        lambda err: (
+            f"Space {_space(err)} belongs to another Alibaba Cloud account: check "
+            "custSpaceId and the credentials in use."
+        ),
+    ),
+    "SignatureDoesNotMatch": _Known(CamsAccessDenied, _bad_secret),
+    "IncompleteSignature": _Known(CamsAccessDenied, _bad_secret),
+    "IllegalTimestamp": _Known(CamsAccessDenied, _CLOCK),
+    "InvalidCredentials": _Known(CamsAccessDenied, _how_to_set_credentials),
+    CREDENTIALS_UNAVAILABLE: _Known(CamsAccessDenied, _how_to_set_credentials),
+    "ERR-OPERATION-MAAP-0065": _Known(
+        CamsNotFound,
+        lambda err: (
+            f"Bind the number to the WhatsApp Business Account (WABA) of space "
+            f"{_space(err)} first (ChatappSyncPhoneNumber or the CAMS console), then retry."
+        ),
+    ),
+    "ERR-OPERATION-MAAP-0060": _Known(
+        CamsNotFound,
+        lambda err: (
+            f"Bind a WhatsApp Business Account (WABA) to space {_space(err)} first, then retry."
+        ),
+    ),
+    "InvalidParameter.VerifyCodeError": _FRESH_CODE,
+    "InvalidParameter.VerifyCodeExpired": _FRESH_CODE,
+    "InvalidOperation.PhoneNumberNotVerified": _Known(
+        CamsInvalidRequest,
+        lambda err: (
+            f"Verify the number first: {request_code_advice(_space(err), _phone(err))} "
+            "and register with it (verifyCode)."
+        ),
+    ),
+    "InvalidOperation.RegisterLimitExceeded": _Known(
+        CamsInvalidRequest,
+        _text(
+            "Meta allows 10 register/deregister calls per number per 72 hours: wait for the "
+            "window to pass before trying again."
+        ),
+    ),
+    "InvalidOperation.PhoneNumberInUse": _Known(
+        CamsInvalidRequest,
+        _text("The number is registered in another space: deregister it from that space first."),
+    ),
+    "ServiceUnavailable": _TRANSIENT,
+    "InternalError": _TRANSIENT,
+    "ERR-COMMON-001": _TRANSIENT,
+    "999999": _TRANSIENT,
+    "CHAT.APIError": _TRANSIENT,
+    REQUEST_TIMEOUT: _TRANSIENT,
+    CONNECTION_FAILED: _TRANSIENT,
+    MALFORMED_RESPONSE: _TRANSIENT,
+    UNSUCCESSFUL_RESPONSE: _TRANSIENT,
+    CONNECTION_REFUSED: _Known(
+        CamsUnreachable,
+        _endpoint_advice("no CAMS endpoint listens there (is the emulator running?)"),
+    ),
+    TLS_HANDSHAKE_FAILED: _Known(
+        CamsUnreachable,
+        _endpoint_advice(
+            "the endpoint does not speak TLS as CAMS does; a bare host:port means HTTPS, so "
+            "write http://host:port for the emulator"
+        ),
+    ),
+    OPERATION_TIMEOUT: _Known(
+        CamsUnavailable,
+        lambda _: f"Retry later, or allow more time ({_setting('retryTimeout')}).",
+    ),
+}
+# Families of gateway codes, matched by prefix after the exact codes.
+_FAMILIES: tuple[tuple[str, _Known], ...] = (
+    ("Throttling", _Known(CamsThrottled, _throttled)),
+    (
+        "InvalidAccessKeyId",
+        _Known(
+            CamsAccessDenied,
+            lambda _: (
+                "Check the access key pair: the access key id is unknown or disabled "
+                f"({_setting('accessKeyId')})."
+            ),
+        ),
+    ),
+    ("InvalidTimeStamp", _Known(CamsAccessDenied, _CLOCK)),
+    (
+        "InvalidSecurityToken",
+        _Known(
+            CamsAccessDenied,
+            _text("The STS security token is invalid or expired: obtain a fresh one."),
+        ),
+    ),
+    ("Missing", _Known(CamsInvalidRequest, _PARAMETERS)),
+    ("InvalidParameter", _Known(CamsInvalidRequest, _PARAMETERS)),
+)
+
+
+def _known(code: str) -> _Known | None:
+    known = _CATALOGUE.get(code)
+    if known is not None:
+        return known
+    return next((k for prefix, k in _FAMILIES if code.startswith(prefix)), None)
 
 
 def _is_response_exception(exc: BaseException) -> bool:

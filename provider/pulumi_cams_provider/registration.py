@@ -42,6 +42,7 @@ from .errors import (
     CamsInvalidRequest,
     CamsNotFound,
     budget_exhausted,
+    request_code_advice,
 )
 from .models import (
     INPUT_PROPERTIES,
@@ -135,9 +136,9 @@ class MissingVerifyCode(CamsInvalidRequest):
     @property
     def remediation(self) -> str:
         """How to get and pass a code."""
+        advice = request_code_advice(self.cust_space_id or "<space>", self.phone_number or "")
         return (
-            "Request a code with `pulumi-cams request-code --space "
-            f"{self.cust_space_id} --phone {self.phone_number}`, store it with "
+            f"{advice.replace('a fresh code', 'a code').capitalize()}, store it with "
             "`pulumi config set --secret <key> <code>`, pass it as the verifyCode input "
             "(verify_code in Python), and run `pulumi up` again."
         )

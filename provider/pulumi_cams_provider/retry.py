@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .errors import OPERATION_TIMEOUT, CamsError
+from .errors import OPERATION_TIMEOUT, REQUEST_TIMEOUT, CamsError
 
 __all__ = ["Deadline", "RetryPolicy", "call_with_retry", "poll_until"]
 
@@ -101,9 +101,12 @@ def call_with_retry(
         try:
             return attempt()
         except CamsError as err:
-            if last is not None and err.code == OPERATION_TIMEOUT:
-                # The budget ran out before the retry could be sent: what stopped the
-                # operation is the previous error, not the clock.
+            cut_short = err.code == OPERATION_TIMEOUT or (
+                err.code == REQUEST_TIMEOUT and deadline.remaining() <= 0
+            )
+            if last is not None and cut_short and last.code != err.code:
+                # The budget ran out before the retry could be sent, or cut its timeout short:
+                # what stopped the operation is the previous error, not the clock.
                 raise last from None
             last = err
             err.attempts = retry + 1
