@@ -1,8 +1,9 @@
 """Clients for talking to the emulator in tests: the generic tea-openapi client, the official
 CAMS SDK, and a hand-rolled V3 signer for crafting requests no SDK would send.
 
-The hand-rolled signer is written from cams-api.md §4.3 independently of
-``cams_emulator.signature``, so a shared mistake cannot make both sides agree.
+The hand-rolled signer is written from the V3 signature documentation ([V3] in the emulator's
+COVERAGE.md) independently of ``cams_emulator.signature``, so a shared mistake cannot make both
+sides agree.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def raw_request(
     authorization: str | None = None,
     method: str = "POST",
 ) -> tuple[int, dict[str, Any]]:
-    """Sign (per §4.3) and send one request with http.client; returns (status, JSON body).
+    """Sign (per [V3]) and send one request with http.client; returns (status, JSON body).
 
     ``unsigned`` names headers to send but leave out of SignedHeaders; ``claimed_body`` is
     hashed into x-acs-content-sha256 instead of the real body; ``authorization`` replaces the

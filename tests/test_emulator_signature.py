@@ -20,7 +20,7 @@ def _headers(values: dict[str, str]) -> dict[str, list[str]]:
 
 
 def test_official_v3_test_vector() -> None:
-    # cams-api.md §4.6
+    # the V3 signature documentation ([V3] in COVERAGE.md)
     headers = _headers(
         {
             "host": "ecs.cn-shanghai.aliyuncs.com",
@@ -59,7 +59,7 @@ def test_official_v3_test_vector() -> None:
 
 
 def test_worked_example_from_the_real_sdk() -> None:
-    # cams-api.md §4.5: a request captured from SDK 5.3.1, recomputed server-side.
+    # [V3] (the emulator's COVERAGE.md): a request captured from SDK 5.3.1, recomputed server-side.
     headers = _headers(
         {
             "accept": "application/json",
@@ -93,7 +93,7 @@ def test_worked_example_from_the_real_sdk() -> None:
 @pytest.mark.parametrize(
     ("raw", "canonical"),
     [
-        # urlencode's "+" is a space on the wire; V3 wants %20 (§4.3, observed in §4.2).
+        # urlencode's "+" is a space on the wire; V3 wants %20 ([V3], observed in [V3]).
         ("CustSpaceId=sp+1%2B2~x%2Fy", "CustSpaceId=sp%201%2B2~x%2Fy"),
         ("b=2&a=1&a=0", "a=0&a=1&b=2"),
         ("Name=a*b%7Ec", "Name=a%2Ab~c"),

@@ -21,14 +21,14 @@ from .seed import Seed, parse_seed
 
 T = TypeVar("T")
 
-# Statuses in which a number is registered with WhatsApp (Meta's phone-number statuses, §2.4).
+# Statuses in which a number is registered with WhatsApp (Meta's phone-number statuses, [API]).
 REGISTERED = frozenset({"CONNECTED", "FLAGGED", "RATE_LIMITED", "RESTRICTED"})
 CODE_TTL_SECONDS = 600  # inferred: Meta's code lifetime is not documented
-VERIFICATION_TTL_SECONDS = 14 * 24 * 3600  # "一次验证的有效期一般为14天" (§2.3)
-REGISTER_CAP = 10  # Meta: 10 register/deregister requests per number per 72 h (§2.10)
+VERIFICATION_TTL_SECONDS = 14 * 24 * 3600  # "一次验证的有效期一般为14天" ([API])
+REGISTER_CAP = 10  # Meta: 10 register/deregister requests per number per 72 h ([Meta])
 REGISTER_CAP_WINDOW_SECONDS = 72 * 3600
 RATE_WINDOW_SECONDS = 1.0
-NONCE_TTL_SECONDS = 31 * 60  # a nonce may not repeat for ~31 minutes (§4.4)
+NONCE_TTL_SECONDS = 31 * 60  # a nonce may not repeat for ~31 minutes ([V3])
 
 
 class Clock:
@@ -455,7 +455,7 @@ class CamsBackend:
         return [t for t in calls if now - t < REGISTER_CAP_WINDOW_SECONDS]
 
     def _count_register_call(self, phone_number: str, now: float) -> None:
-        """Meta's cap is per phone number, whichever space asks (§2.10)."""
+        """Meta's cap is per phone number, whichever space asks ([Meta])."""
         recent = self._recent_calls(phone_number, now)
         if len(recent) >= REGISTER_CAP:
             self._register_calls[phone_number] = recent

@@ -30,7 +30,7 @@ CONTROL_PREFIX = "/_emulator/"
 
 @dataclass(frozen=True)
 class ActionSpec:
-    """Wire facts of one action (cams-api.md §2): parameters and whether it answers Success."""
+    """Wire facts of one action [API]: parameters and whether it answers Success."""
 
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
@@ -358,7 +358,7 @@ def _first(headers: Mapping[str, list[str]], name: str) -> str | None:
 
 
 def _parameters(raw_query: str, body: bytes, headers: Mapping[str, list[str]]) -> dict[str, str]:
-    """Query-string parameters merged with a form body's (§1: both locations are documented)."""
+    """Query-string parameters merged with a form body's ([API]: both locations are documented)."""
     params = dict(parse_qsl(raw_query, keep_blank_values=True))
     content_type = (_first(headers, "content-type") or "").lower()
     if content_type.startswith("application/x-www-form-urlencoded") and body:

@@ -1,9 +1,9 @@
 """The emulator's error catalogue: every code, message and HTTP status it can answer.
 
-Sources are the sections of ``/work/shared/reference/cams-api.md`` (listed again in COVERAGE.md).
+Sources, in brackets: the public documentation listed at the top of COVERAGE.md.
 Errors with an HTTP status of 400 or more are answered in the gateway's body shape (RequestId,
-HostId, Code, Message, Recommend, §3.3); errors with status 200 are business failures answered in
-the action's own envelope with ``Success: false`` (§4.12).
+HostId, Code, Message, Recommend, [errors]); errors with status 200 are business failures answered
+in the action's own envelope with ``Success: false`` ([V3]).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class CamsError(Exception):
         self.access_denied_detail = access_denied_detail
 
 
-# --- gateway (POP) errors, §3.3 / §3.4 -------------------------------------------------------
+# --- gateway (POP) errors, [errors] -------------------------------------------------------
 
 
 def incomplete_signature() -> CamsError:
@@ -107,7 +107,7 @@ def service_unavailable() -> CamsError:
     return CamsError(503, "ServiceUnavailable", "The server is temporarily unavailable.")
 
 
-# --- CAMS product errors documented on every operation page, §3.1 -----------------------------
+# --- CAMS product errors documented on every operation page, [errors] -----------------------------
 
 
 def product_unsubscript() -> CamsError:
@@ -117,7 +117,7 @@ def product_unsubscript() -> CamsError:
 
 
 def ram_permission_deny(action: str, account_id: str, access_key_id: str) -> CamsError:
-    # Member names follow RAM's DecodeDiagnosticMessage (§3.3); PascalCase is inferred.
+    # Member names follow RAM's DecodeDiagnosticMessage ([errors]); PascalCase is inferred.
     detail = {
         "AuthAction": f"cams:{action}",
         "AuthPrincipalType": "SubUser",
@@ -144,7 +144,7 @@ def unknown_resource_owner() -> CamsError:
     )
 
 
-# --- CAMS public error codes, §3.2 ------------------------------------------------------------
+# --- CAMS public error codes, [errors] ------------------------------------------------------------
 
 
 def phone_not_bound() -> CamsError:

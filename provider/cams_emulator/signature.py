@@ -1,4 +1,4 @@
-"""Server-side verification of ACS3-HMAC-SHA256 (V3) request signatures (cams-api.md §4.3-§4.7).
+"""Server-side verification of ACS3-HMAC-SHA256 (V3) request signatures ([V3] in COVERAGE.md).
 
 The verifier rebuilds the canonical request from what arrived, using the SignedHeaders list the
 client put in its Authorization header (the Python SDK signs more headers than the documented
@@ -19,7 +19,7 @@ from . import errors
 
 ALGORITHM = "ACS3-HMAC-SHA256"
 MAX_SKEW_SECONDS = 15 * 60
-# Headers a V3 request must carry and sign (§4.4; inferred from the doc's minimum list).
+# Headers a V3 request must carry and sign ([V3]; inferred from the doc's minimum list).
 REQUIRED_SIGNED_HEADERS = (
     "host",
     "x-acs-action",
@@ -95,7 +95,7 @@ def canonical_request(
     signed: Sequence[str],
     payload_hash: str,
 ) -> str:
-    """The V3 canonical request (§4.3)."""
+    """The V3 canonical request ([V3])."""
     return "\n".join(
         [
             method.upper(),
