@@ -16,6 +16,7 @@ from alibabacloud_tea_openapi.exceptions import (
 )
 from darabonba.exceptions import RetryError, UnretryableException
 from darabonba.policy.retry import RetryPolicyContext
+from pulumi_cams_provider.alibaba_sdk import error_from_exception
 from pulumi_cams_provider.errors import (
     CamsAccessDenied,
     CamsAmbiguous,
@@ -29,7 +30,6 @@ from pulumi_cams_provider.errors import (
     classify,
     credentials_error,
     error_from_body,
-    error_from_exception,
 )
 
 SPACE = "cams-demo-space"

@@ -18,22 +18,20 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from .adaptive import AdaptiveRates, shared_rates
-from .errors import (
-    CamsError,
-    CamsThrottled,
-    budget_exhausted,
-    error_from_body,
+from .alibaba_sdk import (
+    API_VERSION,
+    build_sdk_client,
+    call_action,
+    credential_source,
     error_from_exception,
-    malformed_response,
-    redact_sdk_logs,
 )
+from .errors import CamsError, CamsThrottled, budget_exhausted, error_from_body, malformed_response
 from .ratelimit import RateLimiter, shared_limiter
 from .retry import Deadline, RetryPolicy, call_with_retry
 from .settings import ProviderSettings
 
 __all__ = ["CamsClient", "PhoneNumber", "REGISTERED_STATUSES", "API_VERSION"]
 
-API_VERSION = "2020-06-06"
 
 T = TypeVar("T")
 
@@ -292,7 +290,7 @@ class CamsClient:
                     raise budget_exhausted(deadline.seconds, **context)
                 timeouts = (min(connect_timeout, remaining), min(read_timeout, remaining))
                 try:
-                    response = self._send(sdk, action, query, timeouts)
+                    response = call_action(sdk, action, query, timeouts)
                 except Exception as exc:  # every SDK and transport failure is translated
                     failure = self._translate(exc, context, timeouts)
             # Raised outside the except block so that the SDK's exception (whose text may hold
@@ -328,112 +326,15 @@ class CamsClient:
             exc,
             connect_timeout_s=connect,
             read_timeout_s=read,
-            credential_source=_credential_source(settings),
+            credential_source=credential_source(settings),
             **context,
         )
-
-    def _send(
-        self, sdk: Any, action: str, query: dict[str, str], timeouts: tuple[float, float]
-    ) -> Any:
-        from alibabacloud_tea_openapi import utils_models
-        from darabonba.runtime import RuntimeOptions
-
-        params = utils_models.Params(
-            action=action,
-            version=API_VERSION,
-            protocol="HTTPS",
-            pathname="/",
-            method="POST",
-            auth_type="AK",
-            style="RPC",
-            req_body_type="formData",
-            body_type="json",
-        )
-        request = utils_models.OpenApiRequest(query=dict(query))
-        connect, read = timeouts
-        # The SDK takes whole milliseconds; at least 1, since 0 means "the default".
-        runtime = RuntimeOptions(
-            connect_timeout=max(1, int(connect * 1000)), read_timeout=max(1, int(read * 1000))
-        )
-        return sdk.call_api(params, request, runtime)
 
     def _sdk_client(self) -> Any:
         with self._sdk_lock:
             if self._sdk is None:
-                self._sdk = _build_sdk_client(self._settings)
+                self._sdk = build_sdk_client(self._settings)
             return self._sdk
-
-
-def _build_sdk_client(settings: ProviderSettings) -> Any:
-    redact_sdk_logs()
-    from alibabacloud_credentials.client import Client as CredentialClient
-    from alibabacloud_tea_openapi import utils_models
-    from alibabacloud_tea_openapi.client import Client as OpenApiClient
-    from darabonba.policy.retry import RetryOptions
-
-    config = utils_models.Config(
-        protocol=settings.protocol,
-        endpoint=settings.host,
-        region_id=settings.region,
-        connect_timeout=settings.connect_timeout_ms,
-        read_timeout=settings.read_timeout_ms,
-        # We retry ourselves, with a deadline and knowing which actions are safe to repeat.
-        retry_options=RetryOptions({"retryable": False}),
-        user_agent=f"pulumi-cams/{_version()}",
-    )
-    if settings.access_key_id and settings.access_key_secret is not None:
-        config.access_key_id = settings.access_key_id
-        config.access_key_secret = settings.access_key_secret.get_secret_value()
-        if settings.security_token is not None:
-            config.security_token = settings.security_token.get_secret_value()
-    elif settings.profile:
-        config.credential = CredentialClient(provider=_profile_provider(settings.profile))
-    else:
-        # tea-openapi does not fall back on the default chain by itself.
-        config.credential = CredentialClient()
-    return OpenApiClient(config)
-
-
-def _profile_provider(profile: str) -> Any:
-    """A credentials provider for a named profile: the aliyun CLI's first, then the INI file."""
-    from alibabacloud_credentials.exceptions import CredentialException
-    from alibabacloud_credentials.provider import (
-        CLIProfileCredentialsProvider,
-        ProfileCredentialsProvider,
-    )
-
-    # Duck-typed ICredentialsProvider: CredentialClient only calls these three methods.
-    class NamedProfileProvider:
-        def __init__(self) -> None:
-            self._lock = threading.Lock()
-            self._chosen: Any = None
-
-        def _providers(self) -> list[Any]:
-            return [
-                CLIProfileCredentialsProvider(profile_name=profile),
-                ProfileCredentialsProvider(profile_name=profile),
-            ]
-
-        def get_credentials(self) -> Any:
-            with self._lock:
-                if self._chosen is not None:
-                    return self._chosen.get_credentials()
-                for provider in self._providers():
-                    try:
-                        credentials = provider.get_credentials()
-                    except CredentialException:
-                        continue
-                    self._chosen = provider
-                    return credentials
-            raise CredentialException(f"profile {profile!r} not found")
-
-        async def get_credentials_async(self) -> Any:
-            return self.get_credentials()
-
-        def get_provider_name(self) -> str:
-            return "profile"
-
-    return NamedProfileProvider()
 
 
 def _report(
@@ -444,26 +345,6 @@ def _report(
         rates.throttled(key, ceiling)
     elif failure is None or failure.http_status is not None:
         rates.accepted(key, ceiling)
-
-
-def _credential_source(settings: ProviderSettings) -> str:
-    if settings.access_key_id:
-        return "the configured access key"
-    if settings.profile:
-        return (
-            f"profile {settings.profile!r} (looked up in ~/.aliyun/config.json and "
-            "~/.alibabacloud/credentials.ini)"
-        )
-    return "the settings, the environment or the default credential chain"
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("pulumi-cams")
-    except PackageNotFoundError:
-        return "dev"
 
 
 def _phone_numbers(action: str, body: Mapping[str, Any], space: str) -> list[PhoneNumber]:

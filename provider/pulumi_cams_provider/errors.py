@@ -35,19 +35,16 @@ Codes this client makes up for failures that never reached a CAMS answer:
 ``UnsuccessfulResponse`` for an envelope that says ``Code: OK`` with ``Success: false``, and
 ``OperationTimeout`` for a request not sent because the operation's time budget ran out.
 
-Secrets never reach a log either: :func:`redact_sdk_logs` masks them in the request lines and
-headers that urllib3's DEBUG logging and the Alibaba SDK's ``DEBUG=sdk`` switch print.
+What the Alibaba SDK raises is translated into this tree by ``alibaba_sdk``, which also keeps
+secrets out of the SDK's debug output.
 """
 
 from __future__ import annotations
 
 import contextvars
 import copy
-import http.client
 import json
-import logging
 import re
-import socket
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -63,12 +60,15 @@ __all__ = [
     "CamsInvalidRequest",
     "SettingsError",
     "classify",
+    "clean_request_id",
+    "denied_ram_action",
+    "make_error",
+    "request_id_of",
+    "scrub_secrets",
     "error_from_body",
-    "error_from_exception",
     "budget_exhausted",
     "credentials_error",
     "malformed_response",
-    "redact_sdk_logs",
     "request_code_advice",
     "user_message",
 ]
@@ -302,11 +302,11 @@ def error_from_body(
         "phone_number": phone_number,
     }
     if not isinstance(body, Mapping) or not isinstance(body.get("Code"), str):
-        return _make(
+        return make_error(
             MALFORMED_RESPONSE,
             "the response is not a CAMS envelope (no Code)",
             http_status=http_status,
-            request_id=_request_id(body),
+            request_id=request_id_of(body),
             mutating=mutating,
             **context,
         )
@@ -316,105 +316,21 @@ def error_from_body(
     if code == "OK":
         # Neither a success nor a CAMS error code: treated like a malformed answer, so a read is
         # retried and a write is observed before anything else happens.
-        return _make(
+        return make_error(
             UNSUCCESSFUL_RESPONSE,
             f"CAMS answered Code OK but Success false (Message {body.get('Message')!r})",
             http_status=http_status,
-            request_id=_request_id(body),
+            request_id=request_id_of(body),
             mutating=mutating,
             **context,
         )
     message = body.get("Message") or body.get("message") or ""
-    return _make(
+    return make_error(
         code,
-        _scrub(str(message), secrets),
+        scrub_secrets(str(message), secrets),
         http_status=http_status,
-        request_id=_request_id(body),
-        auth_action=_auth_action(body.get("AccessDeniedDetail")),
-        mutating=mutating,
-        **context,
-    )
-
-
-def error_from_exception(
-    exc: BaseException,
-    *,
-    action: str,
-    cust_space_id: str | None = None,
-    phone_number: str | None = None,
-    secrets: Iterable[str] = (),
-    connect_timeout_s: float | None = None,
-    read_timeout_s: float | None = None,
-    credential_source: str | None = None,
-) -> CamsError:
-    """Translate an exception from the Alibaba SDK (or its transport) into a CamsError.
-
-    Understands tea-openapi's ClientException / ServerException / ThrottlingException (by their
-    attributes, so the SDK need not be imported here), darabonba's UnretryableException wrapping
-    a transport RetryError or a JSON parse failure, and credential-provider failures. Transport
-    failures are described in fixed words; their text (which holds the URL) is never used.
-    ``credential_source`` says where credentials were looked for, for the error when none load.
-    """
-    if isinstance(exc, CamsError):
-        return exc
-    mutating = action in MUTATING_ACTIONS
-    context: dict[str, Any] = {
-        "action": action,
-        "cust_space_id": cust_space_id,
-        "phone_number": phone_number,
-    }
-    source = {} if credential_source is None else {"source": credential_source}
-
-    inner = getattr(exc, "inner_exception", None)
-    if inner is not None and not _is_response_exception(exc):
-        exc = inner
-
-    if _is_response_exception(exc):
-        data = getattr(exc, "data", None)
-        data = data if isinstance(data, Mapping) else {}
-        status = getattr(exc, "status_code", None)
-        code = getattr(exc, "code", None) or data.get("Code") or data.get("code") or ""
-        if code == "None":  # the SDK formats a missing code with f'{code}'
-            code = ""
-        message = data.get("Message") or data.get("message") or ""
-        if not code:
-            code = f"HTTP{status}" if status else MALFORMED_RESPONSE
-        if code == "InvalidCredentials":
-            return credentials_error(**source, **context)
-        retry_after = getattr(exc, "retry_after", None)
-        detail = getattr(exc, "access_denied_detail", None) or data.get("AccessDeniedDetail")
-        return _make(
-            str(code),
-            _scrub(str(message), secrets),
-            http_status=status if isinstance(status, int) else None,
-            request_id=_request_id(data) or _clean_id(getattr(exc, "request_id", None)),
-            retry_after=retry_after / 1000 if isinstance(retry_after, int | float) else None,
-            auth_action=_auth_action(detail),
-            mutating=mutating,
-            **context,
-        )
-
-    if type(exc).__name__ == "CredentialException" or _is_credential_failure(exc):
-        return credentials_error(**source, **context)
-
-    if type(exc).__name__ == "RetryError":
-        code, description = _describe_transport(exc, connect_timeout_s, read_timeout_s)
-        return _make(code, description, http_status=None, mutating=mutating, **context)
-
-    if isinstance(exc, RuntimeError) and str(exc).startswith("Failed to parse the value as json"):
-        return _make(
-            MALFORMED_RESPONSE,
-            "the response body is not valid JSON",
-            http_status=None,
-            mutating=mutating,
-            **context,
-        )
-
-    # Anything else is a failure we do not understand; its text may hold the request URL.
-    return _make(
-        CONNECTION_FAILED,
-        f"unexpected client failure ({type(exc).__name__})",
-        http_status=None,
+        request_id=request_id_of(body),
+        auth_action=denied_ram_action(body.get("AccessDeniedDetail")),
         mutating=mutating,
         **context,
     )
@@ -465,11 +381,11 @@ def malformed_response(
     phone_number: str | None = None,
 ) -> CamsError:
     """The error for a CAMS envelope that says OK but lacks what the action documents."""
-    return _make(
+    return make_error(
         MALFORMED_RESPONSE,
         f"the response is not what CAMS documents ({what})",
         http_status=200,
-        request_id=_request_id(body),
+        request_id=request_id_of(body),
         mutating=action in MUTATING_ACTIONS,
         action=action,
         cust_space_id=cust_space_id,
@@ -477,7 +393,7 @@ def malformed_response(
     )
 
 
-def _make(
+def make_error(
     code: str,
     message: str,
     *,
@@ -706,59 +622,7 @@ def _known(code: str) -> _Known | None:
     return next((k for prefix, k in _FAMILIES if code.startswith(prefix)), None)
 
 
-def _is_response_exception(exc: BaseException) -> bool:
-    # darabonba.exceptions.ResponseException and its tea-openapi subclasses, by duck typing so
-    # that this module never imports the SDK.
-    return any(c.__name__ == "ResponseException" for c in type(exc).__mro__)
-
-
-def _is_credential_failure(exc: BaseException) -> bool:
-    return any(c.__name__ == "CredentialException" for c in type(exc).__mro__)
-
-
-def _describe_transport(
-    exc: BaseException, connect_timeout_s: float | None, read_timeout_s: float | None
-) -> tuple[str, str]:
-    """Fixed words for a transport failure, found by walking the exception chain by type."""
-    seen: list[BaseException] = []
-    todo: list[Any] = [exc]
-    while todo:
-        item = todo.pop()
-        if not isinstance(item, BaseException) or any(item is s for s in seen):
-            continue
-        seen.append(item)
-        todo.extend([item.__cause__, item.__context__, getattr(item, "reason", None)])
-        todo.extend(a for a in getattr(item, "args", ()) if isinstance(a, BaseException))
-    names = {c.__name__ for e in seen for c in type(e).__mro__}
-
-    def seconds(value: float | None) -> str:
-        return f" after {value:g} s" if value else ""
-
-    # Before the timeouts: urllib3's NewConnectionError is a ConnectTimeoutError subclass, so
-    # only requests' own ConnectTimeout (which excludes it) means a connect timeout.
-    if any(isinstance(e, ConnectionRefusedError) for e in seen):
-        return CONNECTION_REFUSED, "connection refused"
-    if "ConnectTimeout" in names:
-        return REQUEST_TIMEOUT, f"connecting to CAMS timed out{seconds(connect_timeout_s)}"
-    if "ReadTimeout" in names or "ReadTimeoutError" in names or "Timeout" in names:
-        return REQUEST_TIMEOUT, f"no response from CAMS{seconds(read_timeout_s)} (read timeout)"
-    if any(isinstance(e, socket.timeout | TimeoutError) for e in seen):
-        return REQUEST_TIMEOUT, "the request to CAMS timed out"
-    # RemoteDisconnected is a ConnectionResetError: test it first.
-    if any(isinstance(e, http.client.RemoteDisconnected) for e in seen):
-        return CONNECTION_FAILED, "connection closed without a response"
-    if any(isinstance(e, ConnectionResetError) for e in seen):
-        return CONNECTION_FAILED, "connection reset by peer"
-    if "SSLError" in names:
-        return TLS_HANDSHAKE_FAILED, "TLS handshake failed"
-    if "NameResolutionError" in names or any(isinstance(e, socket.gaierror) for e in seen):
-        return CONNECTION_FAILED, "the endpoint's host name could not be resolved"
-    if "ProxyError" in names:
-        return CONNECTION_FAILED, "the HTTP proxy refused the connection"
-    return CONNECTION_FAILED, "the connection to CAMS failed"
-
-
-def _auth_action(detail: Any) -> str | None:
+def denied_ram_action(detail: Any) -> str | None:
     """The denied RAM action from an AccessDeniedDetail (object, JSON text or 'None')."""
     if isinstance(detail, str):
         try:
@@ -772,13 +636,13 @@ def _auth_action(detail: Any) -> str | None:
     return None
 
 
-def _request_id(body: Any) -> str | None:
+def request_id_of(body: Any) -> str | None:
     if not isinstance(body, Mapping):
         return None
-    return _clean_id(body.get("RequestId") or body.get("requestId"))
+    return clean_request_id(body.get("RequestId") or body.get("requestId"))
 
 
-def _clean_id(value: Any) -> str | None:
+def clean_request_id(value: Any) -> str | None:
     if not isinstance(value, str) or value in ("", "None"):
         return None
     return _one_line(value)
@@ -799,7 +663,7 @@ _SECRET_HEADERS = re.compile(
 )
 
 
-def _scrub(message: str, secrets: Iterable[str]) -> str:
+def scrub_secrets(message: str, secrets: Iterable[str]) -> str:
     message = _STRING_TO_SIGN.sub("", message)
     message = _SECRET_PARAMS.sub(r"\1***", message)
     message = _SECRET_HEADERS.sub(r"\1***", message)
@@ -822,35 +686,3 @@ def user_message(err: BaseException | None) -> str | None:
     if isinstance(err, ValueError) and "\n" not in str(err):
         return str(err)
     return None
-
-
-class _RedactSecrets(logging.Filter):
-    """Masks verify codes, security tokens and signatures in the records of a logger.
-
-    The SDK sends business parameters in the query string and the STS token in a header.
-    urllib3 logs every request line at DEBUG, and with ``DEBUG=sdk`` in the environment (the
-    Alibaba SDK's documented debug switch) darabonba and Tea log the whole request, headers
-    included, through loggers with handlers of their own. Whoever turns either on must not get
-    secrets in their output.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        redacted = _scrub(message, ())
-        if redacted != message:
-            record.msg, record.args = redacted, None
-        return True
-
-
-_REDACT_FILTER = _RedactSecrets()
-# The loggers that print what the SDK sends: urllib3's request lines, and the ``DEBUG=sdk``
-# dumps of darabonba-core (tea-openapi >= 0.4) and alibabacloud-tea (the credentials providers).
-_SDK_LOGGERS = ("urllib3.connectionpool", "darabonba-core", "alibabacloud-tea")
-
-
-def redact_sdk_logs() -> None:
-    """Install the redacting filter on every logger that prints the SDK's requests; idempotent."""
-    for name in _SDK_LOGGERS:
-        logger = logging.getLogger(name)
-        if _REDACT_FILTER not in logger.filters:
-            logger.addFilter(_REDACT_FILTER)
