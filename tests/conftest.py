@@ -77,3 +77,25 @@ def dynamic_provider(emulator: EmulatorServer) -> Iterator[Any]:
             }
         )
         yield provider
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[Any]:
+    """A stand-in for the engine's Log service, recording what the native plugin tells users."""
+    from plugin_harness import FakeEngine
+
+    fake = FakeEngine()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="module")
+def plugin(engine: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The native plugin, started as the language host starts it: in the *program's*
+    directory, not the plugin's. One process per test module."""
+    from plugin_harness import PluginProcess
+
+    program_dir = tmp_path_factory.mktemp("program")
+    process = PluginProcess(engine.address, cwd=program_dir, stderr_path=program_dir / "stderr")
+    yield process
+    process.stop()

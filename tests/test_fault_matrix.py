@@ -24,7 +24,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import emulator_control as ctl
@@ -340,21 +339,6 @@ _TIMEOUTS = {
     "settleTimeout": SETTLE_S,
     "retryTimeout": RETRY_TIMEOUT_S,
 }
-
-
-@pytest.fixture(scope="module")
-def engine() -> Iterator[FakeEngine]:
-    fake = FakeEngine()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture(scope="module")
-def plugin(engine: FakeEngine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[PluginProcess]:
-    program_dir: Path = tmp_path_factory.mktemp("program")
-    process = PluginProcess(engine.address, cwd=program_dir, stderr_path=program_dir / "stderr")
-    yield process
-    process.stop()
 
 
 class Route:

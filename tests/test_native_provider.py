@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,22 +37,6 @@ DEMO_KEY = ("LTAI5tDemoAccessKey", "demo-secret-Ahk3Lq9Zr")
 READ_ONLY_KEY = ("LTAI5tReadOnlyKey", "readonly-secret-Pq7Wm2Xc")
 REGISTERED_ID = f"{SPACE}/{PENDING}"
 OUTPUT_ONLY = [name for name in models.OUTPUT_PROPERTIES if name not in models.INPUT_PROPERTIES]
-
-
-@pytest.fixture(scope="module")
-def engine() -> Iterator[FakeEngine]:
-    fake = FakeEngine()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture(scope="module")
-def plugin(engine: FakeEngine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[PluginProcess]:
-    # The language host runs the plugin in the *program's* directory, not the plugin's.
-    program_dir = tmp_path_factory.mktemp("program")
-    process = PluginProcess(engine.address, cwd=program_dir, stderr_path=program_dir / "stderr")
-    yield process
-    process.stop()
 
 
 @pytest.fixture

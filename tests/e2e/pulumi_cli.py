@@ -161,6 +161,15 @@ class PulumiCli:
         return dict(json.loads(self("stack", "export", cwd=project).stdout))
 
 
+def quickstart_stack(cli: PulumiCli, code: str = "246810") -> Path:
+    """examples/quickstart in the workspace with a `dev` stack whose verifyCode is ``code``
+    (the demo seed's code for +86 138-0000-1234 unless a test requested another)."""
+    project = cli.project("quickstart")
+    cli.stack_init(project)
+    cli.config(project, "verifyCode", code, secret=True)
+    return project
+
+
 def resources_of(exported: dict[str, Any], type_token: str) -> list[dict[str, Any]]:
     """The resources of one type in an exported stack."""
     return [r for r in exported["deployment"].get("resources", []) if r["type"] == type_token]

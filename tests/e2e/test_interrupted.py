@@ -12,7 +12,7 @@ import time
 
 import emulator_control as ctl
 from cams_emulator import EmulatorServer
-from pulumi_cli import PulumiCli, resources_of
+from pulumi_cli import PulumiCli, quickstart_stack, resources_of
 
 TYPE = "pulumi-python:dynamic/cams:PhoneNumberRegistration"
 SPACE = "cams-demo-space"
@@ -29,9 +29,7 @@ def number(emulator: EmulatorServer) -> dict:
 def test_an_up_killed_during_a_register_recovers_with_one_registration(
     cli: PulumiCli, emulator: EmulatorServer
 ) -> None:
-    project = cli.project("quickstart")
-    cli.stack_init(project)
-    cli.config(project, "verifyCode", "246810", secret=True)
+    project = quickstart_stack(cli)
     ctl.faults(emulator.url, "ChatappVerifyAndRegister", "delay", seconds=REGISTER_DELAY_S)
     up = cli.start("up", "--yes", cwd=project, log=cli.workspace / "up.log")
     deadline = time.monotonic() + 60

@@ -8,7 +8,7 @@ import time
 
 import emulator_control as ctl
 from cams_emulator import EmulatorServer
-from pulumi_cli import PulumiCli
+from pulumi_cli import PulumiCli, quickstart_stack
 
 SPACE = "cams-demo-space"
 PENDING = "8613800001234"
@@ -18,9 +18,7 @@ LATE_S = 60
 def test_a_register_carried_out_a_minute_late_costs_one_call(
     cli: PulumiCli, emulator: EmulatorServer
 ) -> None:
-    project = cli.project("quickstart")
-    cli.stack_init(project)
-    cli.config(project, "verifyCode", "246810", secret=True)
+    project = quickstart_stack(cli)
     ctl.faults(emulator.url, "ChatappVerifyAndRegister", "commit_late", seconds=LATE_S)
     started = time.monotonic()
     up = cli("up", "--yes", cwd=project)
