@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: install test lint format schema bench demo e2e pulumi-cli clean
+.PHONY: install test lint format schema dist bench demo e2e pulumi-cli clean
 
 # The virtual environment is rebuilt whenever the project's dependencies change.
 $(VENV)/.installed: pyproject.toml
@@ -32,6 +32,13 @@ format: $(VENV)/.installed
 schema: $(VENV)/.installed
 	$(PY) -m pulumi_cams_provider.resource > provider/pulumi_cams_provider/schema.json
 
+## The wheel and the sdist in dist/, checked as PyPI would (twine) and for stray test files.
+dist: $(VENV)/.installed
+	rm -rf dist
+	$(PY) -m build --sdist --wheel --outdir dist . >/dev/null
+	$(VENV)/bin/twine check --strict dist/*
+	! tar tzf dist/*.tar.gz | grep -q '/tests/'
+
 ## Throughput, refresh, preview and start-up against the emulator's rate limit (~1 minute).
 bench: $(VENV)/.installed
 	env -u HTTP_PROXY -u http_proxy -u HTTPS_PROXY -u https_proxy $(PY) bench/bench.py $(BENCH_ARGS)
@@ -51,4 +58,4 @@ pulumi-cli:
 	@scripts/pulumi-cli.sh
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist build
