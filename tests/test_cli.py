@@ -570,3 +570,27 @@ def test_missing_credentials_name_what_the_command_reads(emulator: EmulatorServe
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET, or --profile.\n"
     )
     assert "pulumi config" not in result.stderr
+
+
+@pytest.mark.parametrize("locale", ["xx", "en_us", "en-US", ""])
+def test_request_code_refuses_a_locale_cams_does_not_document(
+    emulator: EmulatorServer, locale: str
+) -> None:
+    result = _invoke(
+        [
+            "request-code",
+            "--space",
+            "cams-demo-space",
+            "--phone",
+            "8613800001234",
+            "--locale",
+            locale,
+        ],
+        env=_cams(emulator),
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: Invalid value for '--locale': {locale!r} is not one of 'en_US', 'zh_CN'. "
+        "See 'pulumi-cams request-code --help'.\n"
+    )
+    assert ctl.codes(emulator.url) == []

@@ -203,7 +203,9 @@ def main() -> None:
     "--locale",
     default="en_US",
     show_default=True,
-    help="Language of the message or call, e.g. en_US, zh_CN.",
+    # The values GetChatappVerifyCode documents for Locale (its API reference's enum).
+    type=click.Choice(["en_US", "zh_CN"]),
+    help="Language of the message or call.",
 )
 @_connection_options
 def request_code(
