@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: install test lint format schema dist bench demo e2e pulumi-cli clean
+.PHONY: install test lint format schema sdks dist bench demo e2e pulumi-cli clean
 
 # The virtual environment is rebuilt whenever the project's dependencies change.
 $(VENV)/.installed: pyproject.toml
@@ -31,6 +31,13 @@ format: $(VENV)/.installed
 ## a test fails when the committed file differs.
 schema: $(VENV)/.installed
 	$(PY) -m pulumi_cams_provider.resource > provider/pulumi_cams_provider/schema.json
+
+## Regenerate the Node.js and Go SDKs (sdk/nodejs, sdk/go) from schema.json with Pulumi's code
+## generators (tools/gensdk); CI fails when the committed SDKs differ from what this writes.
+GENSDK := $(or $(PULUMI_CAMS_CACHE),$(HOME)/.cache/pulumi-cams)/gensdk
+sdks: $(VENV)/.installed
+	cd tools/gensdk && CGO_ENABLED=0 go build -trimpath -o $(GENSDK) .
+	$(GENSDK) provider/pulumi_cams_provider/schema.json $$($(PY) -c 'import importlib.metadata as m; print(m.version("pulumi-cams"))') sdk
 
 ## The wheel and the sdist in dist/, checked as PyPI would (twine) and for stray test files.
 dist: $(VENV)/.installed

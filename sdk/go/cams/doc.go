@@ -1,0 +1,2 @@
+// Registers WhatsApp Business phone numbers through Alibaba Cloud Chat App Message Service (CAMS).
+package cams
