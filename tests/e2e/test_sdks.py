@@ -60,3 +60,24 @@ def test_the_go_sdk_compiles() -> None:
     if shutil.which("go") is None:
         pytest.skip("Go is not installed")
     run(["go", "build", "./..."], SDK)
+
+
+def test_the_typescript_example_compiles_against_the_sdk(tmp_path: Path) -> None:
+    """examples/typescript's README steps: build the SDK, install the example, then tsc."""
+    if shutil.which("npm") is None:
+        pytest.skip("Node.js is not installed")
+    sdk = tmp_path / "sdk" / "nodejs"
+    shutil.copytree(SDK / "nodejs", sdk, ignore=shutil.ignore_patterns("node_modules", "bin"))
+    run(["npm", "install", "--no-audit", "--no-fund", "--silent"], sdk)
+    run(["npx", "tsc"], sdk)
+    shutil.copy(sdk / "package.json", sdk / "bin" / "package.json")
+    example = tmp_path / "examples" / "typescript"
+    shutil.copytree(REPO_ROOT / "examples" / "typescript", example)
+    run(["npm", "install", "--no-audit", "--no-fund", "--silent"], example)
+    run(["npx", "tsc", "--noEmit"], example)
+
+
+def test_the_go_example_builds_against_the_sdk(tmp_path: Path) -> None:
+    if shutil.which("go") is None:
+        pytest.skip("Go is not installed")
+    run(["go", "build", "-o", str(tmp_path / "example"), "."], REPO_ROOT / "examples" / "go")
