@@ -25,7 +25,6 @@ Every operation runs within one `Deadline` of `retry_timeout` seconds, requests 
 from __future__ import annotations
 
 import copy
-import logging
 import threading
 import time
 from collections.abc import Callable
@@ -73,8 +72,6 @@ __all__ = [
     "ReadOutcome",
     "RegistrationController",
 ]
-
-log = logging.getLogger(__name__)
 
 MAX_WRITE_CALLS = 2
 """Register (or deregister) calls one create (or delete) may make for a number: the first, and a
@@ -370,9 +367,7 @@ class RegistrationController:
                 finder.invalidate(space)
             seen = self._settle(space, phone, wanted, budget)
             if not isinstance(seen, CamsError) and wanted(seen):
-                for note in notes:
-                    log.warning("%s", note.text)
-                return seen, notes
+                return seen, notes  # the adapters tell the user the notes
             if request_id is not None:
                 raise self._no_visible_effect(action, space, phone, request_id, seen)
         if lost is None:
