@@ -548,6 +548,9 @@ def test_ctrl_c_exits_130_without_noise(emulator: EmulatorServer) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # As from an interactive shell: a test run from a background job (CI) would otherwise
+        # hand the command SIGINT as ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     deadline = time.monotonic() + 30
     while ctl.control(emulator.url, "GET", "faults"):  # the listing is being held
