@@ -177,12 +177,12 @@ def main() -> None:
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
     print(port, flush=True)
-    # The CLI ends its language host with SIGINT (or SIGTERM) once the deployment is done.
-    signal.signal(signal.SIGTERM, lambda *_: server.stop(0))
-    try:
-        server.wait_for_termination()
-    except KeyboardInterrupt:
-        server.stop(0)
+    # The CLI ends its language host with SIGINT (or SIGTERM) once the deployment is done. Both
+    # set explicitly: a host started from a background job inherits SIGINT as ignored, and the
+    # CLI would then wait for it to time out before killing it.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: server.stop(0))
+    server.wait_for_termination()
 
 
 if __name__ == "__main__":
