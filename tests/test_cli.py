@@ -560,6 +560,11 @@ def test_ctrl_c_exits_130_without_noise(emulator: EmulatorServer) -> None:
     out, err = process.communicate(timeout=30)
     assert process.returncode == 130
     assert (out, err.strip()) == ("", "")  # at most the newline after ^C
+    # The emulator logs the held listing when its delay ends: wait for that here, or it would
+    # land in the request log of a later test.
+    while not ctl.requests(emulator.url):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
 
 
 def test_missing_credentials_name_what_the_command_reads(emulator: EmulatorServer) -> None:
