@@ -113,6 +113,31 @@ def test_a_fractional_rate_means_that_fraction() -> None:
     assert starts[50] == pytest.approx(20.0)
 
 
+def test_paced_starts_are_spread_evenly_instead_of_in_bursts() -> None:
+    # Four processes at 2.5/s each sum to the account's 10/s; sent as bursts of 2 every 0.8 s
+    # their bursts would meet in CAMS's one-second window, paced they do not.
+    clock = FakeClock()
+    rl = limiter(clock, margin=0.0)
+    starts = []
+    for _ in range(6):
+        with rl.slot("k", 2.5, paced=True) as permit:
+            starts.append(permit.start)
+    assert starts == pytest.approx([0.0, 0.4, 0.8, 1.2, 1.6, 2.0])
+
+
+def test_a_rate_that_changes_while_requests_wait_applies_to_every_waiter() -> None:
+    # The rate is asked again on each wake-up: a request that began waiting at a low rate is
+    # not held to it once the rate has risen.
+    clock = FakeClock()
+    rl = limiter(clock, margin=0.0)
+    rate = [0.5]
+    first = rl.acquire("k", lambda: rate[0], paced=True)
+    rl.release(first)
+    rate[0] = 10.0
+    second = rl.acquire("k", lambda: rate[0], paced=True)
+    assert second.start == pytest.approx(0.1)
+
+
 def test_keys_are_independent() -> None:
     clock = FakeClock()
     rl = limiter(clock)

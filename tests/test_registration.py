@@ -1,17 +1,14 @@
 """The registration controller in process: pure check/diff/update, and create/read/delete with
-a real CamsClient against the emulator over HTTP. Plus the finder's single-flight rules."""
+a real CamsClient against the emulator over HTTP (the finder's own rules: test_phone_numbers)."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import emulator_control as ctl
 import pytest
 from cams_emulator import EmulatorServer
-from pulumi_cams_provider.client import PhoneNumber
 from pulumi_cams_provider.errors import (
     CamsAccessDenied,
     CamsError,
@@ -19,7 +16,6 @@ from pulumi_cams_provider.errors import (
     CamsThrottled,
 )
 from pulumi_cams_provider.models import UNKNOWN
-from pulumi_cams_provider.phone_numbers import PhoneNumberFinder
 from pulumi_cams_provider.registration import (
     CheckFailure,
     DeleteOutcome,
@@ -27,7 +23,7 @@ from pulumi_cams_provider.registration import (
     PhoneNumberNotInSpace,
     RegistrationController,
 )
-from pulumi_cams_provider.retry import Deadline, RetryPolicy
+from pulumi_cams_provider.retry import RetryPolicy
 from pulumi_cams_provider.settings import ProviderSettings
 from pydantic import SecretStr
 
@@ -509,89 +505,3 @@ def test_concurrent_reads_share_one_listing(
         results = list(pool.map(lambda rid: controller.read(rid, {}), ids))
     assert [r.resource_id is not None for r in results[:4]] == [True, True, False, False]
     assert actions(emulator) == [QUERY]
-
-
-# --- the finder's single flight --------------------------------------------------------------
-
-
-class GatedLister:
-    """A lister whose calls block until released, to line threads up deterministically."""
-
-    def __init__(self) -> None:
-        self.calls = 0
-        self.entered = threading.Semaphore(0)
-        self.release = threading.Semaphore(0)
-
-    def query_chatapp_phone_numbers(
-        self, cust_space_id: str, *, deadline: Deadline | None = None
-    ) -> list[PhoneNumber]:
-        self.calls += 1
-        call = self.calls
-        self.entered.release()
-        assert self.release.acquire(timeout=10)
-        return [PhoneNumber(phone_number=PENDING, status=f"CALL{call}")]
-
-
-@pytest.fixture
-def gated() -> Iterator[GatedLister]:
-    lister = GatedLister()
-    yield lister
-    for _ in range(10):
-        lister.release.release()
-
-
-def test_fresh_observers_join_a_listing_that_started_after_they_asked(
-    gated: GatedLister,
-) -> None:
-    finder = PhoneNumberFinder(gated)
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        first = pool.submit(finder.find, DEMO, PENDING)
-        assert gated.entered.acquire(timeout=10)
-        # These ask while listing 1 is in flight: it started too early for them.
-        late = [pool.submit(finder.find, DEMO, PENDING) for _ in range(5)]
-        gated.release.release()
-        assert first.result(timeout=10).status == "CALL1"  # type: ignore[union-attr]
-        assert gated.entered.acquire(timeout=10)
-        gated.release.release()
-        assert {f.result(timeout=10).status for f in late} == {"CALL2"}  # type: ignore[union-attr]
-    assert gated.calls == 2
-
-
-def test_refresh_reads_accept_a_recent_listing_until_invalidated() -> None:
-    now = [100.0]
-    lister = GatedLister()
-    for _ in range(10):
-        lister.release.release()
-    finder = PhoneNumberFinder(lister, max_age=3.0, clock=lambda: now[0])
-    assert finder.find(DEMO, PENDING, fresh=False).status == "CALL1"  # type: ignore[union-attr]
-    now[0] += 2.0
-    assert finder.find(DEMO, PENDING, fresh=False).status == "CALL1"  # type: ignore[union-attr]
-    assert finder.find(DEMO, PENDING, fresh=True).status == "CALL2"  # type: ignore[union-attr]
-    finder.invalidate(DEMO)
-    assert finder.find(DEMO, PENDING, fresh=False).status == "CALL3"  # type: ignore[union-attr]
-    now[0] += 3.5
-    assert finder.find(DEMO, PENDING, fresh=False).status == "CALL4"  # type: ignore[union-attr]
-
-
-def test_unshared_finder_lists_for_every_observation() -> None:
-    lister = GatedLister()
-    for _ in range(10):
-        lister.release.release()
-    finder = PhoneNumberFinder(lister, share=False)
-    for _ in range(3):
-        finder.find(DEMO, PENDING, fresh=False)
-    assert lister.calls == 3
-
-
-def test_a_failed_listing_fails_everyone_waiting_for_it() -> None:
-    class Failing:
-        def query_chatapp_phone_numbers(
-            self, cust_space_id: str, *, deadline: Deadline | None = None
-        ) -> list[PhoneNumber]:
-            raise CamsThrottled("busy", action=QUERY, code="System.LimitControl")
-
-    finder = PhoneNumberFinder(Failing())
-    with pytest.raises(CamsThrottled):
-        finder.find(DEMO, PENDING)
-    with pytest.raises(CamsThrottled):
-        finder.find(DEMO, PENDING, fresh=False)

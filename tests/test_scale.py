@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -12,10 +11,8 @@ from typing import Any
 
 import emulator_control as ctl
 from cams_emulator import DEMO_SEED_PATH, EmulatorServer, load_seed
-from pulumi_cams_provider.client import PhoneNumber
-from pulumi_cams_provider.phone_numbers import PhoneNumberFinder
 from pulumi_cams_provider.registration import RegistrationController
-from pulumi_cams_provider.retry import Deadline, RetryPolicy
+from pulumi_cams_provider.retry import RetryPolicy
 from pulumi_cams_provider.settings import ProviderSettings
 from pydantic import SecretStr
 
@@ -80,33 +77,6 @@ def test_a_hundred_concurrent_creates_register_each_number_once(
     listings = sum(e["action"] == LIST for e in log)
     print(f"\n{COUNT} creates, 24 threads: {elapsed:.2f} s, {listings} listings")
     assert listings < 2 * COUNT  # observations were shared
-
-
-class CountingLister:
-    def __init__(self) -> None:
-        self.calls = 0
-        self.lock = threading.Lock()
-
-    def query_chatapp_phone_numbers(
-        self, cust_space_id: str, *, deadline: Deadline | None = None
-    ) -> list[PhoneNumber]:
-        with self.lock:
-            self.calls += 1
-            call = self.calls
-        return [PhoneNumber(phone_number="8613800001234", status=f"CALL{call}")]
-
-
-def test_observers_join_a_paced_listing_until_it_departs() -> None:
-    lister = CountingLister()
-    finder = PhoneNumberFinder(lister, min_interval=1.0)
-    assert finder.find("s", "8613800001234").status == "CALL1"  # type: ignore[union-attr]
-    # The next listing may depart only a second after the first: everyone asking meanwhile
-    # is served by it, and it still started after each of them asked.
-    with ThreadPoolExecutor(max_workers=6) as pool:
-        futures = [pool.submit(finder.find, "s", "8613800001234") for _ in range(6)]
-        statuses = {f.result(timeout=10).status for f in futures}  # type: ignore[union-attr]
-    assert statuses == {"CALL2"}
-    assert lister.calls == 2
 
 
 PREVIEW_IN_A_FRESH_PROCESS = """

@@ -133,27 +133,28 @@ class AdaptiveRates:
         self, *, clock: Callable[[], float] = time.monotonic, enabled: bool = True
     ) -> None:
         self._clock = clock
-        self._enabled = enabled
+        self.enabled = enabled
+        """False: the fixed limiter (rates are the ceiling, and requests are not paced)."""
         self._lock = threading.Lock()
         self._rates: dict[Hashable, CubicRate] = {}
 
     def rate(self, key: Hashable, ceiling: float) -> float:
         """The rate to send ``key``'s next request at, at most ``ceiling``."""
-        if not self._enabled:
+        if not self.enabled:
             return ceiling
         with self._lock:
             return self._curve(key, ceiling).rate()
 
     def throttled(self, key: Hashable, ceiling: float) -> None:
         """Report a throttled answer for ``key``."""
-        if not self._enabled:
+        if not self.enabled:
             return
         with self._lock:
             self._curve(key, ceiling).throttled()
 
     def accepted(self, key: Hashable, ceiling: float) -> None:
         """Report a request of ``key`` that got through flow control."""
-        if not self._enabled:
+        if not self.enabled:
             return
         with self._lock:
             self._curve(key, ceiling).accepted()

@@ -107,9 +107,17 @@ class CamsClient:
     # Reads: retried on throttling, 5xx, transport failures and malformed answers.
 
     def query_chatapp_phone_numbers(
-        self, cust_space_id: str, *, deadline: Deadline | None = None
+        self,
+        cust_space_id: str,
+        *,
+        deadline: Deadline | None = None,
+        on_send: Callable[[], None] | None = None,
     ) -> list[PhoneNumber]:
-        """List the numbers of a space (QueryChatappPhoneNumbers)."""
+        """List the numbers of a space (QueryChatappPhoneNumbers).
+
+        ``on_send`` is called once the rate limiter lets the first attempt go, just before it is
+        sent: whatever the listing returns was observed after that moment.
+        """
         action = "QueryChatappPhoneNumbers"
         return self._call(
             action,
@@ -117,6 +125,7 @@ class CamsClient:
             lambda body: _phone_numbers(action, body, cust_space_id),
             space=cust_space_id,
             deadline=deadline,
+            on_send=on_send,
         )
 
     def get_phone_number_verification_status(self, cust_space_id: str, phone_number: str) -> str:
@@ -249,6 +258,7 @@ class CamsClient:
         secrets: tuple[str, ...] = (),
         deadline: Deadline | None = None,
         read_timeout_s: float | None = None,
+        on_send: Callable[[], None] | None = None,
     ) -> T:
         """One action: rate-limited, retried within ``deadline`` (by default the settings'
         ``retry_timeout`` from now), each request's timeouts cut to what the deadline leaves."""
@@ -274,6 +284,7 @@ class CamsClient:
         ceiling = settings.requests_per_second
 
         def attempt() -> T:
+            nonlocal on_send
             failure: CamsError | None = None
             response: Any = None
             # Build the SDK client (first call: import it) before taking a permit, so that the
@@ -284,10 +295,13 @@ class CamsClient:
                 failure = self._translate(exc, context)
             if failure is not None:
                 raise failure
-            with limiter.slot(key, rates.rate(key, ceiling)):
+            with limiter.slot(key, lambda: rates.rate(key, ceiling), paced=rates.enabled):
                 remaining = deadline.remaining()
                 if remaining <= 0:
                     raise budget_exhausted(deadline.seconds, **context)
+                if on_send is not None:
+                    on_send()
+                    on_send = None
                 timeouts = (min(connect_timeout, remaining), min(read_timeout, remaining))
                 try:
                     response = call_action(sdk, action, query, timeouts)

@@ -41,9 +41,14 @@ class PhoneNumberLister(Protocol):
     """What the finder needs from `CamsClient`."""
 
     def query_chatapp_phone_numbers(
-        self, cust_space_id: str, *, deadline: Deadline | None = None
+        self,
+        cust_space_id: str,
+        *,
+        deadline: Deadline | None = None,
+        on_send: Callable[[], None] | None = None,
     ) -> list[PhoneNumber]:
-        """List the numbers of a space within ``deadline``."""
+        """List the numbers of a space within ``deadline``; call ``on_send`` just before the
+        first attempt is sent."""
         ...
 
 
@@ -164,15 +169,24 @@ class PhoneNumberFinder:
             # Wait for the departure time; observers asking meanwhile join this flight.
             while (remaining := flight.departs_at - self._clock()) > 0:
                 self._changed.wait(remaining)
-            started = flight.started = space.last_departure = self._clock()
+            space.last_departure = self._clock()
+
+        def sent() -> None:
+            # Until the rate limiter lets the listing go (which may take a pacing interval when
+            # other pipelines share the account), observers asking meanwhile still join it.
+            with self._lock:
+                flight.started = self._clock()
+
         try:
-            flight.numbers = self._query(cust_space_id, deadline)
+            flight.numbers = self._query(cust_space_id, deadline, on_send=sent)
         except BaseException as err:
             flight.error = err
         with self._lock:
             space.in_flight = None
+            started = flight.started
             if (
                 flight.numbers is not None
+                and started is not None
                 and started >= space.invalidated_at
                 and started > space.listing_started
             ):
@@ -181,8 +195,15 @@ class PhoneNumberFinder:
             flight.done.set()
             self._changed.notify_all()
 
-    def _query(self, cust_space_id: str, deadline: Deadline | None) -> dict[str, PhoneNumber]:
+    def _query(
+        self,
+        cust_space_id: str,
+        deadline: Deadline | None,
+        on_send: Callable[[], None] | None = None,
+    ) -> dict[str, PhoneNumber]:
         with self._lock:
             self.listings += 1
-        numbers = self._client.query_chatapp_phone_numbers(cust_space_id, deadline=deadline)
+        numbers = self._client.query_chatapp_phone_numbers(
+            cust_space_id, deadline=deadline, on_send=on_send
+        )
         return {_digits(number.phone_number): number for number in numbers}

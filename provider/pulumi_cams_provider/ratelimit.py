@@ -11,6 +11,11 @@ in-flight request holds its slot; ``max_lag`` only bounds how long a permit that
 released can do so. On loopback a round trip takes a few milliseconds, so steady state stays
 above 99 % of the nominal rate; against a distant endpoint it is ``rate / (1 + round trip)``.
 
+Pacing (``paced=True``, what adaptive rate control uses) spaces a key's starts ``1 / rate``
+apart as well. Several processes sharing an account each send at a fraction of the limit, and
+CAMS counts their requests together in one sliding window: bursts of ``floor(rate)`` from each
+would coincide and overflow that window while the rates still sum to less than the limit.
+
 Use it from threads (Pulumi's dynamic provider host runs four workers) or from asyncio through
 ``asyncio.to_thread``; waits block the calling thread only.
 """
@@ -40,9 +45,9 @@ class RateLimiter:
     """At most ``rate`` request starts per key per ``window`` seconds, fractions included.
 
     ``floor(rate)`` starts (at least one) per ``window * floor(rate) / rate`` seconds: 10 per
-    second for 10, 2 per 0.8 s for 2.5, one per 2 s for 0.5. ``clock`` and ``sleep`` are
-    injectable for tests; with the default ``sleep`` a waiter is woken early when a permit is
-    released.
+    second for 10, 2 per 0.8 s for 2.5, one per 2 s for 0.5. ``paced=True`` also spaces a key's
+    starts ``1 / rate`` apart. ``clock`` and ``sleep`` are injectable for tests; with the default
+    ``sleep`` a waiter is woken early when a permit is released.
     """
 
     def __init__(
@@ -61,34 +66,51 @@ class RateLimiter:
         self._sleep = sleep
         self._cond = threading.Condition()
         self._permits: dict[Hashable, list[Permit]] = {}
+        self._last_start: dict[Hashable, float] = {}
 
     @contextmanager
-    def slot(self, key: Hashable, rate: float) -> Iterator[Permit]:
+    def slot(
+        self, key: Hashable, rate: float | Callable[[], float], *, paced: bool = False
+    ) -> Iterator[Permit]:
         """Wait for a permit for ``key``, hold it while the request runs, release it after."""
-        permit = self.acquire(key, rate)
+        permit = self.acquire(key, rate, paced=paced)
         try:
             yield permit
         finally:
             self.release(permit)
 
-    def acquire(self, key: Hashable, rate: float) -> Permit:
-        """Block until a request for ``key`` may start at ``rate`` per second; return its permit."""
-        if not rate > 0:
-            raise ValueError("rate must be greater than 0")
-        capacity = max(1, math.floor(rate))
-        window = self.window * capacity / rate
+    def acquire(
+        self, key: Hashable, rate: float | Callable[[], float], *, paced: bool = False
+    ) -> Permit:
+        """Block until a request for ``key`` may start at ``rate`` per second; return its permit.
+
+        A callable ``rate`` is asked again each time the waiter wakes: a rate that changes
+        while requests wait (adaptive control) applies to all of them alike.
+        """
         with self._cond:
             while True:
+                r = rate() if callable(rate) else rate
+                if not r > 0:
+                    raise ValueError("rate must be greater than 0")
+                capacity = max(1, math.floor(r))
+                window = self.window * capacity / r
                 now = self._clock()
                 permits = self._permits.setdefault(key, [])
                 # A permit's slot is free once the window has passed since the server saw it.
                 permits[:] = [p for p in permits if self._free_at(p, window) > now]
-                if len(permits) < capacity:
+                free_at = (
+                    now
+                    if len(permits) < capacity
+                    else min(self._free_at(p, window) for p in permits)
+                )
+                if paced:
+                    free_at = max(free_at, self._last_start.get(key, -math.inf) + 1 / r)
+                if free_at <= now:
                     permit = Permit(key=key, start=now)
                     permits.append(permit)
+                    self._last_start[key] = now
                     return permit
-                wait = min(self._free_at(p, window) for p in permits) - now
-                self._wait(max(wait, 0.0))
+                self._wait(free_at - now)
 
     def release(self, permit: Permit) -> None:
         """Record that the request of ``permit`` has finished (successfully or not)."""

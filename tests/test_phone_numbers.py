@@ -1,0 +1,166 @@
+"""The finder (pulumi_cams_provider.phone_numbers): which observations one listing may serve."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from pulumi_cams_provider.client import PhoneNumber
+from pulumi_cams_provider.errors import CamsThrottled
+from pulumi_cams_provider.phone_numbers import PhoneNumberFinder
+from pulumi_cams_provider.retry import Deadline
+
+DEMO = "cams-demo-space"
+PENDING = "8613800001234"
+QUERY = "QueryChatappPhoneNumbers"
+
+
+class GatedLister:
+    """A lister whose calls block until released, to line threads up deterministically."""
+
+    def __init__(self, *, held_before_sending: bool = False) -> None:
+        self.calls = 0
+        self.entered = threading.Semaphore(0)
+        self.release = threading.Semaphore(0)
+        self.send = threading.Semaphore(0 if held_before_sending else 100)
+        """Holds a call before it is sent, as the rate limiter does (released by the test)."""
+
+    def query_chatapp_phone_numbers(
+        self,
+        cust_space_id: str,
+        *,
+        deadline: Deadline | None = None,
+        on_send: Callable[[], None] | None = None,
+    ) -> list[PhoneNumber]:
+        self.calls += 1
+        call = self.calls
+        self.entered.release()
+        assert self.send.acquire(timeout=10)
+        if on_send is not None:
+            on_send()
+        assert self.release.acquire(timeout=10)
+        return [PhoneNumber(phone_number=PENDING, status=f"CALL{call}")]
+
+
+@pytest.fixture
+def gated() -> Iterator[GatedLister]:
+    lister = GatedLister()
+    yield lister
+    for _ in range(10):
+        lister.release.release()
+
+
+def test_fresh_observers_join_a_listing_that_started_after_they_asked(
+    gated: GatedLister,
+) -> None:
+    finder = PhoneNumberFinder(gated)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        first = pool.submit(finder.find, DEMO, PENDING)
+        assert gated.entered.acquire(timeout=10)
+        # These ask while listing 1 is in flight: it started too early for them.
+        late = [pool.submit(finder.find, DEMO, PENDING) for _ in range(5)]
+        gated.release.release()
+        assert first.result(timeout=10).status == "CALL1"  # type: ignore[union-attr]
+        assert gated.entered.acquire(timeout=10)
+        gated.release.release()
+        assert {f.result(timeout=10).status for f in late} == {"CALL2"}  # type: ignore[union-attr]
+    assert gated.calls == 2
+
+
+def test_observers_join_a_listing_until_the_rate_limiter_lets_it_go() -> None:
+    # With pipelines sharing the account a listing may wait a pacing interval for its turn;
+    # whoever asks meanwhile is still served by it, since CAMS has not been asked yet.
+    held = GatedLister(held_before_sending=True)
+    finder = PhoneNumberFinder(held)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        first = pool.submit(finder.find, DEMO, PENDING)
+        assert held.entered.acquire(timeout=10)
+        waiting = [pool.submit(finder.find, DEMO, PENDING) for _ in range(5)]
+        time.sleep(0.2)  # let them reach the finder while the listing is held
+        held.send.release()
+        for _ in range(10):
+            held.send.release()
+            held.release.release()
+        results = [f.result(timeout=10) for f in [first, *waiting]]
+    assert {r.status for r in results} == {"CALL1"}  # type: ignore[union-attr]
+    assert held.calls == 1
+
+
+def test_refresh_reads_accept_a_recent_listing_until_invalidated() -> None:
+    now = [100.0]
+    lister = GatedLister()
+    for _ in range(10):
+        lister.release.release()
+    finder = PhoneNumberFinder(lister, max_age=3.0, clock=lambda: now[0])
+    assert finder.find(DEMO, PENDING, fresh=False).status == "CALL1"  # type: ignore[union-attr]
+    now[0] += 2.0
+    assert finder.find(DEMO, PENDING, fresh=False).status == "CALL1"  # type: ignore[union-attr]
+    assert finder.find(DEMO, PENDING, fresh=True).status == "CALL2"  # type: ignore[union-attr]
+    finder.invalidate(DEMO)
+    assert finder.find(DEMO, PENDING, fresh=False).status == "CALL3"  # type: ignore[union-attr]
+    now[0] += 3.5
+    assert finder.find(DEMO, PENDING, fresh=False).status == "CALL4"  # type: ignore[union-attr]
+
+
+def test_unshared_finder_lists_for_every_observation() -> None:
+    lister = GatedLister()
+    for _ in range(10):
+        lister.release.release()
+    finder = PhoneNumberFinder(lister, share=False)
+    for _ in range(3):
+        finder.find(DEMO, PENDING, fresh=False)
+    assert lister.calls == 3
+
+
+def test_a_failed_listing_fails_everyone_waiting_for_it() -> None:
+    class Failing:
+        def query_chatapp_phone_numbers(
+            self,
+            cust_space_id: str,
+            *,
+            deadline: Deadline | None = None,
+            on_send: Callable[[], None] | None = None,
+        ) -> list[PhoneNumber]:
+            raise CamsThrottled("busy", action=QUERY, code="System.LimitControl")
+
+    finder = PhoneNumberFinder(Failing())
+    with pytest.raises(CamsThrottled):
+        finder.find(DEMO, PENDING)
+    with pytest.raises(CamsThrottled):
+        finder.find(DEMO, PENDING, fresh=False)
+
+
+class CountingLister:
+    def __init__(self) -> None:
+        self.calls = 0
+        self.lock = threading.Lock()
+
+    def query_chatapp_phone_numbers(
+        self,
+        cust_space_id: str,
+        *,
+        deadline: Deadline | None = None,
+        on_send: Callable[[], None] | None = None,
+    ) -> list[PhoneNumber]:
+        with self.lock:
+            self.calls += 1
+            call = self.calls
+        if on_send is not None:
+            on_send()
+        return [PhoneNumber(phone_number="8613800001234", status=f"CALL{call}")]
+
+
+def test_observers_join_a_paced_listing_until_it_departs() -> None:
+    lister = CountingLister()
+    finder = PhoneNumberFinder(lister, min_interval=1.0)
+    assert finder.find("s", "8613800001234").status == "CALL1"  # type: ignore[union-attr]
+    # The next listing may depart only a second after the first: everyone asking meanwhile
+    # is served by it, and it still started after each of them asked.
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        futures = [pool.submit(finder.find, "s", "8613800001234") for _ in range(6)]
+        statuses = {f.result(timeout=10).status for f in futures}  # type: ignore[union-attr]
+    assert statuses == {"CALL2"}
+    assert lister.calls == 2
