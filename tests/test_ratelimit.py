@@ -120,9 +120,12 @@ def test_paced_starts_are_spread_evenly_instead_of_in_bursts() -> None:
     rl = limiter(clock, margin=0.0)
     starts = []
     for _ in range(6):
-        with rl.slot("k", 2.5, paced=True) as permit:
+        with rl.slot("k", 2.5, pace_below=10) as permit:
             starts.append(permit.start)
     assert starts == pytest.approx([0.0, 0.4, 0.8, 1.2, 1.6, 2.0])
+    # At the ceiling (a process alone on the account) the first window's burst is kept.
+    bursts = [rl.acquire("other", 10, pace_below=10).start for _ in range(10)]
+    assert bursts == [2.0] * 10
 
 
 def test_a_rate_that_changes_while_requests_wait_applies_to_every_waiter() -> None:
@@ -131,11 +134,11 @@ def test_a_rate_that_changes_while_requests_wait_applies_to_every_waiter() -> No
     clock = FakeClock()
     rl = limiter(clock, margin=0.0)
     rate = [0.5]
-    first = rl.acquire("k", lambda: rate[0], paced=True)
+    first = rl.acquire("k", lambda: rate[0], pace_below=10)
     rl.release(first)
-    rate[0] = 10.0
-    second = rl.acquire("k", lambda: rate[0], paced=True)
-    assert second.start == pytest.approx(0.1)
+    rate[0] = 5.0
+    second = rl.acquire("k", lambda: rate[0], pace_below=10)
+    assert second.start == pytest.approx(0.2)
 
 
 def test_keys_are_independent() -> None:

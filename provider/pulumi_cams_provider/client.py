@@ -295,7 +295,11 @@ class CamsClient:
                 failure = self._translate(exc, context)
             if failure is not None:
                 raise failure
-            with limiter.slot(key, lambda: rates.rate(key, ceiling), paced=rates.enabled):
+            with limiter.slot(
+                key,
+                lambda: rates.rate(key, ceiling),
+                pace_below=ceiling if rates.enabled else None,
+            ):
                 remaining = deadline.remaining()
                 if remaining <= 0:
                     raise budget_exhausted(deadline.seconds, **context)

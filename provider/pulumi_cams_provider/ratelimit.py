@@ -11,10 +11,12 @@ in-flight request holds its slot; ``max_lag`` only bounds how long a permit that
 released can do so. On loopback a round trip takes a few milliseconds, so steady state stays
 above 99 % of the nominal rate; against a distant endpoint it is ``rate / (1 + round trip)``.
 
-Pacing (``paced=True``, what adaptive rate control uses) spaces a key's starts ``1 / rate``
-apart as well. Several processes sharing an account each send at a fraction of the limit, and
-CAMS counts their requests together in one sliding window: bursts of ``floor(rate)`` from each
-would coincide and overflow that window while the rates still sum to less than the limit.
+Pacing (``pace_below``) spaces a key's starts ``1 / rate`` apart as well, while adaptive rate
+control holds the rate below ``requestsPerSecond``, that is while other processes share the
+account: each then sends a fraction of the limit, and CAMS counts their requests together in
+one sliding window, where bursts of ``floor(rate)`` from each would coincide and overflow it
+while the rates still sum to less than the limit. A process alone keeps its bursts, which
+reach the limit sooner.
 
 Use it from threads (Pulumi's dynamic provider host runs four workers) or from asyncio through
 ``asyncio.to_thread``; waits block the calling thread only.
@@ -45,9 +47,9 @@ class RateLimiter:
     """At most ``rate`` request starts per key per ``window`` seconds, fractions included.
 
     ``floor(rate)`` starts (at least one) per ``window * floor(rate) / rate`` seconds: 10 per
-    second for 10, 2 per 0.8 s for 2.5, one per 2 s for 0.5. ``paced=True`` also spaces a key's
-    starts ``1 / rate`` apart. ``clock`` and ``sleep`` are injectable for tests; with the default
-    ``sleep`` a waiter is woken early when a permit is released.
+    second for 10, 2 per 0.8 s for 2.5, one per 2 s for 0.5; below ``pace_below``, starts are
+    spaced ``1 / rate`` apart as well. ``clock`` and ``sleep`` are injectable for tests; with the
+    default ``sleep`` a waiter is woken early when a permit is released.
     """
 
     def __init__(
@@ -70,22 +72,31 @@ class RateLimiter:
 
     @contextmanager
     def slot(
-        self, key: Hashable, rate: float | Callable[[], float], *, paced: bool = False
+        self,
+        key: Hashable,
+        rate: float | Callable[[], float],
+        *,
+        pace_below: float | None = None,
     ) -> Iterator[Permit]:
         """Wait for a permit for ``key``, hold it while the request runs, release it after."""
-        permit = self.acquire(key, rate, paced=paced)
+        permit = self.acquire(key, rate, pace_below=pace_below)
         try:
             yield permit
         finally:
             self.release(permit)
 
     def acquire(
-        self, key: Hashable, rate: float | Callable[[], float], *, paced: bool = False
+        self,
+        key: Hashable,
+        rate: float | Callable[[], float],
+        *,
+        pace_below: float | None = None,
     ) -> Permit:
         """Block until a request for ``key`` may start at ``rate`` per second; return its permit.
 
         A callable ``rate`` is asked again each time the waiter wakes: a rate that changes
-        while requests wait (adaptive control) applies to all of them alike.
+        while requests wait (adaptive control) applies to all of them alike. While the rate is
+        below ``pace_below``, starts are also spaced ``1 / rate`` apart.
         """
         with self._cond:
             while True:
@@ -103,7 +114,7 @@ class RateLimiter:
                     if len(permits) < capacity
                     else min(self._free_at(p, window) for p in permits)
                 )
-                if paced:
+                if pace_below is not None and r < pace_below:
                     free_at = max(free_at, self._last_start.get(key, -math.inf) + 1 / r)
                 if free_at <= now:
                     permit = Permit(key=key, start=now)
