@@ -47,13 +47,13 @@ sys.path.insert(0, str(HERE))
 import emulator_control as ctl  # noqa: E402
 import shared_account  # noqa: E402
 from cams_emulator import DEMO_SEED_PATH, load_seed  # noqa: E402
+from demo_seed import DEMO_KEY  # noqa: E402
 from engine import DynamicProvider, ProviderError, provider_blob  # noqa: E402
 from pulumi.dynamic.dynamic import serialize_provider  # noqa: E402
 from trivial_provider import TrivialProvider  # noqa: E402
 
 ACCOUNT = "5012345678901234"
-ACCESS_KEY_ID = "LTAI5tDemoAccessKey"
-ACCESS_KEY_SECRET = "demo-secret-Ahk3Lq9Zr"
+ACCESS_KEY_ID, ACCESS_KEY_SECRET = DEMO_KEY
 SPACE = "cams-bench-space"
 FLEET_SPACE = "cams-bench-fleet"
 REGISTER = "ChatappVerifyAndRegister"

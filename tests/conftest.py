@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from cams_emulator import DEMO_SEED_PATH, EmulatorServer, load_seed
+from demo_seed import DEMO_KEY
 
 # Every test's captured output and provider-process stderr is scanned for secrets.
 from secret_hygiene import pytest_runtest_makereport, watch_provider_processes  # noqa: F401
@@ -57,10 +58,6 @@ def emulator(emulator_server: EmulatorServer) -> EmulatorServer:
     return emulator_server
 
 
-DEMO_ACCESS_KEY_ID = "LTAI5tDemoAccessKey"
-DEMO_ACCESS_KEY_SECRET = "demo-secret-Ahk3Lq9Zr"
-
-
 @pytest.fixture
 def dynamic_provider(emulator: EmulatorServer) -> Iterator[Any]:
     """A real ``python -m pulumi.dynamic`` (tests/engine.py's driver), configured like a stack
@@ -72,8 +69,8 @@ def dynamic_provider(emulator: EmulatorServer) -> Iterator[Any]:
         provider.configure(
             {
                 "cams:endpoint": emulator.url,
-                "cams:accessKeyId": DEMO_ACCESS_KEY_ID,
-                "cams:accessKeySecret": DEMO_ACCESS_KEY_SECRET,
+                "cams:accessKeyId": DEMO_KEY[0],
+                "cams:accessKeySecret": DEMO_KEY[1],
             }
         )
         yield provider

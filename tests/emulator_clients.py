@@ -23,14 +23,9 @@ from alibabacloud_tea_openapi.client import Client as OpenApiClient
 from alibabacloud_tea_openapi.exceptions import ClientException, ServerException
 from cams_emulator import EmulatorServer
 from darabonba.runtime import RuntimeOptions
+from demo_seed import KEYS
 
 VERSION = "2020-06-06"
-KEYS = {
-    "demo": ("LTAI5tDemoAccessKey", "demo-secret-Ahk3Lq9Zr"),
-    "readonly": ("LTAI5tReadOnlyKey", "readonly-secret-Pq7Wm2Xc"),
-    "unsubscribed": ("LTAI5tUnsubscribedKey", "unsub-secret-Vb4Nn8Ty"),
-    "other": ("LTAI5tOtherTenantKey", "other-secret-Gd6Ss1Ke"),
-}
 
 
 Key = str | tuple[str, str]  # a name in KEYS, or (access key id, secret)

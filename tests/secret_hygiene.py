@@ -15,18 +15,16 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from demo_seed import CODE, KEYS, SECOND_SPACE_CODE
 
 # Secrets of the demo seed and of the hygiene tests. Codes are only ones a test submits as
 # valid; wrong codes some tests send on purpose ("111111") are not secret.
 SECRETS: tuple[str, ...] = (
-    "demo-secret-Ahk3Lq9Zr",
-    "readonly-secret-Pq7Wm2Xc",
-    "unsub-secret-Vb4Nn8Ty",
-    "other-secret-Gd6Ss1Ke",
+    *(secret for _, secret in KEYS.values()),
+    CODE,
+    SECOND_SPACE_CODE,
     "hygiene-secret-Wq7Rt5Yu",
     "hygiene-sts-token-Xc4Vb6Nm",
-    "246810",
-    "135791",
     "975318",
 )
 

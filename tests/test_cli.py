@@ -13,6 +13,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
+import demo_seed as seed
 import emulator_control as ctl
 import pytest
 from cams_emulator import DEMO_SEED_PATH, EmulatorServer
@@ -24,14 +25,14 @@ from pulumi_cams_provider.settings import ProviderSettings
 REPO = Path(__file__).resolve().parent.parent
 CONSOLE_SCRIPT = str(Path(sys.executable).parent / "pulumi-cams")
 
-DEMO_KEY = {
-    "ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tDemoAccessKey",
-    "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "demo-secret-Ahk3Lq9Zr",
-}
-READ_ONLY_KEY = {
-    "ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tReadOnlyKey",
-    "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "readonly-secret-Pq7Wm2Xc",
-}
+
+def _key_env(key: tuple[str, str]) -> dict[str, str]:
+    return {"ALIBABA_CLOUD_ACCESS_KEY_ID": key[0], "ALIBABA_CLOUD_ACCESS_KEY_SECRET": key[1]}
+
+
+DEMO_KEY = _key_env(seed.DEMO_KEY)
+READ_ONLY_KEY = _key_env(seed.READ_ONLY_KEY)
+UNSUBSCRIBED_KEY = _key_env(seed.UNSUBSCRIBED_KEY)
 
 
 def _invoke(args: list[str], env: dict[str, str] | None = None) -> Result:
@@ -312,12 +313,6 @@ def test_a_wrong_secret_is_one_line_without_the_secret(emulator: EmulatorServer)
     assert "wrong-secret" not in result.output
 
 
-UNSUBSCRIBED_KEY = {
-    "ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tUnsubscribedKey",
-    "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "unsub-secret-Vb4Nn8Ty",
-}
-
-
 @pytest.mark.parametrize(
     ("key", "args", "message"),
     [
@@ -419,8 +414,8 @@ def test_profile_flag_reads_the_credentials_file(emulator: EmulatorServer, tmp_p
     credentials = tmp_path / ".alibabacloud" / "credentials.ini"
     credentials.parent.mkdir()
     credentials.write_text(
-        "[ci]\ntype = access_key\naccess_key_id = LTAI5tDemoAccessKey\n"
-        "access_key_secret = demo-secret-Ahk3Lq9Zr\n"
+        f"[ci]\ntype = access_key\naccess_key_id = {seed.DEMO_KEY[0]}\n"
+        f"access_key_secret = {seed.DEMO_KEY[1]}\n"
     )
     # A subprocess: the Alibaba credentials library reads HOME when it is imported.
     completed = subprocess.run(
@@ -434,7 +429,7 @@ def test_profile_flag_reads_the_credentials_file(emulator: EmulatorServer, tmp_p
 
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["status"] == "CONNECTED"
-    assert [r["accessKeyId"] for r in ctl.requests(emulator.url)] == ["LTAI5tDemoAccessKey"]
+    assert [r["accessKeyId"] for r in ctl.requests(emulator.url)] == [seed.DEMO_KEY[0]]
 
 
 # --- emulator ------------------------------------------------------------------------------

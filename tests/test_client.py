@@ -15,6 +15,10 @@ from typing import Any
 
 import pytest
 from cams_emulator import EmulatorServer
+from demo_seed import CODE, CONNECTED, NO_CODE, PENDING, SPACE
+from demo_seed import DEMO_KEY as DEMO_AK
+from demo_seed import READ_ONLY_KEY as READONLY_AK
+from demo_seed import UNSUBSCRIBED_KEY as UNSUBSCRIBED_AK
 from pulumi_cams_provider.client import CamsClient, PhoneNumber
 from pulumi_cams_provider.errors import (
     CamsAccessDenied,
@@ -31,14 +35,6 @@ from pulumi_cams_provider.retry import RetryPolicy
 from pulumi_cams_provider.settings import ProviderSettings
 from pydantic import SecretStr
 
-DEMO_AK = ("LTAI5tDemoAccessKey", "demo-secret-Ahk3Lq9Zr")
-READONLY_AK = ("LTAI5tReadOnlyKey", "readonly-secret-Pq7Wm2Xc")
-UNSUBSCRIBED_AK = ("LTAI5tUnsubscribedKey", "unsub-secret-Vb4Nn8Ty")
-SPACE = "cams-demo-space"
-PENDING = "8613800001234"  # PENDING, code 246810
-CONNECTED = "8613800005678"
-NO_CODE = "6591234567"
-CODE = "246810"
 FAST_RETRY = RetryPolicy(deadline=2.0, base=0.01, cap=0.05)
 
 
@@ -278,7 +274,7 @@ def test_flow_control_message(emulator: EmulatorServer) -> None:
 
 
 def test_wrong_secret_is_a_signature_failure(emulator: EmulatorServer) -> None:
-    client = make_client(emulator, ("LTAI5tDemoAccessKey", "not-the-secret"))
+    client = make_client(emulator, (DEMO_AK[0], "not-the-secret"))
     err = failure(lambda: client.chatapp_verify_and_register(SPACE, PENDING, CODE))
     assert type(err) is CamsAccessDenied
     assert str(err) == (

@@ -14,25 +14,24 @@ from typing import Any
 import emulator_control as ctl
 import pytest
 from cams_emulator import DEMO_SEED_PATH, EmulatorServer, load_seed
-from conftest import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
+from demo_seed import (
+    CODE,
+    CONNECTED,
+    DEMO_KEY,
+    KEYS,
+    PENDING,
+    SECOND_SPACE_CODE,
+)
+from demo_seed import SECOND_SPACE as SECOND
+from demo_seed import SPACE as DEMO
 from engine import UNKNOWN, DynamicProvider, ProviderError, Secret, provider_blob
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi_cams_provider.dynamic import PhoneNumberRegistrationProvider
 
-DEMO = "cams-demo-space"
-SECOND = "cams-second-space"
-PENDING = "8613800001234"
-CONNECTED = "8613800005678"
-CODE = "246810"
 REGISTER = "ChatappVerifyAndRegister"
-KEYS = {
-    "demo": (DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET),
-    "readonly": ("LTAI5tReadOnlyKey", "readonly-secret-Pq7Wm2Xc"),
-    "unsubscribed": ("LTAI5tUnsubscribedKey", "unsub-secret-Vb4Nn8Ty"),
-}
-SECRETS = (CODE, "135791", *(secret for _, secret in KEYS.values()))
+SECRETS = (CODE, SECOND_SPACE_CODE, *(secret for _, secret in KEYS.values()))
 
 
 def program(phone: Any = "+86 138-0000-1234", **extra: Any) -> dict[str, Any]:
@@ -380,8 +379,8 @@ def test_a_configured_provider_pickles_without_its_settings() -> None:
             Config(
                 {
                     "cams:endpoint": "http://127.0.0.1:9",
-                    "cams:accessKeyId": DEMO_ACCESS_KEY_ID,
-                    "cams:accessKeySecret": DEMO_ACCESS_KEY_SECRET,
+                    "cams:accessKeyId": DEMO_KEY[0],
+                    "cams:accessKeySecret": DEMO_KEY[1],
                 },
                 "pulumi-cams-test",
             )
@@ -389,7 +388,7 @@ def test_a_configured_provider_pickles_without_its_settings() -> None:
     )
     blob = serialize_provider(provider)
     assert blob == provider_blob()
-    assert DEMO_ACCESS_KEY_SECRET.encode() not in base64.b64decode(blob)
+    assert DEMO_KEY[1].encode() not in base64.b64decode(blob)
 
 
 def test_bad_settings_fail_with_the_key_to_fix(start: Any, emulator: EmulatorServer) -> None:

@@ -11,14 +11,14 @@ import pytest
 from alibabacloud_cams20200606 import models as cams
 from cams_emulator import EmulatorServer
 from darabonba.runtime import RuntimeOptions
+from demo_seed import CONNECTED
+from demo_seed import NO_CODE as PENDING_NO_CODE
+from demo_seed import PENDING as PENDING_WITH_CODE
+from demo_seed import SECOND_SPACE as SECOND
+from demo_seed import SPACE as DEMO
 from emulator_clients import call, cams_client
 
-DEMO = "cams-demo-space"
-SECOND = "cams-second-space"
 OTHER = "cams-other-tenant"
-PENDING_WITH_CODE = "8613800001234"  # code 246810 in DEMO, 135791 in SECOND
-CONNECTED = "8613800005678"
-PENDING_NO_CODE = "6591234567"
 REQUEST_ID = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$")
 
 # One valid parameter set per action, for the rules every action shares.

@@ -18,10 +18,10 @@ from cams_emulator.backend import Caller, CamsBackend
 from cams_emulator.errors import CamsError
 from darabonba.exceptions import UnretryableException
 from darabonba.runtime import RuntimeOptions
+from demo_seed import PENDING as PHONE
+from demo_seed import SPACE as DEMO
 from emulator_clients import call, cams_client, raw_request
 
-DEMO = "cams-demo-space"
-PHONE = "8613800001234"
 REGISTER = "ChatappVerifyAndRegister"
 REGISTER_PARAMS = {"CustSpaceId": DEMO, "PhoneNumber": PHONE, "VerifyCode": "246810"}
 QUERY = "QueryChatappPhoneNumbers"

@@ -16,6 +16,8 @@ from alibabacloud_tea_openapi.exceptions import (
 )
 from darabonba.exceptions import RetryError, UnretryableException
 from darabonba.policy.retry import RetryPolicyContext
+from demo_seed import CODE, SPACE
+from demo_seed import PENDING as PHONE
 from pulumi_cams_provider.alibaba_sdk import error_from_exception
 from pulumi_cams_provider.errors import (
     CamsAccessDenied,
@@ -32,9 +34,6 @@ from pulumi_cams_provider.errors import (
     error_from_body,
 )
 
-SPACE = "cams-demo-space"
-PHONE = "8613800001234"
-CODE = "246810"
 URL = f"http://127.0.0.1:9/?CustSpaceId={SPACE}&PhoneNumber={PHONE}&VerifyCode={CODE}"
 
 

@@ -33,7 +33,7 @@ import pulumi
 import pytest
 import yaml
 from cams_emulator import EmulatorServer
-from conftest import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
+from demo_seed import DEMO_KEY
 from engine import TYPE_TOKEN, DynamicProvider
 from pulumi.runtime import rpc
 from pulumi.runtime.settings import get_root_resource
@@ -156,8 +156,8 @@ def test_example_program(example: Path, emulator: EmulatorServer) -> None:
             {
                 **config,
                 "cams:endpoint": emulator.url,
-                "cams:accessKeyId": DEMO_ACCESS_KEY_ID,
-                "cams:accessKeySecret": DEMO_ACCESS_KEY_SECRET,
+                "cams:accessKeyId": DEMO_KEY[0],
+                "cams:accessKeySecret": DEMO_KEY[1],
             }
         )
         exports, mocks = run_program(example, provider, config, secret_keys)

@@ -30,7 +30,8 @@ import emulator_control as ctl
 import pytest
 from cams_emulator import EmulatorServer
 from cams_emulator.control import FAULT_KINDS, WRITE_FAULTS
-from conftest import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
+from demo_seed import CODE, CONNECTED, DEMO_KEY, PENDING
+from demo_seed import SPACE as DEMO
 from engine import DynamicProvider, ProviderError
 from plugin_harness import FakeEngine, PluginProcess, Secret, unmarshal
 from pulumi_cams_provider.client import CamsClient
@@ -40,10 +41,6 @@ from pulumi_cams_provider.retry import Deadline, RetryPolicy
 from pulumi_cams_provider.settings import ProviderSettings
 from pydantic import SecretStr
 
-DEMO = "cams-demo-space"
-PENDING = "8613800001234"
-CODE = "246810"
-CONNECTED = "8613800005678"
 REGISTER = "ChatappVerifyAndRegister"
 LIST = "QueryChatappPhoneNumbers"
 DEREGISTER = "ChatappPhoneNumberDeregister"
@@ -136,8 +133,8 @@ def print_matrix() -> Iterator[None]:
 def settings_for(server: EmulatorServer) -> ProviderSettings:
     return ProviderSettings(
         endpoint=server.url,
-        access_key_id=DEMO_ACCESS_KEY_ID,
-        access_key_secret=SecretStr(DEMO_ACCESS_KEY_SECRET),
+        access_key_id=DEMO_KEY[0],
+        access_key_secret=SecretStr(DEMO_KEY[1]),
         read_timeout_ms=int(READ_TIMEOUT_S * 1000),
         register_timeout=REGISTER_TIMEOUT_S,
         settle_timeout=SETTLE_S,
@@ -216,7 +213,7 @@ def assert_clean_error(err: BaseException, code: str, row: Row) -> None:
         assert err.message == INJECTED_MESSAGE, row
         assert f" failed: {code}: {INJECTED_MESSAGE.rstrip('.')} (RequestId " in text, row
     assert "\n" not in text and text.strip() == text, row
-    assert CODE not in text and DEMO_ACCESS_KEY_SECRET not in text, row
+    assert CODE not in text and DEMO_KEY[1] not in text, row
     assert err.__cause__ is None or not isinstance(err.__cause__, CamsError), row
 
 
@@ -353,8 +350,8 @@ class Route:
             self._dynamic.configure(
                 {
                     "cams:endpoint": emulator.url,
-                    "cams:accessKeyId": DEMO_ACCESS_KEY_ID,
-                    "cams:accessKeySecret": DEMO_ACCESS_KEY_SECRET,
+                    "cams:accessKeyId": DEMO_KEY[0],
+                    "cams:accessKeySecret": DEMO_KEY[1],
                     **{f"cams:{k}": v for k, v in timeouts.items()},
                 }
             )
@@ -364,8 +361,8 @@ class Route:
             self._engine.clear()
             self._plugin.configure(
                 endpoint=emulator.url,
-                accessKeyId=DEMO_ACCESS_KEY_ID,
-                accessKeySecret=Secret(DEMO_ACCESS_KEY_SECRET),
+                accessKeyId=DEMO_KEY[0],
+                accessKeySecret=Secret(DEMO_KEY[1]),
                 **timeouts,
             )
 

@@ -13,6 +13,8 @@ import grpc
 import pytest
 import yaml
 from cams_emulator import EmulatorServer
+from demo_seed import CODE, DEMO_KEY, PENDING, READ_ONLY_KEY, SPACE
+from demo_seed import SECOND_SPACE as OTHER_SPACE
 from google.protobuf import empty_pb2
 from plugin_harness import (
     REPO_ROOT,
@@ -29,12 +31,6 @@ from pulumi_cams_provider.client import CamsClient
 from pulumi_cams_provider.native import RESOURCE_TYPE
 from pulumi_cams_provider.settings import ProviderSettings
 
-SPACE = "cams-demo-space"
-PENDING = "8613800001234"  # PENDING, code 246810
-CODE = "246810"
-OTHER_SPACE = "cams-second-space"  # holds 8613800001234 too, code 135791
-DEMO_KEY = ("LTAI5tDemoAccessKey", "demo-secret-Ahk3Lq9Zr")
-READ_ONLY_KEY = ("LTAI5tReadOnlyKey", "readonly-secret-Pq7Wm2Xc")
 REGISTERED_ID = f"{SPACE}/{PENDING}"
 OUTPUT_ONLY = [name for name in models.OUTPUT_PROPERTIES if name not in models.INPUT_PROPERTIES]
 

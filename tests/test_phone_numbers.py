@@ -8,13 +8,13 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from demo_seed import PENDING
+from demo_seed import SPACE as DEMO
 from pulumi_cams_provider.client import PhoneNumber
 from pulumi_cams_provider.errors import CamsThrottled
 from pulumi_cams_provider.phone_numbers import PhoneNumberFinder
 from pulumi_cams_provider.retry import Deadline
 
-DEMO = "cams-demo-space"
-PENDING = "8613800001234"
 QUERY = "QueryChatappPhoneNumbers"
 
 

@@ -9,6 +9,9 @@ from typing import Any
 import emulator_control as ctl
 import pytest
 from cams_emulator import EmulatorServer
+from demo_seed import CONNECTED, KEYS, NO_CODE, PENDING
+from demo_seed import SPACE as DEMO
+from pulumi_cams_provider.checks import InputFailure, check_inputs, diff_inputs
 from pulumi_cams_provider.errors import (
     CamsAccessDenied,
     CamsError,
@@ -17,7 +20,6 @@ from pulumi_cams_provider.errors import (
 )
 from pulumi_cams_provider.models import UNKNOWN
 from pulumi_cams_provider.registration import (
-    CheckFailure,
     DeleteOutcome,
     MissingVerifyCode,
     PhoneNumberNotInSpace,
@@ -27,21 +29,13 @@ from pulumi_cams_provider.retry import RetryPolicy
 from pulumi_cams_provider.settings import ProviderSettings
 from pydantic import SecretStr
 
-DEMO = "cams-demo-space"
-PENDING = "8613800001234"  # PENDING, code 246810
-CONNECTED = "8613800005678"
-NO_CODE = "6591234567"  # PENDING, no code issued
 REGISTER = "ChatappVerifyAndRegister"
 DEREGISTER = "ChatappPhoneNumberDeregister"
 QUERY = "QueryChatappPhoneNumbers"
 
 
 def settings_for(server: EmulatorServer, key: str = "demo") -> ProviderSettings:
-    access_key_id, secret = {
-        "demo": ("LTAI5tDemoAccessKey", "demo-secret-Ahk3Lq9Zr"),
-        "readonly": ("LTAI5tReadOnlyKey", "readonly-secret-Pq7Wm2Xc"),
-        "unsubscribed": ("LTAI5tUnsubscribedKey", "unsub-secret-Vb4Nn8Ty"),
-    }[key]
+    access_key_id, secret = KEYS[key]
     return ProviderSettings(
         endpoint=server.url, access_key_id=access_key_id, access_key_secret=SecretStr(secret)
     )
@@ -67,9 +61,7 @@ def inputs(phone: str = PENDING, **extra: object) -> dict[str, object]:
 
 
 def test_check_normalises_every_input() -> None:
-    outcome = RegistrationController(ProviderSettings()).check(
-        {}, inputs("+86 138-0000-1234", verifyCode=246810.0, __provider="blob")
-    )
+    outcome = check_inputs(inputs("+86 138-0000-1234", verifyCode=246810.0, __provider="blob"))
     assert outcome.failures == []
     assert outcome.inputs == {
         "custSpaceId": DEMO,
@@ -80,8 +72,7 @@ def test_check_normalises_every_input() -> None:
 
 
 def test_check_reports_one_failure_per_bad_property() -> None:
-    outcome = RegistrationController(ProviderSettings()).check(
-        {},
+    outcome = check_inputs(
         {
             "custSpaceId": "cams demo",
             "phoneNumber": "138-0000",
@@ -94,44 +85,44 @@ def test_check_reports_one_failure_per_bad_property() -> None:
         },
     )
     assert outcome.failures == [
-        CheckFailure(
+        InputFailure(
             "phone_number", "unknown property 'phone_number'; did you mean 'phoneNumber'?"
         ),
-        CheckFailure("status", "status is an output reported by CAMS; remove it"),
-        CheckFailure(
+        InputFailure("status", "status is an output reported by CAMS; remove it"),
+        InputFailure(
             "colour",
             "unknown property 'colour'; valid properties are custSpaceId, phoneNumber, "
             "verifyCode, deregisterOnDelete",
         ),
-        CheckFailure(
+        InputFailure(
             "custSpaceId",
             "custSpaceId may contain only ASCII letters, digits, '-', '_' and '.', starting with "
             "a letter or digit, like the CustSpaceId shown in the CAMS console; got 'cams demo'",
         ),
-        CheckFailure(
+        InputFailure(
             "phoneNumber",
             "phoneNumber must have 8 to 15 digits including the country code; '138-0000' has 7",
         ),
-        CheckFailure(
+        InputFailure(
             "verifyCode",
             "verifyCode must be the 4-8 digit code CAMS sent by SMS or voice (digits only); "
             "request a new one with `pulumi-cams request-code` if it is lost",
         ),
-        CheckFailure("deregisterOnDelete", "deregisterOnDelete must be true or false, not 'yes'"),
+        InputFailure("deregisterOnDelete", "deregisterOnDelete must be true or false, not 'yes'"),
     ]
     assert "99x" not in repr(outcome.failures)
 
 
 def test_check_requires_space_and_number_and_suggests_near_names() -> None:
-    outcome = RegistrationController(ProviderSettings()).check({}, {"custSpaceID": DEMO})
+    outcome = check_inputs({"custSpaceID": DEMO})
     assert outcome.failures == [
-        CheckFailure("custSpaceID", "unknown property 'custSpaceID'; did you mean 'custSpaceId'?"),
-        CheckFailure(
+        InputFailure("custSpaceID", "unknown property 'custSpaceID'; did you mean 'custSpaceId'?"),
+        InputFailure(
             "custSpaceId",
             "custSpaceId is required: the CAMS space ID (CustSpaceId) the number belongs to, "
             "e.g. 'cams-demo-space'",
         ),
-        CheckFailure(
+        InputFailure(
             "phoneNumber",
             "phoneNumber is required: the number with its country code, e.g. '+86 138-0000-1234'",
         ),
@@ -139,8 +130,7 @@ def test_check_requires_space_and_number_and_suggests_near_names() -> None:
 
 
 def test_check_lets_unknown_values_through() -> None:
-    outcome = RegistrationController(ProviderSettings()).check(
-        {},
+    outcome = check_inputs(
         {
             "custSpaceId": UNKNOWN,
             "phoneNumber": UNKNOWN,
@@ -181,10 +171,10 @@ STATE = {
         (inputs(UNKNOWN), True, ["phoneNumber"], False),
     ],
 )
-def test_diff(
+def test_diff_replaces_on_a_new_identity_updates_deregister_on_delete_and_ignores_the_code(
     news: dict[str, object], changes: bool, replaces: list[str], delete_before_replace: bool
 ) -> None:
-    outcome = RegistrationController(ProviderSettings()).diff(f"{DEMO}/{PENDING}", STATE, news)
+    outcome = diff_inputs(STATE, news)
     assert (outcome.changes, outcome.replaces, outcome.delete_before_replace) == (
         changes,
         replaces,
@@ -411,12 +401,11 @@ def test_a_deleted_space_offers_the_way_out_on_refresh_and_destroy(
 
 
 def test_moving_a_number_between_spaces_is_refused_while_it_would_stay_registered() -> None:
-    controller = RegistrationController(ProviderSettings())
     olds = {"custSpaceId": DEMO, "phoneNumber": PENDING, "deregisterOnDelete": False}
     news = {"custSpaceId": "cams-second-space", "phoneNumber": "+86 138-0000-1234"}
-    outcome = controller.check(olds, news)
+    outcome = check_inputs(news, olds)
     assert outcome.failures == [
-        CheckFailure(
+        InputFailure(
             "custSpaceId",
             "custSpaceId cannot change from 'cams-demo-space' to 'cams-second-space' while "
             "deregisterOnDelete is false: the number would stay registered in the old space and "
@@ -427,10 +416,10 @@ def test_moving_a_number_between_spaces_is_refused_while_it_would_stay_registere
         )
     ]
     # Setting deregisterOnDelete in the same change is too late: the delete uses the stored one.
-    assert controller.check(olds, {**news, "deregisterOnDelete": True}).failures
-    assert not controller.check({**olds, "deregisterOnDelete": True}, news).failures
-    assert not controller.check(olds, {**news, "phoneNumber": CONNECTED}).failures
-    assert not controller.check({}, news).failures
+    assert check_inputs({**news, "deregisterOnDelete": True}, olds).failures
+    assert not check_inputs(news, {**olds, "deregisterOnDelete": True}).failures
+    assert not check_inputs({**news, "phoneNumber": CONNECTED}, olds).failures
+    assert not check_inputs(news, {}).failures
 
 
 def test_moving_a_number_that_deregisters_on_delete_ends_registered_in_the_new_space(
@@ -438,8 +427,8 @@ def test_moving_a_number_that_deregisters_on_delete_ends_registered_in_the_new_s
 ) -> None:
     created = controller.create(inputs(verifyCode="246810", deregisterOnDelete=True))
     news = {**inputs(), "custSpaceId": "cams-second-space"}
-    assert not controller.check(created.outputs, news).failures
-    diff = controller.diff(created.resource_id, created.outputs, news)
+    assert not check_inputs(news, created.outputs).failures
+    diff = diff_inputs(created.outputs, news)
     assert (diff.replaces, diff.delete_before_replace) == (["custSpaceId"], True)
     # What the engine does for a delete-before-replace: delete the old, then create the new.
     assert controller.delete(created.resource_id, created.outputs).deregistered

@@ -11,6 +11,7 @@ from typing import Any
 
 import emulator_control as ctl
 from cams_emulator import DEMO_SEED_PATH, EmulatorServer, load_seed
+from demo_seed import DEMO_KEY
 from pulumi_cams_provider.registration import RegistrationController
 from pulumi_cams_provider.retry import RetryPolicy
 from pulumi_cams_provider.settings import ProviderSettings
@@ -50,8 +51,8 @@ def test_a_hundred_concurrent_creates_register_each_number_once(
     ctl.set_qps(emulator.url, 1000)  # the limit is tested elsewhere; here, speed
     settings = ProviderSettings(
         endpoint=emulator.url,
-        access_key_id="LTAI5tDemoAccessKey",
-        access_key_secret=SecretStr("demo-secret-Ahk3Lq9Zr"),
+        access_key_id=DEMO_KEY[0],
+        access_key_secret=SecretStr(DEMO_KEY[1]),
         requests_per_second=1000,
     )
     controller = RegistrationController(settings, retry_policy=RetryPolicy(deadline=10))

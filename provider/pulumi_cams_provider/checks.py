@@ -23,7 +23,7 @@ from .validation import (
     validate_verify_code,
 )
 
-__all__ = ["CheckFailure", "CheckOutcome", "DiffOutcome", "check_inputs", "diff_inputs"]
+__all__ = ["InputFailure", "CheckOutcome", "DiffOutcome", "check_inputs", "diff_inputs"]
 
 _REPLACING: Final = REPLACING_INPUTS
 _OUTPUT_ONLY: Final = tuple(name for name in OUTPUT_PROPERTIES if name not in INPUT_PROPERTIES)
@@ -34,8 +34,9 @@ _INPUT_HELP: Final = {
 
 
 @dataclass(frozen=True)
-class CheckFailure:
-    """One invalid property and what to change."""
+class InputFailure:
+    """One invalid property and what to change; each adapter turns it into its SDK's
+    ``CheckFailure``."""
 
     property: str
     reason: str
@@ -46,7 +47,7 @@ class CheckOutcome:
     """Normalised inputs (unknowns kept as `UNKNOWN`) and the failures found."""
 
     inputs: dict[str, Any]
-    failures: list[CheckFailure] = field(default_factory=list)
+    failures: list[InputFailure] = field(default_factory=list)
 
     def __repr__(self) -> str:
         # The inputs hold the verify code in the clear: it is an input the engine keeps secret.
@@ -80,23 +81,23 @@ class DiffOutcome:
 def check_inputs(news: dict[str, Any], olds: dict[str, Any] | None = None) -> CheckOutcome:
     """Normalise and validate the inputs against the prior ones (`olds`, empty on create);
     never touches the network."""
-    failures: list[CheckFailure] = []
+    failures: list[InputFailure] = []
     for name, value in news.items():
         if name.startswith("__") or name in INPUT_PROPERTIES:
             continue
         if name in _OUTPUT_ONLY:
             if value is not None:
                 failures.append(
-                    CheckFailure(name, f"{name} is an output reported by CAMS; remove it")
+                    InputFailure(name, f"{name} is an output reported by CAMS; remove it")
                 )
             continue
-        failures.append(CheckFailure(name, _unknown_property_reason(name)))
+        failures.append(InputFailure(name, _unknown_property_reason(name)))
 
     inputs: dict[str, Any] = {}
     for name in ("custSpaceId", "phoneNumber"):
         value = news.get(name)
         if value is None:
-            failures.append(CheckFailure(name, f"{name} is required: {_INPUT_HELP[name]}"))
+            failures.append(InputFailure(name, f"{name} is required: {_INPUT_HELP[name]}"))
         elif is_unknown(value):
             inputs[name] = UNKNOWN
         else:
@@ -104,7 +105,7 @@ def check_inputs(news: dict[str, Any], olds: dict[str, Any] | None = None) -> Ch
             try:
                 inputs[name] = validate(value)
             except ValueError as err:
-                failures.append(CheckFailure(name, f"{name} {err}"))
+                failures.append(InputFailure(name, f"{name} {err}"))
                 inputs[name] = value
 
     code = news.get("verifyCode")
@@ -115,7 +116,7 @@ def check_inputs(news: dict[str, Any], olds: dict[str, Any] | None = None) -> Ch
             try:
                 inputs["verifyCode"] = validate_verify_code(code)
             except ValueError as err:
-                failures.append(CheckFailure("verifyCode", f"verifyCode {err}"))
+                failures.append(InputFailure("verifyCode", f"verifyCode {err}"))
                 inputs["verifyCode"] = code
 
     deregister = news.get("deregisterOnDelete")
@@ -125,7 +126,7 @@ def check_inputs(news: dict[str, Any], olds: dict[str, Any] | None = None) -> Ch
         inputs["deregisterOnDelete"] = deregister
     else:
         failures.append(
-            CheckFailure(
+            InputFailure(
                 "deregisterOnDelete",
                 f"deregisterOnDelete must be true or false, not {shown(deregister)}",
             )
@@ -137,7 +138,7 @@ def check_inputs(news: dict[str, Any], olds: dict[str, Any] | None = None) -> Ch
     return CheckOutcome(inputs=inputs, failures=failures)
 
 
-def _stuck_move(olds: dict[str, Any], inputs: dict[str, Any]) -> CheckFailure | None:
+def _stuck_move(olds: dict[str, Any], inputs: dict[str, Any]) -> InputFailure | None:
     """Refuse moving a number to another space while the old registration would stay.
 
     A new custSpaceId replaces the resource, deleting the old one first. Unless the old one
@@ -152,7 +153,7 @@ def _stuck_move(olds: dict[str, Any], inputs: dict[str, Any]) -> CheckFailure | 
         return None
     if olds.get("deregisterOnDelete") is True:
         return None
-    return CheckFailure(
+    return InputFailure(
         "custSpaceId",
         f"custSpaceId cannot change from {old_space!r} to {new_space!r} while "
         "deregisterOnDelete is false: the number would stay registered in the old space and "

@@ -133,16 +133,12 @@ class PhoneNumberRegistrationProvider(ResourceProvider):
 
     def _get_controller(self) -> RegistrationController:
         from .registration import RegistrationController
-        from .settings import ProviderSettings
 
         with _LOCK:
             controller = getattr(self, "_controller", None)
             if controller is None:
-                # Without configure (outside the dynamic host) there is no config: the
-                # environment only.
-                settings = ProviderSettings.from_config(getattr(self, "_config", None) or {})
-                controller = self._controller = RegistrationController(
-                    settings, share_listings=_share_listings()
+                controller = self._controller = RegistrationController.from_config(
+                    getattr(self, "_config", None) or {}, share_listings=_share_listings()
                 )
             return controller
 
@@ -193,10 +189,11 @@ def _tell(notes: tuple[Note, ...]) -> None:
     the engine's address); on stderr when there is no engine to tell."""
     if not notes:
         return
-    from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
+    from pulumi.runtime.proto import engine_pb2_grpc
+
+    from .engine_log import log_request
 
     address = next((a for a in sys.argv[1:] if not a.startswith("-")), "")
-    severity = {"info": engine_pb2.INFO, "warning": engine_pb2.WARNING}
     try:
         if not address:
             raise ConnectionError("no engine address")
@@ -205,8 +202,7 @@ def _tell(notes: tuple[Note, ...]) -> None:
         with grpc.insecure_channel(address) as channel:
             engine = engine_pb2_grpc.EngineStub(channel)
             for note in notes:
-                request = engine_pb2.LogRequest(severity=severity[note.level], message=note.text)
-                engine.Log(request, timeout=10)
+                engine.Log(log_request(note), timeout=10)
     except Exception:  # telling the user must never fail the operation
         for note in notes:
             print(f"pulumi-cams: {note.level}: {note.text}", file=sys.stderr, flush=True)

@@ -60,10 +60,11 @@ from pulumi.runtime import rpc
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2_grpc
 
 from . import models
+from .checks import check_inputs, diff_inputs
+from .engine_log import log_request
 from .errors import user_message
-from .registration import RegistrationController
+from .registration import Note, RegistrationController
 from .resource import PACKAGE, RESOURCE_TYPE, SECRET_INPUTS, schema
-from .settings import ProviderSettings
 
 __all__ = [
     "DISTRIBUTION",
@@ -82,7 +83,6 @@ DISTRIBUTION = "pulumi-cams"
 _ID_INPUTS = ("custSpaceId", "phoneNumber")
 _SECRET_INPUTS = SECRET_INPUTS
 _ENGINE_LOG_TIMEOUT_S = 10.0
-_SEVERITY = {"info": engine_pb2.INFO, "warning": engine_pb2.WARNING}
 _GRPC_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
 
 _T = TypeVar("_T")
@@ -139,8 +139,7 @@ class CamsProvider(Provider):
             plain = _to_python(value)
             if name in names and plain is not None and not models.is_unknown(plain):
                 config[name] = plain
-        settings = ProviderSettings.from_config(config)
-        self._controller = RegistrationController(settings)
+        self._controller = RegistrationController.from_config(config)
         # Preview support lets dependent resources see this resource's outputs as "computed"
         # during `pulumi preview` instead of as absent. It is safe only because create and
         # update with `preview=True` never call CAMS (see create/update).
@@ -154,9 +153,7 @@ class CamsProvider(Provider):
     async def check(self, request: CheckRequest) -> CheckResponse:
         """Normalise and validate the inputs (no network; runs at preview)."""
         _require_resource_type(request.type)
-        outcome = await self._call(
-            lambda c: c.check(_to_dict(request.old_inputs), _to_dict(request.new_inputs))
-        )
+        outcome = check_inputs(_to_dict(request.new_inputs), _to_dict(request.old_inputs))
         secret = _secret_keys(request.new_inputs) | _SECRET_INPUTS
         return CheckResponse(
             inputs={k: _to_property(v, k in secret) for k, v in outcome.inputs.items()},
@@ -167,7 +164,7 @@ class CamsProvider(Provider):
         """Compare the stored outputs with the new inputs; identity changes replace."""
         _require_resource_type(request.type)
         olds, news = _to_dict(request.old_state), _to_dict(request.new_inputs)
-        outcome = await self._call(lambda c: c.diff(request.resource_id, olds, news))
+        outcome = diff_inputs(olds, news)
         detailed = {
             name: PropertyDiff(
                 _diff_kind(name in olds, name in news, name in outcome.replaces), input_diff=True
@@ -192,15 +189,15 @@ class CamsProvider(Provider):
             return CreateResponse(resource_id="", properties=_outputs(planned, secret))
         outcome = await self._call(lambda c: c.create(inputs))
         for note in outcome.notes:
-            await self._log(_SEVERITY[note.level], note.text, request.urn)
+            await self._log(log_request(note, request.urn))
         exposed = sorted(secret.intersection(_ID_INPUTS))
         if exposed:
-            await self._log(
-                engine_pb2.WARNING,
+            note = Note(
+                "warning",
                 f"{' and '.join(exposed)} is marked secret but is part of the resource ID "
                 "(<custSpaceId>/<phoneNumber>), which Pulumi stores and shows unencrypted",
-                request.urn,
             )
+            await self._log(log_request(note, request.urn))
         return CreateResponse(
             resource_id=outcome.resource_id, properties=_outputs(outcome.outputs, secret)
         )
@@ -242,35 +239,28 @@ class CamsProvider(Provider):
         state = _to_dict(request.properties)
         outcome = await self._call(lambda c: c.delete(request.resource_id, state))
         for note in outcome.notes:
-            await self._log(_SEVERITY[note.level], note.text, request.urn)
+            await self._log(log_request(note, request.urn))
 
     async def _call(self, operation: Callable[[RegistrationController], _T]) -> _T:
         controller = self._controller
-        if controller is None:
-            # The engine configures before any resource call; direct callers get the
-            # environment's settings.
-            controller = self._controller = RegistrationController(ProviderSettings.from_config({}))
+        if controller is None:  # the engine configures first; a direct caller may not
+            controller = self._controller = RegistrationController.from_config({})
         return await asyncio.to_thread(operation, controller)
 
-    async def _log(
-        self, severity: engine_pb2.LogSeverity.ValueType, message: str, urn: str
-    ) -> None:
-        """Send a diagnostic about ``urn`` to the engine; a failure to send never fails the
-        operation (the message goes to stderr instead)."""
+    async def _log(self, request: engine_pb2.LogRequest) -> None:
+        """Send a diagnostic to the engine; a failure to send never fails the operation (the
+        message goes to stderr instead)."""
         if self._engine_address is None:
-            print(f"pulumi-cams: {message}", file=sys.stderr, flush=True)
+            print(f"pulumi-cams: {request.message}", file=sys.stderr, flush=True)
             return
         try:
             if self._engine is None:
                 channel = grpc.aio.insecure_channel(self._engine_address)
                 self._engine = engine_pb2_grpc.EngineStub(channel)
-            await self._engine.Log(
-                engine_pb2.LogRequest(severity=severity, message=message, urn=urn),
-                timeout=_ENGINE_LOG_TIMEOUT_S,
-            )
+            await self._engine.Log(request, timeout=_ENGINE_LOG_TIMEOUT_S)
         except grpc.RpcError as err:
             print(
-                f"pulumi-cams: could not send a message to the engine ({err}): {message}",
+                f"pulumi-cams: could not send a message to the engine ({err}): {request.message}",
                 file=sys.stderr,
                 flush=True,
             )

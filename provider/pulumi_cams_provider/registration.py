@@ -2,13 +2,11 @@
 
 Both Pulumi adapters (the dynamic provider and the native plugin) translate their requests into
 calls on `RegistrationController` with camelCase dicts, and its results back. Unknown values
-arrive as `models.UNKNOWN`. What each operation promises, and the test that holds it to that, is
+arrive as `models.UNKNOWN`. check and diff need no settings and no controller: both adapters
+call `checks.check_inputs` and `checks.diff_inputs` directly (the dynamic route must not import
+pydantic at preview). What each operation promises, and the test that holds it to that, is
 written down in docs/contract.md; in short:
 
-- check: offline validation, one failure per bad property, each saying what to change; a move
-  to another space that would leave the number registered in the old one is refused here;
-- diff: a new space or number replaces (delete first when only the space changes, since one
-  number cannot sit in two spaces); deregisterOnDelete updates in place; verifyCode never diffs;
 - create: observe before acting, since ChatappVerifyAndRegister has no idempotency token; adopt
   a number that is already registered; otherwise register, and return only once a read shows
   the number registered. A register whose answer is lost is not repeated while it may still
@@ -27,13 +25,12 @@ from __future__ import annotations
 import copy
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from .checks import CheckFailure, CheckOutcome, DiffOutcome, check_inputs, diff_inputs
 from .client import CamsClient, PhoneNumber
 from .errors import (
     CamsAmbiguous,
@@ -60,11 +57,8 @@ from .settings import ProviderSettings
 
 __all__ = [
     "MAX_WRITE_CALLS",
-    "CheckFailure",
-    "CheckOutcome",
     "CreateOutcome",
     "DeleteOutcome",
-    "DiffOutcome",
     "MissingVerifyCode",
     "NoVisibleEffect",
     "Note",
@@ -183,15 +177,17 @@ class RegistrationController:
         self._sleep = sleep
         self._lock = threading.Lock()
 
+    @classmethod
+    def from_config(
+        cls, config: Mapping[str, Any], *, share_listings: bool = True
+    ) -> RegistrationController:
+        """The controller of a provider configured with ``config`` (its ``cams:`` keys, prefixed
+        or bare), the environment filling the gaps. Both adapters build theirs here; one called
+        before the engine configured it passes ``{}``: the environment only. Raises
+        `SettingsError` naming what to fix."""
+        return cls(ProviderSettings.from_config(config), share_listings=share_listings)
+
     # Lifecycle, in the order the engine meets it.
-
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckOutcome:
-        """Normalise and validate the inputs; never touches the network."""
-        return check_inputs(news, olds)
-
-    def diff(self, resource_id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffOutcome:
-        """Compare the prior state with checked inputs; `verifyCode` never counts."""
-        return diff_inputs(olds, news)
 
     def preview_create(self, inputs: dict[str, Any]) -> dict[str, Any]:
         """The outputs a create would report, as far as checked inputs tell; no API call, so

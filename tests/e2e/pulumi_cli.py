@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from demo_seed import DEMO_KEY
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO_ROOT / "examples"
 PASSPHRASE = "e2e-only-passphrase"
@@ -77,8 +79,8 @@ class PulumiCli:
             "PULUMI_SKIP_UPDATE_CHECK": "true",
             "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
             "CAMS_ENDPOINT": endpoint,
-            "ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tDemoAccessKey",
-            "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "demo-secret-Ahk3Lq9Zr",
+            "ALIBABA_CLOUD_ACCESS_KEY_ID": DEMO_KEY[0],
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET": DEMO_KEY[1],
             "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true",
             "ALIBABA_CLOUD_CLI_PROFILE_DISABLED": "true",
             **env,

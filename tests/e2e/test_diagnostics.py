@@ -12,10 +12,9 @@ from pathlib import Path
 import emulator_control as ctl
 import pytest
 from cams_emulator import EmulatorServer
+from demo_seed import PENDING, SPACE
 from pulumi_cli import REPO_ROOT, PulumiCli
 
-SPACE = "cams-demo-space"
-PENDING = "8613800001234"
 NOT_IN_SPACE = "8613800009999"
 KEYS = {
     "demo": ("LTAI5tDemoAccessKey", "demo-secret-Ahk3Lq9Zr"),

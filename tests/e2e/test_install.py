@@ -12,10 +12,8 @@ from pathlib import Path
 import emulator_control as ctl
 import pytest
 from cams_emulator import EmulatorServer
+from demo_seed import PENDING, SPACE
 from pulumi_cli import EXAMPLES, PulumiCli
-
-SPACE = "cams-demo-space"
-PENDING = "8613800001234"
 
 
 @pytest.fixture(scope="module")

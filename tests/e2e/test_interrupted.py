@@ -12,11 +12,10 @@ import time
 
 import emulator_control as ctl
 from cams_emulator import EmulatorServer
+from demo_seed import PENDING, SPACE
 from pulumi_cli import PulumiCli, quickstart_stack, resources_of
 
 TYPE = "pulumi-python:dynamic/cams:PhoneNumberRegistration"
-SPACE = "cams-demo-space"
-PENDING = "8613800001234"
 REGISTER_DELAY_S = 4.0
 
 

@@ -11,14 +11,12 @@ from pathlib import Path
 
 import emulator_control as ctl
 from cams_emulator import EmulatorServer
+from demo_seed import CONNECTED, PENDING, SPACE
 from pulumi_cams_provider.client import CamsClient
 from pulumi_cams_provider.settings import ProviderSettings
 from pulumi_cli import PulumiCli, resources_of
 from pydantic import SecretStr
 
-SPACE = "cams-demo-space"
-PENDING = "8613800001234"  # PENDING, seeded code 246810
-CONNECTED = "8613800005678"
 TYPE = "pulumi-python:dynamic/cams:PhoneNumberRegistration"
 PROGRAM = Path(__file__).parent / "programs" / "lifecycle"
 WRITES = ("ChatappVerifyAndRegister", "ChatappPhoneNumberRegister", "ChatappPhoneNumberDeregister")

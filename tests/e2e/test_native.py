@@ -9,11 +9,9 @@ from pathlib import Path
 import emulator_control as ctl
 import pytest
 from cams_emulator import EmulatorServer
+from demo_seed import CONNECTED, PENDING, SPACE
 from pulumi_cli import REPO_ROOT, PulumiCli, resources_of
 
-SPACE = "cams-demo-space"
-PENDING = "8613800001234"
-CONNECTED = "8613800005678"
 TYPE = "cams:index:PhoneNumberRegistration"
 
 

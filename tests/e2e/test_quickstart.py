@@ -8,12 +8,11 @@ from pathlib import Path
 
 import emulator_control as ctl
 from cams_emulator import EmulatorServer
+from demo_seed import DEMO_KEY, SPACE
+from demo_seed import PENDING as DIGITS
 from pulumi_cli import PulumiCli, resources_of
 
-SPACE = "cams-demo-space"
 PHONE = "+86 138-0000-1234"
-DIGITS = "8613800001234"
-ACCESS_KEY_SECRET = "demo-secret-Ahk3Lq9Zr"
 DYNAMIC_TYPE = "pulumi-python:dynamic/cams:PhoneNumberRegistration"
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
 
@@ -71,7 +70,7 @@ def test_quickstart_registers_then_reports_no_changes(
     assert [e["action"] for e in writes] == ["GetChatappVerifyCode", "ChatappVerifyAndRegister"]
 
     # Secrets: the code and the access key secret exist only as ciphertext.
-    cli.config(project, "cams:accessKeySecret", ACCESS_KEY_SECRET, secret=True)
+    cli.config(project, "cams:accessKeySecret", DEMO_KEY[1], secret=True)
     cli("preview", "--expect-no-changes", cwd=project)
     stack_file = (project / "Pulumi.dev.yaml").read_text()
     assert "secure: v1:" in stack_file
@@ -87,7 +86,7 @@ def test_quickstart_registers_then_reports_no_changes(
             texts.append(path.read_text(errors="replace"))
     for text in texts:
         assert code not in text
-        assert ACCESS_KEY_SECRET not in text
+        assert DEMO_KEY[1] not in text
 
     destroy = cli("destroy", "--yes", cwd=project)
     assert f"-  {DYNAMIC_TYPE} support-line deleted" in destroy.stdout, destroy

@@ -8,10 +8,9 @@ import time
 
 import emulator_control as ctl
 from cams_emulator import EmulatorServer
+from demo_seed import PENDING, SPACE
 from pulumi_cli import PulumiCli, quickstart_stack
 
-SPACE = "cams-demo-space"
-PENDING = "8613800001234"
 LATE_S = 60
 
 
