@@ -96,3 +96,15 @@ def plugin(engine: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[An
     process = PluginProcess(engine.address, cwd=program_dir, stderr_path=program_dir / "stderr")
     yield process
     process.stop()
+
+
+@pytest.fixture(params=["dynamic", "native"])
+def route(request: pytest.FixtureRequest, emulator: EmulatorServer, engine: Any) -> Iterator[Any]:
+    """Each route's provider process (tests/routes.py), configured for the reset emulator
+    with the demo key: a test that takes it runs once per route."""
+    from routes import start_route
+
+    plugin = request.getfixturevalue("plugin") if request.param == "native" else None
+    with start_route(request.param, engine, plugin) as started:
+        started.configure(emulator.url, DEMO_KEY)
+        yield started

@@ -27,7 +27,7 @@ from typing import Any
 
 import grpc
 from google.protobuf import json_format, struct_pb2
-from provider_process import start_printing_port, stop
+from provider_process import Secret, start_printing_port, stop
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
@@ -49,13 +49,6 @@ UNKNOWN = rpc.UNKNOWN
 PROVIDER_KEY = "__provider"
 TYPE_TOKEN = "pulumi-python:dynamic/cams:PhoneNumberRegistration"
 _PROXIES = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")
-
-
-@dataclass(frozen=True)
-class Secret:
-    """A value the program marked secret; the engine strips the mark for dynamic providers."""
-
-    value: Any
 
 
 class ProviderError(Exception):
@@ -139,7 +132,10 @@ class DynamicProvider:
         stack: str = "test",
         start_timeout: float = 30.0,
         rpc_timeout: float = 60.0,
+        engine_address: str | None = None,
     ) -> None:
+        """``engine_address``: the engine's gRPC address, given to the host as the engine
+        gives it (its first argument), where the provider sends what it tells the user."""
         self.project = project
         self.stack = stack
         self.blob = provider_blob()
@@ -151,7 +147,7 @@ class DynamicProvider:
         self._stderr = tempfile.TemporaryFile(mode="w+b")
         try:
             self.process, self.port = start_printing_port(
-                [sys.executable, "-u", "-m", "pulumi.dynamic"],
+                [sys.executable, "-u", "-m", "pulumi.dynamic", *filter(None, [engine_address])],
                 env=environ,
                 stderr=self._stderr,
                 stderr_text=lambda: self.stderr,

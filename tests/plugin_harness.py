@@ -20,7 +20,7 @@ from typing import IO, Any
 
 import grpc
 from google.protobuf import empty_pb2, struct_pb2
-from provider_process import start_printing_port, stop
+from provider_process import Secret, start_printing_port, stop
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2, provider_pb2_grpc
@@ -34,13 +34,6 @@ UNKNOWN = rpc.UNKNOWN
 # Provider settings a developer's shell may hold; the plugin must only see what a test sets.
 _SETTINGS_ENV_PREFIXES = ("CAMS_", "ALIBABA_CLOUD_ACCESS", "ALIBABA_CLOUD_SECURITY", "ALICLOUD_")
 _SETTINGS_ENV_NAMES = ("ALIBABA_CLOUD_REGION", "ALIBABA_CLOUD_PROFILE")
-
-
-@dataclass(frozen=True)
-class Secret:
-    """Marks a value to be sent as a Pulumi secret."""
-
-    value: Any
 
 
 @dataclass(frozen=True)

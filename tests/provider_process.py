@@ -1,7 +1,8 @@
 """Start a provider process the way the engine does and stop it: shared by tests/engine.py
 (``python -m pulumi.dynamic``) and tests/plugin_harness.py (the native plugin).
 
-Both print their gRPC port as the first stdout line and serve until killed.
+Both print their gRPC port as the first stdout line and serve until killed. `Secret` marks a
+value the program made secret, for both drivers.
 """
 
 from __future__ import annotations
@@ -11,8 +12,17 @@ import selectors
 import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A value the program marked secret. The native plugin receives it as a secret; for a
+    dynamic provider the engine strips the mark (it does not accept secrets)."""
+
+    value: Any
 
 
 def start_printing_port(

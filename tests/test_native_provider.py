@@ -1,5 +1,7 @@
-"""The native plugin (package ``cams``), started as the Pulumi language host starts it and
-driven over gRPC the way the engine drives it, against the emulator."""
+"""What only the native plugin (package ``cams``) has, started as the Pulumi language host starts
+it and driven over gRPC the way the engine drives it: the process, the schema, configuration,
+preview, import, secrets and per-property diffs. The lifecycle scenarios both routes share are
+in test_both_routes.py."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import grpc
 import pytest
 import yaml
 from cams_emulator import EmulatorServer
-from demo_seed import CODE, DEMO_KEY, PENDING, READ_ONLY_KEY, SPACE
+from demo_seed import CODE, DEMO_KEY, NO_CODE, PENDING, SPACE
 from demo_seed import SECOND_SPACE as OTHER_SPACE
 from google.protobuf import empty_pb2
 from plugin_harness import (
@@ -27,7 +29,6 @@ from plugin_harness import (
 )
 from pulumi.runtime.proto import engine_pb2, provider_pb2
 from pulumi_cams_provider import models
-from pulumi_cams_provider.client import CamsClient
 from pulumi_cams_provider.native import RESOURCE_TYPE
 from pulumi_cams_provider.settings import ProviderSettings
 
@@ -261,40 +262,12 @@ def test_configure_error_is_one_line_naming_the_key(
 # -- Check, and preview -------------------------------------------------------------------------
 
 
-def test_check_normalises_and_keeps_the_code_secret(provider: PluginProcess) -> None:
-    checked = provider.check(registration(phoneNumber="+86 138-0000-1234", verifyCode="246810"))
+def test_check_keeps_the_code_secret_even_when_sent_in_plain_text(provider: PluginProcess) -> None:
+    plain = unmarshal(provider.check(registration(verifyCode=CODE)).inputs)
+    unknown = unmarshal(provider.check(registration(verifyCode=Secret(UNKNOWN))).inputs)
 
-    inputs = unmarshal(checked.inputs)
-    assert not checked.failures
-    assert inputs.values == {
-        "custSpaceId": SPACE,
-        "phoneNumber": PENDING,
-        "verifyCode": CODE,
-        "deregisterOnDelete": False,
-    }
-    # Sent in plain text by mistake, the code still comes back as a secret.
-    assert inputs.secret == {"verifyCode"}
-
-
-def test_check_failures_say_what_to_change(provider: PluginProcess) -> None:
-    checked = provider.check({"custSpaceId": SPACE, "phone_number": PENDING})
-
-    assert [(f.property, f.reason) for f in checked.failures] == [
-        ("phone_number", "unknown property 'phone_number'; did you mean 'phoneNumber'?"),
-        (
-            "phoneNumber",
-            "phoneNumber is required: the number with its country code, e.g. '+86 138-0000-1234'",
-        ),
-    ]
-
-
-def test_check_lets_unknown_values_through(provider: PluginProcess) -> None:
-    checked = provider.check(registration(phoneNumber=UNKNOWN, verifyCode=Secret(UNKNOWN)))
-
-    inputs = unmarshal(checked.inputs)
-    assert not checked.failures
-    assert inputs["phoneNumber"] == UNKNOWN
-    assert inputs["verifyCode"] == UNKNOWN and "verifyCode" in inputs.secret
+    assert (plain["verifyCode"], plain.secret) == (CODE, {"verifyCode"})
+    assert (unknown["verifyCode"], unknown.secret) == (UNKNOWN, {"verifyCode"})
 
 
 def test_preview_create_makes_no_cams_call(
@@ -318,117 +291,33 @@ def test_preview_create_makes_no_cams_call(
 # -- The lifecycle ------------------------------------------------------------------------------
 
 
-def test_phone_number_basic(provider: PluginProcess, emulator: EmulatorServer) -> None:
+def test_refresh_hands_the_inputs_back_with_the_code_still_secret(provider: PluginProcess) -> None:
     resource_id, outputs = create(provider)
 
-    assert resource_id == REGISTERED_ID
-    assert actions(emulator).count("ChatappVerifyAndRegister") == 1
-    assert {k: v for k, v in outputs.items() if k in OUTPUT_ONLY} == {
-        "status": "CONNECTED",
-        "codeVerificationStatus": "VERIFIED",
-        "verifiedName": "Demo Shop",
-        "qualityRating": "UNKNOWN",
-        "messagingLimitTier": "TIER_250",
-        "nameStatus": "Approval",
-        "adopted": False,
-    }
-    assert "verifyCode" not in outputs
-    assert number_status(emulator, SPACE, PENDING) == "CONNECTED"
-
     refreshed = provider.read(resource_id, outputs, inputs=registration())
+
     assert refreshed.id == resource_id
-    assert unmarshal(refreshed.properties).values == {
-        k: v.value if isinstance(v, Secret) else v for k, v in outputs.items()
+    assert unmarshal(refreshed.inputs).values == {
+        "custSpaceId": SPACE,
+        "phoneNumber": PENDING,
+        "verifyCode": CODE,
+        "deregisterOnDelete": False,
     }
-    # Refresh hands the program's inputs back as they were, the code still secret.
     assert unmarshal(refreshed.inputs).secret == {"verifyCode"}
 
 
-def test_phone_number_adopted_after_state_loss(
-    provider: PluginProcess, engine: FakeEngine, emulator: EmulatorServer
+def test_notes_for_the_user_are_tied_to_the_resource(
+    provider: PluginProcess, engine: FakeEngine
 ) -> None:
+    # The dynamic route has no URN to give (test_both_routes.py checks what both say).
     create(provider)
-    emulator_control.clear_requests(emulator.url)
-    engine.clear()
+    resource_id, outputs = create(provider)  # the stack forgot the first create: adopted
+    provider.delete(resource_id, outputs)
 
-    resource_id, outputs = create(provider)  # the stack forgot the first create
-
-    assert resource_id == REGISTERED_ID
-    assert outputs["adopted"] is True
-    assert "ChatappVerifyAndRegister" not in actions(emulator)
-    assert [(m.severity, m.urn, m.message) for m in engine.messages] == [
-        (
-            engine_pb2.WARNING,
-            URN,
-            f"phone number {PENDING} was already registered in space {SPACE}; adopted it "
-            "without a register call (no verify code was used)",
-        )
+    assert [(m.severity, m.urn) for m in engine.messages] == [
+        (engine_pb2.WARNING, URN),
+        (engine_pb2.INFO, URN),
     ]
-
-
-def test_wrong_code_fails_with_one_line(provider: PluginProcess, emulator: EmulatorServer) -> None:
-    error = rpc_error(create, provider, verifyCode=Secret("111111"))
-
-    rid = request_id(emulator, "ChatappVerifyAndRegister")
-    assert error.code() == grpc.StatusCode.UNKNOWN
-    assert error.details() == (
-        f"ChatappVerifyAndRegister for phone number {PENDING} in space {SPACE} failed: "
-        "InvalidParameter.VerifyCodeError: The verification code is incorrect "
-        f"(RequestId {rid}). Request a fresh code with `pulumi-cams request-code --space {SPACE} "
-        f"--phone {PENDING}` and set it with `pulumi config set --secret <key> <code>`."
-    )
-    assert number_status(emulator, SPACE, PENDING) == "PENDING"
-
-
-def test_missing_code_says_how_to_get_one(provider: PluginProcess) -> None:
-    error = rpc_error(create, provider, verifyCode=None)
-
-    assert error.details() == (
-        f"ChatappVerifyAndRegister for phone number {PENDING} in space {SPACE} failed: "
-        "MissingVerifyCode: the number is not registered yet (status PENDING) and no verifyCode "
-        f"was given. Request a code with `pulumi-cams request-code --space {SPACE} --phone "
-        f"{PENDING}`, store it with `pulumi config set --secret <key> <code>`, pass it as "
-        "the verifyCode input (verify_code in Python), and run `pulumi up` again."
-    )
-
-
-def test_ram_denial_names_the_action_to_grant(
-    plugin: PluginProcess, engine: FakeEngine, emulator: EmulatorServer
-) -> None:
-    configure(plugin, emulator, READ_ONLY_KEY)
-
-    error = rpc_error(create, plugin)
-
-    rid = request_id(emulator, "ChatappVerifyAndRegister")
-    assert error.details() == (
-        f"ChatappVerifyAndRegister for phone number {PENDING} in space {SPACE} failed: "
-        "Ram.PermissionDeny: You are not authorized to perform the operation "
-        f"(RequestId {rid}). Grant the RAM action cams:ChatappVerifyAndRegister to the identity "
-        "in use (for example with a custom policy; AliyunCamsFullAccess covers it)."
-    )
-    assert number_status(emulator, SPACE, PENDING) == "PENDING"
-
-
-def test_phone_number_disappears(provider: PluginProcess, emulator: EmulatorServer) -> None:
-    resource_id, outputs = create(provider)
-    outside = CamsClient(
-        ProviderSettings.from_config(
-            {
-                "endpoint": emulator.url,
-                "accessKeyId": DEMO_KEY[0],
-                "accessKeySecret": DEMO_KEY[1],
-            },
-            environ={},
-        )
-    )
-    outside.chatapp_phone_number_deregister(SPACE, PENDING)
-    # `pulumi refresh` is a new run, with a new plugin process and no listing cached.
-    configure(provider, emulator, DEMO_KEY)
-
-    refreshed = provider.read(resource_id, outputs, inputs=registration())
-
-    assert refreshed.id == ""
-    assert unmarshal(refreshed.properties).values == {}
 
 
 def test_import_by_id(provider: PluginProcess) -> None:
@@ -451,87 +340,44 @@ def test_import_of_a_malformed_id_fails_with_one_line(provider: PluginProcess) -
     )
 
 
-def test_phone_number_replace(provider: PluginProcess, emulator: EmulatorServer) -> None:
+def test_diffs_say_per_property_what_changes_and_how(
+    provider: PluginProcess, emulator: EmulatorServer
+) -> None:
     resource_id, outputs = create(provider)
     emulator_control.clear_requests(emulator.url)
 
-    new_number = provider.diff(resource_id, outputs, registration(phoneNumber="6591234567"))
+    new_number = provider.diff(resource_id, outputs, registration(phoneNumber=NO_CODE))
     new_space = provider.diff(resource_id, outputs, registration(custSpaceId=OTHER_SPACE))
+    flag = provider.diff(resource_id, outputs, registration(deregisterOnDelete=True))
+    same = provider.diff(resource_id, outputs, registration(verifyCode=Secret("999999")))
 
-    assert new_number.changes == provider_pb2.DiffResponse.DIFF_SOME
-    assert list(new_number.replaces) == ["phoneNumber"]
-    assert not new_number.deleteBeforeReplace
-    assert new_number.detailedDiff["phoneNumber"].kind == provider_pb2.PropertyDiff.UPDATE_REPLACE
-    assert new_number.detailedDiff["phoneNumber"].inputDiff
-    # One number cannot sit in two spaces: the old registration goes first.
-    assert list(new_space.replaces) == ["custSpaceId"]
-    assert new_space.deleteBeforeReplace
-    assert new_space.detailedDiff["custSpaceId"].kind == provider_pb2.PropertyDiff.UPDATE_REPLACE
+    replace, update = provider_pb2.PropertyDiff.UPDATE_REPLACE, provider_pb2.PropertyDiff.UPDATE
+    assert {k: (v.kind, v.inputDiff) for k, v in new_number.detailedDiff.items()} == {
+        "phoneNumber": (replace, True)
+    }
+    assert {k: (v.kind, v.inputDiff) for k, v in new_space.detailedDiff.items()} == {
+        "custSpaceId": (replace, True)
+    }
+    assert {k: (v.kind, v.inputDiff) for k, v in flag.detailedDiff.items()} == {
+        "deregisterOnDelete": (update, True)
+    }
+    assert dict(same.detailedDiff) == {}
     assert actions(emulator) == []
 
 
-def test_unchanged_inputs_and_a_new_code_make_no_diff(provider: PluginProcess) -> None:
-    resource_id, outputs = create(provider)
-
-    same = provider.diff(resource_id, outputs, registration())
-    new_code = provider.diff(resource_id, outputs, registration(verifyCode=Secret("999999")))
-    reformatted = provider.diff(resource_id, outputs, registration(phoneNumber="+8613800001234"))
-
-    for diff in (same, new_code, reformatted):
-        assert diff.changes == provider_pb2.DiffResponse.DIFF_NONE
-        assert list(diff.replaces) == [] and dict(diff.detailedDiff) == {}
-
-
-def test_phone_number_update(provider: PluginProcess, emulator: EmulatorServer) -> None:
+def test_an_update_at_preview_plans_what_the_update_returns(
+    provider: PluginProcess, emulator: EmulatorServer
+) -> None:
     resource_id, outputs = create(provider)
     emulator_control.clear_requests(emulator.url)
     news = registration(deregisterOnDelete=True)
 
-    diff = provider.diff(resource_id, outputs, news)
     planned = unmarshal(provider.update(resource_id, outputs, news, preview=True).properties)
     updated = unmarshal(provider.update(resource_id, outputs, news).properties)
 
-    assert diff.changes == provider_pb2.DiffResponse.DIFF_SOME
-    assert list(diff.replaces) == []
-    assert diff.detailedDiff["deregisterOnDelete"].kind == provider_pb2.PropertyDiff.UPDATE
-    expected = {**outputs, "deregisterOnDelete": True}
-    assert updated.values == expected
-    assert planned.values == expected
+    assert planned.values == updated.values == {**outputs, "deregisterOnDelete": True}
     assert "verifyCode" not in updated
-    assert actions(emulator).count("ChatappVerifyAndRegister") == 0
-
-
-def test_delete_deregisters_when_asked(
-    provider: PluginProcess, engine: FakeEngine, emulator: EmulatorServer
-) -> None:
-    resource_id, outputs = create(provider, deregisterOnDelete=True)
-    engine.clear()
-
-    provider.delete(resource_id, outputs)
-
-    assert "ChatappPhoneNumberDeregister" in actions(emulator)
-    assert number_status(emulator, SPACE, PENDING) == "DISCONNECTED"
-    assert engine.messages == []
-
-
-def test_delete_leaves_the_number_registered_by_default(
-    provider: PluginProcess, engine: FakeEngine, emulator: EmulatorServer
-) -> None:
-    resource_id, outputs = create(provider)
-    engine.clear()
-
-    provider.delete(resource_id, outputs)
-
-    assert "ChatappPhoneNumberDeregister" not in actions(emulator)
-    assert number_status(emulator, SPACE, PENDING) == "CONNECTED"
-    assert [(m.severity, m.urn, m.message) for m in engine.messages] == [
-        (
-            engine_pb2.INFO,
-            URN,
-            f"{REGISTERED_ID} left registered in CAMS because deregisterOnDelete is false; "
-            "the resource is only removed from the stack",
-        )
-    ]
+    assert actions(emulator) == []
 
 
 def test_secrets_stay_secret_and_the_code_never_leaks(
