@@ -179,5 +179,23 @@ def _leaves(value: Any) -> list[str]:
     return [str(value)]
 
 
-def test_every_python_example_is_collected() -> None:
-    assert "quickstart" in [p.name for p in PROGRAMS]
+PYTHON_EXAMPLES = {"quickstart", "fleet"}
+"""Run here, under mocks (and under the real CLI by tests/e2e)."""
+OTHER_EXAMPLES = {
+    "yaml": "tests/e2e/test_native.py",
+    "typescript": "tests/e2e/test_sdks.py",
+    "go": "tests/e2e/test_sdks.py",
+    "ci": "tests/e2e/test_examples.py",
+}
+"""The examples only the real CLI can run (or, without their language host, compile)."""
+
+
+def test_every_example_is_run_by_a_test() -> None:
+    # An example that disappears, or one added without a test, fails here.
+    assert {p.name for p in PROGRAMS} == PYTHON_EXAMPLES
+    assert {p.name for p in EXAMPLES.iterdir() if p.is_dir()} == PYTHON_EXAMPLES | set(
+        OTHER_EXAMPLES
+    )
+    for name, test in OTHER_EXAMPLES.items():
+        text = (EXAMPLES.parent / test).read_text()
+        assert f'"{name}"' in text or f"examples/{name}" in text, f"{test} does not run {name}"

@@ -19,12 +19,13 @@ from pulumi_cams_provider.errors import (
     CamsThrottled,
 )
 from pulumi_cams_provider.models import UNKNOWN
-from pulumi_cams_provider.registration import (
+from pulumi_cams_provider.outcomes import (
     DeleteOutcome,
     MissingVerifyCode,
+    Note,
     PhoneNumberNotInSpace,
-    RegistrationController,
 )
+from pulumi_cams_provider.registration import RegistrationController
 from pulumi_cams_provider.retry import RetryPolicy
 from pulumi_cams_provider.settings import ProviderSettings
 from pydantic import SecretStr
@@ -459,8 +460,20 @@ def test_read_by_id_alone_works_for_import(controller: RegistrationController) -
 def test_delete_leaves_the_number_registered_by_default(
     controller: RegistrationController, emulator: EmulatorServer
 ) -> None:
-    controller.delete(f"{DEMO}/{CONNECTED}", {"custSpaceId": DEMO, "phoneNumber": CONNECTED})
+    outcome = controller.delete(
+        f"{DEMO}/{CONNECTED}", {"custSpaceId": DEMO, "phoneNumber": CONNECTED}
+    )
     assert actions(emulator) == []
+    assert outcome == DeleteOutcome(
+        deregistered=False,
+        notes=(
+            Note(
+                "info",
+                f"{DEMO}/{CONNECTED} left registered in CAMS because deregisterOnDelete is "
+                "false; the resource is only removed from the stack",
+            ),
+        ),
+    )
 
 
 def test_delete_deregisters_when_asked_and_counts_gone_as_success(
@@ -482,8 +495,10 @@ def test_delete_after_an_ambiguous_deregister_observes(
 ) -> None:
     ctl.faults(emulator.url, DEREGISTER, "reset_after")
     state = {"custSpaceId": DEMO, "phoneNumber": CONNECTED, "deregisterOnDelete": True}
-    controller.delete(f"{DEMO}/{CONNECTED}", state)
+    outcome = controller.delete(f"{DEMO}/{CONNECTED}", state)
+    # The answer was lost after CAMS acted: the read shows it done, so no second call.
     assert actions(emulator) == [QUERY, DEREGISTER, QUERY]
+    assert outcome == DeleteOutcome(deregistered=True)
 
 
 def test_concurrent_reads_share_one_listing(
