@@ -93,3 +93,25 @@ def advance_clock(url: str, seconds: float) -> None:
 
 def set_qps(url: str, qps: int) -> None:
     control(url, "POST", "qps", {"qps": qps})
+
+
+def actions(url: str) -> list[str]:
+    """The actions of the logged requests, in arrival order."""
+    return [entry["action"] for entry in requests(url)]
+
+
+def last_request_id(url: str, action: str) -> str:
+    """The RequestId of the last logged request for ``action``."""
+    ids = [entry["requestId"] for entry in requests(url) if entry["action"] == action]
+    assert ids, f"no {action} request was logged"
+    return str(ids[-1])
+
+
+def number_status(url: str, cust_space_id: str, phone_number: str) -> str:
+    """The status the emulator holds for the number in the space."""
+    (number,) = [
+        n
+        for n in state(url)["phoneNumbers"]
+        if n["custSpaceId"] == cust_space_id and n["phoneNumber"] == phone_number
+    ]
+    return str(number["status"])

@@ -64,19 +64,7 @@ def masked(err: RouteError) -> str:
 
 
 def calls(emulator: EmulatorServer, action: str) -> int:
-    return [e["action"] for e in ctl.requests(emulator.url)].count(action)
-
-
-def last_request_id(emulator: EmulatorServer, action: str) -> str:
-    ids = [e["requestId"] for e in ctl.requests(emulator.url) if e["action"] == action]
-    assert ids, f"no {action} request was logged"
-    return str(ids[-1])
-
-
-def status(emulator: EmulatorServer, space: str, phone: str) -> str:
-    numbers = ctl.state(emulator.url)["phoneNumbers"]
-    (number,) = [n for n in numbers if n["custSpaceId"] == space and n["phoneNumber"] == phone]
-    return str(number["status"])
+    return ctl.actions(emulator.url).count(action)
 
 
 def assert_no_secret(*texts: Any) -> None:
@@ -95,7 +83,7 @@ def test_create_registers_the_number_once_and_refresh_returns_the_same_state(
 
     assert (resource_id, outputs) == (REGISTERED_ID, REGISTERED)
     assert calls(emulator, REGISTER) == 1
-    assert status(emulator, SPACE, PENDING) == "CONNECTED"
+    assert ctl.number_status(emulator.url, SPACE, PENDING) == "CONNECTED"
     assert route.read(resource_id, outputs) == (resource_id, outputs)
     assert route.notes() == []
     assert_no_secret(outputs, route.stderr())
@@ -129,11 +117,11 @@ def test_a_wrong_code_fails_with_one_line_and_leaves_the_number_pending(
     assert err.message == (
         f"ChatappVerifyAndRegister for phone number {PENDING} in space {SPACE} failed: "
         "InvalidParameter.VerifyCodeError: The verification code is incorrect (RequestId "
-        f"{last_request_id(emulator, REGISTER)}). Request a fresh code with `pulumi-cams "
+        f"{ctl.last_request_id(emulator.url, REGISTER)}). Request a fresh code with `pulumi-cams "
         f"request-code --space {SPACE} --phone {PENDING}` and set it with "
         "`pulumi config set --secret <key> <code>`."
     )
-    assert status(emulator, SPACE, PENDING) == "PENDING"
+    assert ctl.number_status(emulator.url, SPACE, PENDING) == "PENDING"
     assert_no_secret(route.stderr())
 
 
@@ -223,7 +211,7 @@ def test_the_documented_access_errors_say_what_to_fix(
     )
 
     assert masked(err) == expected
-    assert status(emulator, SPACE, PENDING) == "PENDING"
+    assert ctl.number_status(emulator.url, SPACE, PENDING) == "PENDING"
     assert_no_secret(err.message, route.stderr())
 
 
@@ -248,7 +236,7 @@ def test_flow_control_that_outlasts_the_budget_names_the_setting(
         f"System.LimitControl: {cams_message} (RequestId *). CAMS flow control: lower the "
         "rate (cams:requestsPerSecond, CAMS_REQUESTS_PER_SECOND) or retry later."
     )
-    assert status(emulator, SPACE, PENDING) == "PENDING"
+    assert ctl.number_status(emulator.url, SPACE, PENDING) == "PENDING"
 
 
 # --- check, preview and diff -----------------------------------------------------------------
@@ -399,7 +387,7 @@ def test_delete_leaves_the_number_registered_by_default_and_says_so(
     route.delete(resource_id, outputs)
 
     assert ctl.requests(emulator.url) == []
-    assert status(emulator, SPACE, CONNECTED) == "CONNECTED"
+    assert ctl.number_status(emulator.url, SPACE, CONNECTED) == "CONNECTED"
     assert route.notes()[-1] == (
         "info",
         f"{SPACE}/{CONNECTED} left registered in CAMS because deregisterOnDelete is false; the "
@@ -416,7 +404,7 @@ def test_delete_deregisters_when_asked_and_a_number_already_gone_is_success(
     route.delete(resource_id, outputs)
 
     assert calls(emulator, DEREGISTER) == 1
-    assert status(emulator, SPACE, PENDING) == "DISCONNECTED"
+    assert ctl.number_status(emulator.url, SPACE, PENDING) == "DISCONNECTED"
     assert route.read(resource_id, outputs) == ("", {})
     route.delete(resource_id, outputs)  # already gone: a success, and no second deregister
     assert calls(emulator, DEREGISTER) == 1

@@ -51,22 +51,6 @@ def configure(plugin: PluginProcess, emulator: EmulatorServer, key: tuple[str, s
     assert response.acceptSecrets and response.supportsPreview
 
 
-def actions(emulator: EmulatorServer) -> list[str]:
-    return [entry["action"] for entry in emulator_control.requests(emulator.url)]
-
-
-def request_id(emulator: EmulatorServer, action: str) -> str:
-    ids = [e["requestId"] for e in emulator_control.requests(emulator.url) if e["action"] == action]
-    assert ids, f"no {action} request was logged"
-    return str(ids[-1])
-
-
-def number_status(emulator: EmulatorServer, space: str, phone: str) -> str:
-    numbers = emulator_control.state(emulator.url)["phoneNumbers"]
-    (number,) = [n for n in numbers if n["custSpaceId"] == space and n["phoneNumber"] == phone]
-    return str(number["status"])
-
-
 def registration(**overrides: Any) -> dict[str, Any]:
     inputs: dict[str, Any] = {
         "custSpaceId": SPACE,
@@ -277,7 +261,7 @@ def test_preview_create_makes_no_cams_call(
     planned = provider.create(checked, preview=True)
 
     outputs = unmarshal(planned.properties)
-    assert actions(emulator) == []
+    assert emulator_control.actions(emulator.url) == []
     assert planned.id == ""
     assert outputs.values == {
         "custSpaceId": SPACE,
@@ -285,7 +269,7 @@ def test_preview_create_makes_no_cams_call(
         "deregisterOnDelete": False,
         **{name: UNKNOWN for name in OUTPUT_ONLY},
     }
-    assert number_status(emulator, SPACE, PENDING) == "PENDING"
+    assert emulator_control.number_status(emulator.url, SPACE, PENDING) == "PENDING"
 
 
 # -- The lifecycle ------------------------------------------------------------------------------
@@ -362,7 +346,7 @@ def test_diffs_say_per_property_what_changes_and_how(
         "deregisterOnDelete": (update, True)
     }
     assert dict(same.detailedDiff) == {}
-    assert actions(emulator) == []
+    assert emulator_control.actions(emulator.url) == []
 
 
 def test_an_update_at_preview_plans_what_the_update_returns(
@@ -377,7 +361,7 @@ def test_an_update_at_preview_plans_what_the_update_returns(
 
     assert planned.values == updated.values == {**outputs, "deregisterOnDelete": True}
     assert "verifyCode" not in updated
-    assert actions(emulator) == []
+    assert emulator_control.actions(emulator.url) == []
 
 
 def test_secrets_stay_secret_and_the_code_never_leaks(

@@ -48,7 +48,8 @@ from pulumi.runtime import rpc
 from .resource import SETTINGS
 
 if TYPE_CHECKING:
-    from .registration import Note, RegistrationController
+    from .outcomes import Note
+    from .registration import RegistrationController
 
 __all__ = ["PhoneNumberRegistrationProvider", "SHARE_LISTINGS_ENV"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pulumi.runtime.proto import engine_pb2
 
-from .registration import Note
+from .outcomes import Note
 
 __all__ = ["log_request"]
 

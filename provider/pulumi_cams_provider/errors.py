@@ -36,7 +36,8 @@ Codes this client makes up for failures that never reached a CAMS answer:
 ``OperationTimeout`` for a request not sent because the operation's time budget ran out.
 
 What the Alibaba SDK raises is translated into this tree by ``alibaba_sdk``, which also keeps
-secrets out of the SDK's debug output.
+secrets out of the SDK's debug output. Which class each code belongs to, and what to do about
+it, is the catalogue (``catalogue``): each code written once.
 """
 
 from __future__ import annotations
@@ -45,8 +46,7 @@ import contextvars
 import copy
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 __all__ = [
@@ -69,7 +69,6 @@ __all__ = [
     "budget_exhausted",
     "credentials_error",
     "malformed_response",
-    "request_code_advice",
     "user_message",
 ]
 
@@ -89,40 +88,15 @@ AUDIENCE: contextvars.ContextVar[str] = contextvars.ContextVar("audience", defau
 The command line sets it once at start."""
 
 
-def _setting(key: str) -> str:
-    """A setting as the reader can change it: the stack config key and its variables for the
-    provider, the flag (where there is one) or the variables for the command line."""
-    from .resource import SETTINGS  # standard library only
-
-    setting = next(s for s in SETTINGS if s.key == key)
-    variables = " or ".join(setting.environment)
-    if AUDIENCE.get() == "cli":
-        flag = f"--{key}" if key in ("endpoint", "region", "profile") else None
-        return f"{flag} or {variables}" if flag else variables
-    return f"cams:{key}, {variables}"
-
-
-def _how_to_set_credentials(_: CamsError) -> str:
-    if AUDIENCE.get() == "cli":
-        return (
-            "Provide credentials: the environment variables ALIBABA_CLOUD_ACCESS_KEY_ID and "
-            "ALIBABA_CLOUD_ACCESS_KEY_SECRET, or --profile."
-        )
-    return (
-        "Provide credentials: `pulumi config set cams:accessKeyId <id>` and "
-        "`pulumi config set --secret cams:accessKeySecret <secret>`, or `cams:profile`, or the "
-        "environment variables ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET."
-    )
-
-
 class CamsError(Exception):
     """A CAMS call (or the provider's preparation for one) failed.
 
     Attributes: ``action`` (the CAMS action, e.g. ``ChatappVerifyAndRegister``), ``code`` and
     ``message`` (as CAMS sent them, or one of this module's client-side codes), ``request_id``,
     ``http_status``, ``cust_space_id``, ``phone_number``, ``retry_after`` (seconds the server
-    asked us to wait, if any), ``auth_action`` (the RAM action a denial names, if any) and
-    ``attempts`` (how many calls the retry helper made before giving up).
+    asked us to wait, if any), ``auth_action`` (the RAM action a denial names, if any),
+    ``attempts`` (how many calls the retry helper made before giving up) and
+    ``credentials_from`` (which settings supplied the access key pair).
     """
 
     retryable: ClassVar[bool] = False
@@ -151,12 +125,17 @@ class CamsError(Exception):
         self.auth_action = auth_action
         self.attempts = 1
         self.advice: str | None = None
+        self.credentials_from: str | None = None
+        """Where the access key pair in use was read from (set by the client), for the
+        remediation of an error about it."""
         super().__init__(str(self))
 
     @property
     def remediation(self) -> str | None:
         """What the person running the provider should do about it, or None if unknown."""
-        return _remediation(self)
+        from .catalogue import remediation  # the catalogue names this module's classes
+
+        return remediation(self)
 
     def __str__(self) -> str:
         subject = self.action or "CAMS request"
@@ -272,7 +251,9 @@ MUTATING_ACTIONS = frozenset(
 
 def classify(code: str, http_status: int | None, *, mutating: bool) -> type[CamsError]:
     """Map a CAMS ``Code`` (and HTTP status) to the error class that says what to do next."""
-    known = _known(code)
+    from .catalogue import entry  # the catalogue names this module's classes
+
+    known = entry(code)
     if known is not None and known.kind is not None:
         return known.kind
     if known is not None or (http_status is not None and http_status >= 500):
@@ -418,208 +399,6 @@ def make_error(
         retry_after=retry_after,
         auth_action=auth_action,
     )
-
-
-def request_code_advice(space: str, phone: str) -> str:
-    """How to get a fresh one-time code: the one place that says it."""
-    return f"request a fresh code with `pulumi-cams request-code --space {space} --phone {phone}`"
-
-
-def _remediation(err: CamsError) -> str | None:
-    known = _known(err.code)
-    if known is not None and known.remedy is not None:
-        return known.remedy(err)
-    if isinstance(err, CamsThrottled):
-        return _throttled(err)
-    return None
-
-
-@dataclass(frozen=True)
-class _Known:
-    """What a code means: its class (None: transient or unanswered, so the class depends on
-    whether the action writes) and what to do about it."""
-
-    kind: type[CamsError] | None
-    remedy: Callable[[CamsError], str | None] | None
-
-
-def _space(err: CamsError) -> str:
-    return err.cust_space_id or "<space>"
-
-
-def _phone(err: CamsError) -> str:
-    return err.phone_number or "<number>"
-
-
-def _grant(err: CamsError) -> str:
-    ram_action = err.auth_action or (f"cams:{err.action}" if err.action else "cams:<Action>")
-    return (
-        f"Grant the RAM action {ram_action} to the identity in use (for example with a custom "
-        "policy; AliyunCamsFullAccess covers it)."
-    )
-
-
-def _unanswered(err: CamsError) -> str:
-    if isinstance(err, CamsAmbiguous):
-        return (
-            f"The outcome is unknown: check the number with `pulumi-cams status --space "
-            f"{_space(err)} --phone {_phone(err)}` before trying again."
-        )
-    if err.code == CONNECTION_FAILED:
-        return f"Check the network and the endpoint ({_setting('endpoint')}), then retry."
-    return "CAMS is temporarily unavailable: retry later."
-
-
-def _text(text: str) -> Callable[[CamsError], str]:
-    return lambda _: text
-
-
-def _throttled(_: CamsError) -> str:
-    return f"CAMS flow control: lower the rate ({_setting('requestsPerSecond')}) or retry later."
-
-
-def _bad_secret(_: CamsError) -> str:
-    return (
-        "Check the access key pair: the access key secret does not belong to the access key id "
-        f"({_setting('accessKeySecret')})."
-    )
-
-
-def _endpoint_advice(what: str) -> Callable[[CamsError], str]:
-    return lambda _: f"Nothing was sent: {what}. Check the endpoint ({_setting('endpoint')})."
-
-
-_CLOCK = _text(
-    "Check this machine's clock: requests must be within 15 minutes of Alibaba Cloud's time."
-)
-_PARAMETERS = _text("Check the request parameters (space id and phone number with country code).")
-_TRANSIENT = _Known(None, _unanswered)
-_FRESH_CODE = _Known(
-    CamsInvalidRequest,
-    lambda err: (
-        request_code_advice(_space(err), _phone(err)).capitalize()
-        + " and set it with `pulumi config set --secret <key> <code>`."
-    ),
-)
-
-# Every code this client knows, each once: the documented CAMS codes (API reference, "Error
-# codes", https://www.alibabacloud.com/help/en/chatapp/developer-reference/api-cams-2020-06-06-chatappverifyandregister),
-# the OpenAPI gateway's, the ones the emulator infers where the docs are silent, and this
-# client's own for failures that never reached a CAMS answer.
-_CATALOGUE: dict[str, _Known] = {
-    "System.LimitControl": _Known(CamsThrottled, _throttled),
-    "Throttling": _Known(CamsThrottled, _throttled),
-    "Ram.PermissionDeny": _Known(CamsAccessDenied, _grant),
-    "Forbidden.RAM": _Known(CamsAccessDenied, _grant),
-    "Authentication.NoAuth": _Known(CamsAccessDenied, _grant),
-    "Product.Unsubscript": _Known(
-        CamsAccessDenied,
-        _text(
-            "Activate Chat App Message Service (CAMS) for this Alibaba Cloud account in the "
-            "console, then retry."
-        ),
-    ),
-    "Unknown.ResourceOwnerId": _Known(
-        CamsAccessDenied,
-        lambda err: (
-            f"Space {_space(err)} belongs to another Alibaba Cloud account: check "
-            "custSpaceId and the credentials in use."
-        ),
-    ),
-    "SignatureDoesNotMatch": _Known(CamsAccessDenied, _bad_secret),
-    "IncompleteSignature": _Known(CamsAccessDenied, _bad_secret),
-    "IllegalTimestamp": _Known(CamsAccessDenied, _CLOCK),
-    "InvalidCredentials": _Known(CamsAccessDenied, _how_to_set_credentials),
-    CREDENTIALS_UNAVAILABLE: _Known(CamsAccessDenied, _how_to_set_credentials),
-    "ERR-OPERATION-MAAP-0065": _Known(
-        CamsNotFound,
-        lambda err: (
-            f"Bind the number to the WhatsApp Business Account (WABA) of space "
-            f"{_space(err)} first (ChatappSyncPhoneNumber or the CAMS console), then retry."
-        ),
-    ),
-    "ERR-OPERATION-MAAP-0060": _Known(
-        CamsNotFound,
-        lambda err: (
-            f"Bind a WhatsApp Business Account (WABA) to space {_space(err)} first, then retry."
-        ),
-    ),
-    "InvalidParameter.VerifyCodeError": _FRESH_CODE,
-    "InvalidParameter.VerifyCodeExpired": _FRESH_CODE,
-    "InvalidOperation.PhoneNumberNotVerified": _Known(
-        CamsInvalidRequest,
-        lambda err: (
-            f"Verify the number first: {request_code_advice(_space(err), _phone(err))} "
-            "and register with it (verifyCode)."
-        ),
-    ),
-    "InvalidOperation.RegisterLimitExceeded": _Known(
-        CamsInvalidRequest,
-        _text(
-            "Meta allows 10 register/deregister calls per number per 72 hours: wait for the "
-            "window to pass before trying again."
-        ),
-    ),
-    "InvalidOperation.PhoneNumberInUse": _Known(
-        CamsInvalidRequest,
-        _text("The number is registered in another space: deregister it from that space first."),
-    ),
-    "ServiceUnavailable": _TRANSIENT,
-    "InternalError": _TRANSIENT,
-    "ERR-COMMON-001": _TRANSIENT,
-    "999999": _TRANSIENT,
-    "CHAT.APIError": _TRANSIENT,
-    REQUEST_TIMEOUT: _TRANSIENT,
-    CONNECTION_FAILED: _TRANSIENT,
-    MALFORMED_RESPONSE: _TRANSIENT,
-    UNSUCCESSFUL_RESPONSE: _TRANSIENT,
-    CONNECTION_REFUSED: _Known(
-        CamsUnreachable,
-        _endpoint_advice("no CAMS endpoint listens there (is the emulator running?)"),
-    ),
-    TLS_HANDSHAKE_FAILED: _Known(
-        CamsUnreachable,
-        _endpoint_advice(
-            "the endpoint does not speak TLS as CAMS does; a bare host:port means HTTPS, so "
-            "write http://host:port for the emulator"
-        ),
-    ),
-    OPERATION_TIMEOUT: _Known(
-        CamsUnavailable,
-        lambda _: f"Retry later, or allow more time ({_setting('retryTimeout')}).",
-    ),
-}
-# Families of gateway codes, matched by prefix after the exact codes.
-_FAMILIES: tuple[tuple[str, _Known], ...] = (
-    ("Throttling", _Known(CamsThrottled, _throttled)),
-    (
-        "InvalidAccessKeyId",
-        _Known(
-            CamsAccessDenied,
-            lambda _: (
-                "Check the access key pair: the access key id is unknown or disabled "
-                f"({_setting('accessKeyId')})."
-            ),
-        ),
-    ),
-    ("InvalidTimeStamp", _Known(CamsAccessDenied, _CLOCK)),
-    (
-        "InvalidSecurityToken",
-        _Known(
-            CamsAccessDenied,
-            _text("The STS security token is invalid or expired: obtain a fresh one."),
-        ),
-    ),
-    ("Missing", _Known(CamsInvalidRequest, _PARAMETERS)),
-    ("InvalidParameter", _Known(CamsInvalidRequest, _PARAMETERS)),
-)
-
-
-def _known(code: str) -> _Known | None:
-    known = _CATALOGUE.get(code)
-    if known is not None:
-        return known
-    return next((k for prefix, k in _FAMILIES if code.startswith(prefix)), None)
 
 
 def denied_ram_action(detail: Any) -> str | None:

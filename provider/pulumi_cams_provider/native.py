@@ -63,7 +63,8 @@ from . import models
 from .checks import check_inputs, diff_inputs
 from .engine_log import log_request
 from .errors import user_message
-from .registration import Note, RegistrationController
+from .outcomes import Note
+from .registration import RegistrationController
 from .resource import PACKAGE, RESOURCE_TYPE, SECRET_INPUTS, schema
 
 __all__ = [
