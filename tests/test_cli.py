@@ -307,10 +307,29 @@ def test_a_wrong_secret_is_one_line_without_the_secret(emulator: EmulatorServer)
         "Error: QueryChatappPhoneNumbers in space cams-demo-space failed: "
         "SignatureDoesNotMatch: Specified signature is not matched with our calculation "
         f"(RequestId {logged['requestId']}). Check the access key pair: the access key secret "
-        "does not belong to the access key id (ALICLOUD_SECRET_KEY or "
+        "does not belong to the access key id (read from ALIBABA_CLOUD_ACCESS_KEY_ID and "
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET).\n"
     )
     assert "wrong-secret" not in result.output
+
+
+def test_a_credential_error_names_the_variables_that_won(emulator: EmulatorServer) -> None:
+    # ALICLOUD_ACCESS_KEY is read before ALIBABA_CLOUD_ACCESS_KEY_ID: a stale one in the
+    # environment silently wins over the right pair, so the error says which were read.
+    stale = {**DEMO_KEY, "ALICLOUD_ACCESS_KEY": "LTAI5tNoSuchKey", "ALICLOUD_SECRET_KEY": "x"}
+    result = _invoke(
+        ["status", "--space", "cams-demo-space", "--phone", "8613800001234"],
+        env=_cams(emulator, stale),
+    )
+
+    assert result.exit_code == 1
+    [logged] = ctl.requests(emulator.url)
+    assert result.stderr == (
+        "Error: QueryChatappPhoneNumbers in space cams-demo-space failed: "
+        "InvalidAccessKeyId.NotFound: Specified access key is not found "
+        f"(RequestId {logged['requestId']}). Check the access key pair: the access key id is "
+        "unknown or disabled (read from ALICLOUD_ACCESS_KEY and ALICLOUD_SECRET_KEY).\n"
+    )
 
 
 @pytest.mark.parametrize(

@@ -327,7 +327,14 @@ class CamsClient:
             assert isinstance(body, Mapping)
             return parse(body)
 
-        return call_with_retry(attempt, self._retry_policy, deadline=deadline)
+        try:
+            return call_with_retry(attempt, self._retry_policy, deadline=deadline)
+        except CamsError as err:
+            # Several variables name the same credential and the first set wins: an error about
+            # the key pair says which ones were read (see catalogue).
+            err.credentials_from = settings.credentials_from
+            err.args = (str(err),)
+            raise
 
     def _translate(
         self,

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from pydantic import (
     BaseModel,
     ConfigDict,
+    PrivateAttr,
     SecretStr,
     ValidationError,
     ValidationInfo,
@@ -77,6 +78,7 @@ class ProviderSettings(BaseModel):
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+    _sources: dict[str, str] = PrivateAttr(default_factory=dict)
 
     endpoint: str | None = None
     region: str = DEFAULT_REGION
@@ -223,7 +225,22 @@ class ProviderSettings(BaseModel):
         for field in ("access_key_secret", "security_token"):
             if field in data and not isinstance(data[field], str | SecretStr):
                 raise SettingsError(sources[field], "expected a string")
-        return cls.model_validate(data, context={"sources": sources})
+        settings = cls.model_validate(data, context={"sources": sources})
+        settings._sources.update(sources)
+        return settings
+
+    def source(self, field: str) -> str | None:
+        """Where ``field`` came from when built by `from_config`: the stack config key
+        (``cams:accessKeyId``) or the environment variable (``ALICLOUD_ACCESS_KEY``)."""
+        return self._sources.get(field)
+
+    @property
+    def credentials_from(self) -> str | None:
+        """Which config keys or environment variables supplied the access key pair, for an
+        error about it: several variables name the same credential and the first set wins."""
+        sources = [self.source(f) for f in ("access_key_id", "access_key_secret")]
+        named = list(dict.fromkeys(s for s in sources if s))
+        return " and ".join(named) or None
 
     @property
     def protocol(self) -> str:
