@@ -29,6 +29,7 @@ from routes import Route, RouteError, Secret
 
 REGISTER = "ChatappVerifyAndRegister"
 DEREGISTER = "ChatappPhoneNumberDeregister"
+QUERY = "QueryChatappPhoneNumbers"
 UNKNOWN = rpc.UNKNOWN
 SECRETS = (CODE, SECOND_SPACE_CODE, *(secret for _, secret in KEYS.values()))
 REGISTERED_ID = f"{SPACE}/{PENDING}"
@@ -162,9 +163,13 @@ def test_a_number_the_space_does_not_list_is_refused_before_any_register(
 ) -> None:
     err = failure(route.up, program("+86 138-0000-9999", verifyCode=Secret(CODE)))
 
-    assert err.message.startswith(
+    # The RequestId is the listing's that showed the number absent.
+    assert err.message == (
         f"ChatappVerifyAndRegister for phone number 8613800009999 in space {SPACE} failed: "
-        "PhoneNumberNotInSpace:"
+        "PhoneNumberNotInSpace: the space's phone-number list (QueryChatappPhoneNumbers) does "
+        f"not contain it (RequestId {ctl.last_request_id(emulator.url, QUERY)}). Add the number "
+        f"to the WhatsApp Business Account (WABA) bound to space {SPACE} first (CAMS console, "
+        "or ChatappSyncPhoneNumber after adding it in Meta), then run `pulumi up` again."
     )
     assert calls(emulator, REGISTER) == 0
 

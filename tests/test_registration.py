@@ -231,17 +231,18 @@ def test_create_adopts_a_registered_number_without_a_code(
 
 
 def test_create_refuses_a_number_the_space_does_not_list(
-    controller: RegistrationController,
+    controller: RegistrationController, emulator: EmulatorServer
 ) -> None:
     with pytest.raises(PhoneNumberNotInSpace) as exc:
         controller.create(inputs("8613800009999", verifyCode="246810"))
     assert exc.value.code == "PhoneNumberNotInSpace"
+    assert exc.value.request_id == ctl.last_request_id(emulator.url, QUERY)
     assert str(exc.value) == (
         "ChatappVerifyAndRegister for phone number 8613800009999 in space cams-demo-space "
         "failed: PhoneNumberNotInSpace: the space's phone-number list (QueryChatappPhoneNumbers)"
-        " does not contain it. Add the number to the WhatsApp Business Account (WABA) bound to "
-        "space cams-demo-space first (CAMS console, or ChatappSyncPhoneNumber after adding it "
-        "in Meta), then run `pulumi up` again."
+        f" does not contain it (RequestId {exc.value.request_id}). Add the number to the WhatsApp "
+        "Business Account (WABA) bound to space cams-demo-space first (CAMS console, or "
+        "ChatappSyncPhoneNumber after adding it in Meta), then run `pulumi up` again."
     )
 
 

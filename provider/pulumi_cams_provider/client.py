@@ -12,7 +12,7 @@ preview (check, diff) stays fast and offline.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -30,7 +30,7 @@ from .ratelimit import RateLimiter, shared_limiter
 from .retry import Deadline, RetryPolicy, call_with_retry
 from .settings import ProviderSettings
 
-__all__ = ["CamsClient", "PhoneNumber", "REGISTERED_STATUSES", "API_VERSION"]
+__all__ = ["CamsClient", "PhoneNumber", "PhoneNumberList", "REGISTERED_STATUSES", "API_VERSION"]
 
 
 T = TypeVar("T")
@@ -112,7 +112,7 @@ class CamsClient:
         *,
         deadline: Deadline | None = None,
         on_send: Callable[[], None] | None = None,
-    ) -> list[PhoneNumber]:
+    ) -> PhoneNumberList:
         """List the numbers of a space (QueryChatappPhoneNumbers).
 
         ``on_send`` is called once the rate limiter lets the first attempt go, just before it is
@@ -372,17 +372,26 @@ def _report(
         rates.accepted(key, ceiling)
 
 
-def _phone_numbers(action: str, body: Mapping[str, Any], space: str) -> list[PhoneNumber]:
+class PhoneNumberList(list[PhoneNumber]):
+    """A space's numbers as one QueryChatappPhoneNumbers answer listed them; ``request_id`` is
+    that answer's, for a message about what the listing showed (or did not)."""
+
+    def __init__(self, numbers: Iterable[PhoneNumber] = (), request_id: str = "") -> None:
+        super().__init__(numbers)
+        self.request_id = request_id
+
+
+def _phone_numbers(action: str, body: Mapping[str, Any], space: str) -> PhoneNumberList:
     items = body.get("PhoneNumbers")
     if items is None:
-        return []
+        items = []
     if not isinstance(items, list) or not all(
         isinstance(i, Mapping) and i.get("PhoneNumber") for i in items
     ):
         raise malformed_response(
             body, "PhoneNumbers is not a list of numbers", action=action, cust_space_id=space
         )
-    return [PhoneNumber.from_wire(i) for i in items]
+    return PhoneNumberList((PhoneNumber.from_wire(i) for i in items), _request_id(body))
 
 
 def _request_id(body: Mapping[str, Any]) -> str:

@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from .client import PhoneNumber
 from .retry import Deadline
 
-__all__ = ["PhoneNumberFinder", "PhoneNumberLister"]
+__all__ = ["Listing", "PhoneNumberFinder", "PhoneNumberLister"]
 
 DEFAULT_MAX_AGE = 3.0
 """Seconds a listing may serve refresh reads: long enough that refreshing a space's numbers
@@ -56,6 +56,19 @@ def _digits(phone_number: str) -> str:
     return "".join(ch for ch in phone_number if ch.isdigit())
 
 
+class Listing(dict[str, PhoneNumber]):
+    """Every number one listing showed in a space, keyed by its digits, with the listing's
+    RequestId (empty when the answer had none)."""
+
+    def __init__(self, numbers: Iterable[PhoneNumber], request_id: str = "") -> None:
+        super().__init__((_digits(n.phone_number), n) for n in numbers)
+        self.request_id = request_id
+
+    def number(self, phone_number: str) -> PhoneNumber | None:
+        """The number as the listing showed it, or None when it did not list it."""
+        return self.get(_digits(phone_number))
+
+
 @dataclass
 class _Flight:
     """One listing call and everyone waiting for it."""
@@ -64,13 +77,13 @@ class _Flight:
     started: float | None = None
     """When the listing call was made (None until the flight departs)."""
     done: threading.Event = field(default_factory=threading.Event)
-    numbers: dict[str, PhoneNumber] | None = None
+    numbers: Listing | None = None
     error: BaseException | None = None
 
 
 @dataclass
 class _Space:
-    listing: dict[str, PhoneNumber] | None = None
+    listing: Listing | None = None
     listing_started: float = float("-inf")
     in_flight: _Flight | None = None
     invalidated_at: float = float("-inf")
@@ -119,13 +132,12 @@ class PhoneNumberFinder:
         that started at most `max_age` seconds ago (and not before our last write). A listing
         this call makes is bounded by `deadline`. Raises the listing's `CamsError`.
         """
-        listing = self.list_space(cust_space_id, fresh=fresh, deadline=deadline)
-        return listing.get(_digits(phone_number))
+        return self.list_space(cust_space_id, fresh=fresh, deadline=deadline).number(phone_number)
 
     def list_space(
         self, cust_space_id: str, *, fresh: bool = True, deadline: Deadline | None = None
-    ) -> dict[str, PhoneNumber]:
-        """Every number of the space, keyed by its digits."""
+    ) -> Listing:
+        """Every number of the space, keyed by its digits (same rules as `find`)."""
         asked = self._clock()
         if not self._share:
             return self._query(cust_space_id, deadline)
@@ -200,10 +212,11 @@ class PhoneNumberFinder:
         cust_space_id: str,
         deadline: Deadline | None,
         on_send: Callable[[], None] | None = None,
-    ) -> dict[str, PhoneNumber]:
+    ) -> Listing:
         with self._lock:
             self.listings += 1
         numbers = self._client.query_chatapp_phone_numbers(
             cust_space_id, deadline=deadline, on_send=on_send
         )
-        return {_digits(number.phone_number): number for number in numbers}
+        # CamsClient answers a PhoneNumberList, which carries the listing's RequestId.
+        return Listing(numbers, getattr(numbers, "request_id", ""))

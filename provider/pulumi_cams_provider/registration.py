@@ -57,7 +57,7 @@ from .outcomes import (
     PhoneNumberNotInSpace,
     ReadOutcome,
 )
-from .phone_numbers import PhoneNumberFinder
+from .phone_numbers import Listing, PhoneNumberFinder
 from .retry import Deadline, RetryPolicy, poll_until
 from .settings import ProviderSettings
 
@@ -126,12 +126,14 @@ class RegistrationController:
         wanted = _inputs(inputs)
         space, phone = wanted.cust_space_id, wanted.phone_number
         budget = self._deadline()
-        observed = self._observe(space, phone, budget)
+        listing = self._listing(space, phone, budget)
+        observed = listing.number(phone)
         if observed is None:
             raise PhoneNumberNotInSpace(
                 "the space's phone-number list (QueryChatappPhoneNumbers) does not contain it",
                 action="ChatappVerifyAndRegister",
                 code="PhoneNumberNotInSpace",
+                request_id=listing.request_id,
                 cust_space_id=space,
                 phone_number=phone,
             )
@@ -350,8 +352,14 @@ class RegistrationController:
     def _observe(
         self, space: str, phone: str, deadline: Deadline, *, fresh: bool = True
     ) -> PhoneNumber | None:
+        return self._listing(space, phone, deadline, fresh=fresh).number(phone)
+
+    def _listing(
+        self, space: str, phone: str, deadline: Deadline, *, fresh: bool = True
+    ) -> Listing:
+        """The space's numbers as a listing shows them; its failure is about ``phone``."""
         try:
-            return self._get_finder().find(space, phone, fresh=fresh, deadline=deadline)
+            return self._get_finder().list_space(space, fresh=fresh, deadline=deadline)
         except CamsError as err:
             raise _about(err, phone) from None
 

@@ -59,8 +59,8 @@ CASES = {
         "246810",
         f"ChatappVerifyAndRegister for phone number {NOT_IN_SPACE} in space {SPACE} failed: "
         "PhoneNumberNotInSpace: the space's phone-number list (QueryChatappPhoneNumbers) does not "
-        "contain it. Add the number to the WhatsApp Business Account (WABA) bound to space "
-        f"{SPACE} first",
+        "contain it (RequestId *). Add the number to the WhatsApp Business Account (WABA) bound "
+        f"to space {SPACE} first",
     ),
 }
 
