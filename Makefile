@@ -39,12 +39,14 @@ sdks: $(VENV)/.installed
 	cd tools/gensdk && CGO_ENABLED=0 go build -trimpath -o $(GENSDK) .
 	$(GENSDK) provider/pulumi_cams_provider/schema.json $$($(PY) -c 'import importlib.metadata as m; print(m.version("pulumi-cams"))') sdk
 
-## The wheel and the sdist in dist/, checked as PyPI would (twine) and for stray test files.
+## The wheel and the sdist in dist/, checked as PyPI would (twine) and for stray test files, and
+## the plugin archive for `pulumi plugin install resource cams <version> --file` (scripts/plugin_archive.py).
 dist: $(VENV)/.installed
 	rm -rf dist
 	$(PY) -m build --sdist --wheel --outdir dist . >/dev/null
 	$(VENV)/bin/twine check --strict dist/*
-	! tar tzf dist/*.tar.gz | grep -q '/tests/'
+	! tar tzf dist/pulumi_cams-*.tar.gz | grep -q '/tests/'
+	$(PY) scripts/plugin_archive.py dist
 
 ## Throughput, refresh, preview and start-up against the emulator's rate limit (~1 minute).
 bench: $(VENV)/.installed

@@ -14,8 +14,12 @@ them (https://www.pulumi.com/docs/iac/languages-sdks/python/):
 - a program runs under the interpreter of the project's `virtualenv` option when it names one,
   else `$PULUMI_PYTHON_CMD`, else `python3` on PATH; it is started through the SDK's own
   `pulumi-language-python-exec` script, installed beside this file from the Pulumi SDK module;
-- a source plugin (`PulumiPlugin.yaml` with `runtime: python`) runs as `python <dir> <args>`;
-- `pulumi install` creates the named virtualenv and installs `requirements.txt` into it.
+- a source plugin (`PulumiPlugin.yaml` with `runtime: python`) runs as `python <dir> <args>`
+  under its virtualenv, `venv` in the plugin's directory unless it names another (made when
+  the plugin is installed, as by `pulumi plugin install`); when there is none, under the
+  ambient Python, where the real host would fail;
+- `pulumi install`, and the installation of a plugin, create the virtualenv and install
+  `requirements.txt` into it.
 
 Code generation (`pulumi package gen-sdk --language python`) is not served: the Python SDK of
 this project is written by hand.
@@ -42,18 +46,23 @@ EXEC_SCRIPT = Path(__file__).resolve().with_name("pulumi-language-python-exec")
 EXIT_BAIL = 32
 
 
-def _python(program_dir: str, options: Any) -> list[str]:
-    venv = _virtualenv(program_dir, options)
-    if venv is not None:
+def _python(program_dir: str, options: Any, *, plugin: bool = False) -> list[str]:
+    venv = _virtualenv(program_dir, options, plugin=plugin)
+    if venv is not None and (not plugin or (venv / "bin" / "python").exists()):
         return [str(venv / "bin" / "python")]
+    # A plugin whose virtualenv was never made (a checkout named in `packages:` and run without
+    # `pulumi install`, which this stand-in cannot complete) runs under the ambient Python; the
+    # real host needs the virtualenv.
     return (os.environ.get("PULUMI_PYTHON_CMD") or "python3").split()
 
 
-def _virtualenv(program_dir: str, options: Any) -> Path | None:
+def _virtualenv(program_dir: str, options: Any, *, plugin: bool = False) -> Path | None:
+    """The virtualenv to use; a plugin gets `venv` in its directory unless it names another,
+    as the real host does (it does not run plugins in the ambient Python environment)."""
     name = None
     if options is not None and "virtualenv" in options.fields:
         name = options.fields["virtualenv"].string_value or None
-    name = os.environ.get("PULUMI_RUNTIME_VIRTUALENV") or name
+    name = os.environ.get("PULUMI_RUNTIME_VIRTUALENV") or name or ("venv" if plugin else None)
     if not name:
         return None
     path = Path(name)
@@ -114,7 +123,7 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
     def InstallDependencies(self, request: Any, context: Any) -> Any:
         info = request.info
         program_dir = info.program_directory or request.directory
-        venv = _virtualenv(program_dir, info.options)
+        venv = _virtualenv(program_dir, info.options, plugin=request.is_plugin)
         if venv is None:
             return
         steps = []
@@ -136,7 +145,7 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
         env = dict(os.environ)
         env.update(item.split("=", 1) for item in request.env if "=" in item)
         process = subprocess.Popen(
-            [*_python(program_dir, info.options), "-u", program_dir, *request.args],
+            [*_python(program_dir, info.options, plugin=True), "-u", program_dir, *request.args],
             cwd=request.pwd or None,
             env=env,
             stdout=subprocess.PIPE,

@@ -1,6 +1,8 @@
 """What a new user installs, from nothing: a fresh virtualenv, the example's requirements.txt
-(which installs pulumi-cams from the checkout), then the quickstart on it, and a YAML program
-whose `cams` plugin is the `pulumi-resource-cams` that the install put on PATH."""
+(which installs pulumi-cams from the checkout), then the quickstart on it; a YAML program
+whose `cams` plugin is the `pulumi-resource-cams` that the install put on PATH; and the plugin
+archive (`make dist`) installed with `pulumi plugin install --file`, for a program in any
+language without a Python install of its own."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import emulator_control as ctl
 import pytest
 from cams_emulator import EmulatorServer
 from demo_seed import PENDING, SPACE
-from pulumi_cli import EXAMPLES, PulumiCli
+from pulumi_cli import EXAMPLES, REPO_ROOT, PulumiCli
 
 
 @pytest.fixture(scope="module")
@@ -76,4 +78,49 @@ def test_a_yaml_program_finds_the_plugin_the_wheel_installed(
     assert f"using pulumi-resource-cams from $PATH at {fresh_venv}/bin/pulumi-resource-cams" in (
         up.output
     ), up
+    assert cli.outputs(project)["status"] == "CONNECTED"
+
+
+@pytest.fixture(scope="module")
+def plugin_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The archive `make dist` writes, built from this checkout."""
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(REPO_ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    done = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "scripts" / "plugin_archive.py"), str(out)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return Path(done.stdout.strip())
+
+
+def test_the_plugin_archive_installs_with_pulumi_plugin_install(
+    cli: PulumiCli, emulator: EmulatorServer, plugin_archive: Path
+) -> None:
+    # The checkout's pulumi-resource-cams is on PATH here; a user of the archive has none.
+    cli.env["PULUMI_IGNORE_AMBIENT_PLUGINS"] = "true"
+    assert plugin_archive.name == "pulumi-resource-cams-v0.1.0.tar.gz"
+    cli(
+        "plugin", "install", "resource", "cams", "0.1.0", "--file", str(plugin_archive),
+        cwd=plugin_archive.parent,
+    )  # fmt: skip
+    installed = cli.home / "plugins" / "resource-cams-v0.1.0"
+    # The language host made the plugin its own virtualenv from the archive's requirements.txt.
+    assert (installed / "venv" / "bin" / "pulumi-resource-cams").exists()
+    project = cli.project("yaml")
+    text = (project / "Pulumi.yaml").read_text()
+    (project / "Pulumi.yaml").write_text(text.replace("packages:\n  cams: ../..\n", ""))
+    cli.stack_init(project)
+    cli.config(project, "verifyCode", "246810", secret=True)
+
+    up = cli("up", "--yes", cwd=project)
+
+    assert "from $PATH" not in up.output, up
     assert cli.outputs(project)["status"] == "CONNECTED"
