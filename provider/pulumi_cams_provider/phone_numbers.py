@@ -11,7 +11,8 @@ budget on identical listings, so `PhoneNumberFinder` coalesces them (single flig
 - our own register and deregister calls `invalidate` the space, so no later observation is
   served by a listing that started before the write.
 
-A listing "starts" when it departs, not when its flight is opened: until then anyone may join it.
+A listing "starts" when its request is sent, not when its flight is opened or departs (it may
+then wait its turn under the rate limit): until then anyone may join it.
 With `min_interval` (the controller passes 1 / requestsPerSecond) a space's listings depart at
 most that often. Without it the limiter lets a burst of `rate` listings go at once, each serving
 the one or two observers that happened to ask, and then every observer waits most of a second
@@ -75,7 +76,7 @@ class _Flight:
 
     departs_at: float
     started: float | None = None
-    """When the listing call was made (None until the flight departs)."""
+    """When the listing request was sent (None until then)."""
     done: threading.Event = field(default_factory=threading.Event)
     numbers: Listing | None = None
     error: BaseException | None = None
