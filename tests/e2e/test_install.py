@@ -14,7 +14,7 @@ from pathlib import Path
 import emulator_control as ctl
 import pytest
 from cams_emulator import EmulatorServer
-from demo_seed import PENDING, SPACE
+from demo_seed import CODE, PENDING, SPACE
 from pulumi_cli import EXAMPLES, REPO_ROOT, PulumiCli
 
 
@@ -45,6 +45,18 @@ def as_user(cli: PulumiCli, venv: Path) -> None:
     cli.env["VIRTUAL_ENV"] = str(venv)
 
 
+def yaml_project_without_the_checkout(cli: PulumiCli) -> Path:
+    """examples/yaml as a user outside this checkout has it: no `packages:` entry, so the CLI
+    looks for an installed `cams` plugin; a stack with the seeded code set."""
+    project = cli.project("yaml")
+    text = (project / "Pulumi.yaml").read_text().replace("packages:\n  cams: ../..\n", "")
+    assert "packages:" not in text, "examples/yaml's packages entry changed: update this"
+    (project / "Pulumi.yaml").write_text(text)
+    cli.stack_init(project)
+    cli.config(project, "verifyCode", CODE, secret=True)
+    return project
+
+
 def test_the_quickstart_runs_on_a_fresh_install(
     cli: PulumiCli, emulator: EmulatorServer, fresh_venv: Path
 ) -> None:
@@ -69,11 +81,7 @@ def test_a_yaml_program_finds_the_plugin_the_wheel_installed(
 ) -> None:
     as_user(cli, fresh_venv)
     assert (fresh_venv / "bin" / "pulumi-resource-cams").exists()
-    project = cli.project("yaml")
-    text = (project / "Pulumi.yaml").read_text()
-    (project / "Pulumi.yaml").write_text(text.replace("packages:\n  cams: ../..\n", ""))
-    cli.stack_init(project)
-    cli.config(project, "verifyCode", "246810", secret=True)
+    project = yaml_project_without_the_checkout(cli)
     up = cli("up", "--yes", cwd=project)
     assert f"using pulumi-resource-cams from $PATH at {fresh_venv}/bin/pulumi-resource-cams" in (
         up.output
@@ -114,11 +122,7 @@ def test_the_plugin_archive_installs_with_pulumi_plugin_install(
     installed = cli.home / "plugins" / "resource-cams-v0.1.0"
     # The language host made the plugin its own virtualenv from the archive's requirements.txt.
     assert (installed / "venv" / "bin" / "pulumi-resource-cams").exists()
-    project = cli.project("yaml")
-    text = (project / "Pulumi.yaml").read_text()
-    (project / "Pulumi.yaml").write_text(text.replace("packages:\n  cams: ../..\n", ""))
-    cli.stack_init(project)
-    cli.config(project, "verifyCode", "246810", secret=True)
+    project = yaml_project_without_the_checkout(cli)
 
     up = cli("up", "--yes", cwd=project)
 
