@@ -10,12 +10,19 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from demo_seed import PENDING
 from demo_seed import SPACE as DEMO
-from pulumi_cams_provider.client import PhoneNumber
+from pulumi_cams_provider.client import PhoneNumber, PhoneNumberList
 from pulumi_cams_provider.errors import CamsThrottled
 from pulumi_cams_provider.phone_numbers import PhoneNumberFinder
 from pulumi_cams_provider.retry import Deadline
 
 QUERY = "QueryChatappPhoneNumbers"
+
+
+def seen(finder: PhoneNumberFinder, *, fresh: bool = True) -> str:
+    """The status the finder observes for PENDING (each fake listing names its call)."""
+    number = finder.list_space(DEMO, fresh=fresh).number(PENDING)
+    assert number is not None
+    return number.status
 
 
 class GatedLister:
@@ -34,7 +41,7 @@ class GatedLister:
         *,
         deadline: Deadline | None = None,
         on_send: Callable[[], None] | None = None,
-    ) -> list[PhoneNumber]:
+    ) -> PhoneNumberList:
         self.calls += 1
         call = self.calls
         self.entered.release()
@@ -42,7 +49,7 @@ class GatedLister:
         if on_send is not None:
             on_send()
         assert self.release.acquire(timeout=10)
-        return [PhoneNumber(phone_number=PENDING, status=f"CALL{call}")]
+        return PhoneNumberList([PhoneNumber(phone_number=PENDING, status=f"CALL{call}")])
 
 
 @pytest.fixture
@@ -58,10 +65,10 @@ def test_fresh_observers_join_a_listing_that_started_after_they_asked(
 ) -> None:
     finder = PhoneNumberFinder(gated)
     with ThreadPoolExecutor(max_workers=8) as pool:
-        first = pool.submit(finder.find, DEMO, PENDING)
+        first = pool.submit(lambda: finder.list_space(DEMO).number(PENDING))
         assert gated.entered.acquire(timeout=10)
         # These ask while listing 1 is in flight: it started too early for them.
-        late = [pool.submit(finder.find, DEMO, PENDING) for _ in range(5)]
+        late = [pool.submit(lambda: finder.list_space(DEMO).number(PENDING)) for _ in range(5)]
         gated.release.release()
         assert first.result(timeout=10).status == "CALL1"  # type: ignore[union-attr]
         assert gated.entered.acquire(timeout=10)
@@ -76,9 +83,9 @@ def test_observers_join_a_listing_until_the_rate_limiter_lets_it_go() -> None:
     held = GatedLister(held_before_sending=True)
     finder = PhoneNumberFinder(held)
     with ThreadPoolExecutor(max_workers=8) as pool:
-        first = pool.submit(finder.find, DEMO, PENDING)
+        first = pool.submit(lambda: finder.list_space(DEMO).number(PENDING))
         assert held.entered.acquire(timeout=10)
-        waiting = [pool.submit(finder.find, DEMO, PENDING) for _ in range(5)]
+        waiting = [pool.submit(lambda: finder.list_space(DEMO).number(PENDING)) for _ in range(5)]
         time.sleep(0.2)  # let them reach the finder while the listing is held
         held.send.release()
         for _ in range(10):
@@ -95,14 +102,14 @@ def test_refresh_reads_accept_a_recent_listing_until_invalidated() -> None:
     for _ in range(10):
         lister.release.release()
     finder = PhoneNumberFinder(lister, max_age=3.0, clock=lambda: now[0])
-    assert finder.find(DEMO, PENDING, fresh=False).status == "CALL1"  # type: ignore[union-attr]
+    assert seen(finder, fresh=False) == "CALL1"
     now[0] += 2.0
-    assert finder.find(DEMO, PENDING, fresh=False).status == "CALL1"  # type: ignore[union-attr]
-    assert finder.find(DEMO, PENDING, fresh=True).status == "CALL2"  # type: ignore[union-attr]
+    assert seen(finder, fresh=False) == "CALL1"
+    assert seen(finder, fresh=True) == "CALL2"
     finder.invalidate(DEMO)
-    assert finder.find(DEMO, PENDING, fresh=False).status == "CALL3"  # type: ignore[union-attr]
+    assert seen(finder, fresh=False) == "CALL3"
     now[0] += 3.5
-    assert finder.find(DEMO, PENDING, fresh=False).status == "CALL4"  # type: ignore[union-attr]
+    assert seen(finder, fresh=False) == "CALL4"
 
 
 def test_unshared_finder_lists_for_every_observation() -> None:
@@ -111,7 +118,7 @@ def test_unshared_finder_lists_for_every_observation() -> None:
         lister.release.release()
     finder = PhoneNumberFinder(lister, share=False)
     for _ in range(3):
-        finder.find(DEMO, PENDING, fresh=False)
+        finder.list_space(DEMO, fresh=False).number(PENDING)
     assert lister.calls == 3
 
 
@@ -123,14 +130,14 @@ def test_a_failed_listing_fails_everyone_waiting_for_it() -> None:
             *,
             deadline: Deadline | None = None,
             on_send: Callable[[], None] | None = None,
-        ) -> list[PhoneNumber]:
+        ) -> PhoneNumberList:
             raise CamsThrottled("busy", action=QUERY, code="System.LimitControl")
 
     finder = PhoneNumberFinder(Failing())
     with pytest.raises(CamsThrottled):
-        finder.find(DEMO, PENDING)
+        finder.list_space(DEMO).number(PENDING)
     with pytest.raises(CamsThrottled):
-        finder.find(DEMO, PENDING, fresh=False)
+        finder.list_space(DEMO, fresh=False).number(PENDING)
 
 
 class CountingLister:
@@ -144,23 +151,23 @@ class CountingLister:
         *,
         deadline: Deadline | None = None,
         on_send: Callable[[], None] | None = None,
-    ) -> list[PhoneNumber]:
+    ) -> PhoneNumberList:
         with self.lock:
             self.calls += 1
             call = self.calls
         if on_send is not None:
             on_send()
-        return [PhoneNumber(phone_number="8613800001234", status=f"CALL{call}")]
+        return PhoneNumberList([PhoneNumber(phone_number=PENDING, status=f"CALL{call}")])
 
 
 def test_observers_join_a_paced_listing_until_it_departs() -> None:
     lister = CountingLister()
     finder = PhoneNumberFinder(lister, min_interval=1.0)
-    assert finder.find("s", "8613800001234").status == "CALL1"  # type: ignore[union-attr]
+    assert finder.list_space("s").number(PENDING).status == "CALL1"  # type: ignore[union-attr]
     # The next listing may depart only a second after the first: everyone asking meanwhile
     # is served by it, and it still started after each of them asked.
     with ThreadPoolExecutor(max_workers=6) as pool:
-        futures = [pool.submit(finder.find, "s", "8613800001234") for _ in range(6)]
+        futures = [pool.submit(lambda: finder.list_space("s").number(PENDING)) for _ in range(6)]
         statuses = {f.result(timeout=10).status for f in futures}  # type: ignore[union-attr]
     assert statuses == {"CALL2"}
     assert lister.calls == 2

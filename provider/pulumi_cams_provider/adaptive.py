@@ -164,11 +164,6 @@ class AdaptiveRates:
         with self._lock:
             self._rates.clear()
 
-    def cuts(self) -> int:
-        """Throttled answers that cut a rate, over every key (for the benchmark)."""
-        with self._lock:
-            return sum(curve.cuts for curve in self._rates.values())
-
     def _curve(self, key: Hashable, ceiling: float) -> CubicRate:
         curve = self._rates.get(key)
         if curve is None or curve.ceiling != ceiling:

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .client import PhoneNumber
+from .client import PhoneNumber, PhoneNumberList
 from .retry import Deadline
 
 __all__ = ["Listing", "PhoneNumberFinder", "PhoneNumberLister"]
@@ -47,7 +47,7 @@ class PhoneNumberLister(Protocol):
         *,
         deadline: Deadline | None = None,
         on_send: Callable[[], None] | None = None,
-    ) -> list[PhoneNumber]:
+    ) -> PhoneNumberList:
         """List the numbers of a space within ``deadline``; call ``on_send`` just before the
         first attempt is sent."""
         ...
@@ -119,26 +119,15 @@ class PhoneNumberFinder:
         self.listings = 0
         """How many listing calls this finder made (for tests and the benchmark)."""
 
-    def find(
-        self,
-        cust_space_id: str,
-        phone_number: str,
-        *,
-        fresh: bool = True,
-        deadline: Deadline | None = None,
-    ) -> PhoneNumber | None:
-        """The number as CAMS lists it in the space, or None when the space does not list it.
+    def list_space(
+        self, cust_space_id: str, *, fresh: bool = True, deadline: Deadline | None = None
+    ) -> Listing:
+        """Every number of the space as CAMS lists it (`Listing.number` finds one).
 
         `fresh=True` demands a listing that started after this call; `fresh=False` accepts one
         that started at most `max_age` seconds ago (and not before our last write). A listing
         this call makes is bounded by `deadline`. Raises the listing's `CamsError`.
         """
-        return self.list_space(cust_space_id, fresh=fresh, deadline=deadline).number(phone_number)
-
-    def list_space(
-        self, cust_space_id: str, *, fresh: bool = True, deadline: Deadline | None = None
-    ) -> Listing:
-        """Every number of the space, keyed by its digits (same rules as `find`)."""
         asked = self._clock()
         if not self._share:
             return self._query(cust_space_id, deadline)
@@ -219,5 +208,4 @@ class PhoneNumberFinder:
         numbers = self._client.query_chatapp_phone_numbers(
             cust_space_id, deadline=deadline, on_send=on_send
         )
-        # CamsClient answers a PhoneNumberList, which carries the listing's RequestId.
-        return Listing(numbers, getattr(numbers, "request_id", ""))
+        return Listing(numbers, numbers.request_id)
