@@ -29,10 +29,8 @@ from pulumi_cams_provider.errors import (
     CamsUnavailable,
     CamsUnreachable,
     SettingsError,
-    classify,
-    credentials_error,
-    error_from_body,
 )
+from pulumi_cams_provider.responses import classify, credentials_error, error_from_body
 
 URL = f"http://127.0.0.1:9/?CustSpaceId={SPACE}&PhoneNumber={PHONE}&VerifyCode={CODE}"
 

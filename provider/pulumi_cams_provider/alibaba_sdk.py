@@ -20,10 +20,12 @@ from .errors import (
     CONNECTION_FAILED,
     CONNECTION_REFUSED,
     MALFORMED_RESPONSE,
-    MUTATING_ACTIONS,
     REQUEST_TIMEOUT,
     TLS_HANDSHAKE_FAILED,
     CamsError,
+)
+from .responses import (
+    MUTATING_ACTIONS,
     clean_request_id,
     credentials_error,
     denied_ram_action,

@@ -25,8 +25,9 @@ from .alibaba_sdk import (
     credential_source,
     error_from_exception,
 )
-from .errors import CamsError, CamsThrottled, budget_exhausted, error_from_body, malformed_response
+from .errors import CamsError, CamsThrottled
 from .ratelimit import RateLimiter, shared_limiter
+from .responses import budget_exhausted, error_from_body, malformed_response
 from .retry import Deadline, RetryPolicy, call_with_retry
 from .settings import ProviderSettings
 

@@ -35,18 +35,15 @@ Codes this client makes up for failures that never reached a CAMS answer:
 ``UnsuccessfulResponse`` for an envelope that says ``Code: OK`` with ``Success: false``, and
 ``OperationTimeout`` for a request not sent because the operation's time budget ran out.
 
-What the Alibaba SDK raises is translated into this tree by ``alibaba_sdk``, which also keeps
-secrets out of the SDK's debug output. Which class each code belongs to, and what to do about
-it, is the catalogue (``catalogue``): each code written once.
+A CAMS answer becomes an error of this tree in ``responses``; what the Alibaba SDK raises, in
+``alibaba_sdk``, which also keeps secrets out of the SDK's debug output. Which class each code
+belongs to, and what to do about it, is the catalogue (``catalogue``): each code written once.
 """
 
 from __future__ import annotations
 
 import contextvars
 import copy
-import json
-import re
-from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 __all__ = [
@@ -59,16 +56,6 @@ __all__ = [
     "CamsAccessDenied",
     "CamsInvalidRequest",
     "SettingsError",
-    "classify",
-    "clean_request_id",
-    "denied_ram_action",
-    "make_error",
-    "request_id_of",
-    "scrub_secrets",
-    "error_from_body",
-    "budget_exhausted",
-    "credentials_error",
-    "malformed_response",
     "user_message",
 ]
 
@@ -116,7 +103,7 @@ class CamsError(Exception):
     ) -> None:
         self.action = action
         self.code = code
-        self.message = _one_line(message)
+        self.message = one_line(message)
         self.request_id = request_id or None
         self.http_status = http_status
         self.cust_space_id = cust_space_id
@@ -230,229 +217,14 @@ class SettingsError(CamsError):
         text = f"Invalid provider setting {self.key}: {self.message}"
         if self.value is not None:
             text += f" (got {self.value!r})"
-        text = _one_line(text) + "."
+        text = one_line(text) + "."
         if self.hint:
             text += " " + self.hint
         return text
 
 
-# Actions whose repetition is not harmless: their outcome must be observed after an ambiguous
-# failure instead of retried blindly. GetChatappVerifyCode sends an SMS or a call.
-MUTATING_ACTIONS = frozenset(
-    {
-        "ChatappVerifyAndRegister",
-        "ChatappPhoneNumberRegister",
-        "ChatappPhoneNumberDeregister",
-        "AddChatappPhoneNumber",
-        "GetChatappVerifyCode",
-    }
-)
-
-
-def classify(code: str, http_status: int | None, *, mutating: bool) -> type[CamsError]:
-    """Map a CAMS ``Code`` (and HTTP status) to the error class that says what to do next."""
-    from .catalogue import entry  # the catalogue names this module's classes
-
-    known = entry(code)
-    if known is not None and known.kind is not None:
-        return known.kind
-    if known is not None or (http_status is not None and http_status >= 500):
-        # Transient, or never answered: whether it happened is unknown for a write.
-        return CamsAmbiguous if mutating else CamsUnavailable
-    return CamsInvalidRequest
-
-
-def error_from_body(
-    body: Any,
-    *,
-    action: str,
-    http_status: int | None = 200,
-    cust_space_id: str | None = None,
-    phone_number: str | None = None,
-    secrets: Iterable[str] = (),
-) -> CamsError | None:
-    """Return the error a (2xx) response body reports, or None if it reports success.
-
-    Success means ``Code == "OK"`` and ``Success`` is not false; a body that is not a JSON object
-    or lacks ``Code`` is malformed.
-    """
-    mutating = action in MUTATING_ACTIONS
-    context: dict[str, Any] = {
-        "action": action,
-        "cust_space_id": cust_space_id,
-        "phone_number": phone_number,
-    }
-    if not isinstance(body, Mapping) or not isinstance(body.get("Code"), str):
-        return make_error(
-            MALFORMED_RESPONSE,
-            "the response is not a CAMS envelope (no Code)",
-            http_status=http_status,
-            request_id=request_id_of(body),
-            mutating=mutating,
-            **context,
-        )
-    code = body["Code"]
-    if code == "OK" and body.get("Success") is not False:
-        return None
-    if code == "OK":
-        # Neither a success nor a CAMS error code: treated like a malformed answer, so a read is
-        # retried and a write is observed before anything else happens.
-        return make_error(
-            UNSUCCESSFUL_RESPONSE,
-            f"CAMS answered Code OK but Success false (Message {body.get('Message')!r})",
-            http_status=http_status,
-            request_id=request_id_of(body),
-            mutating=mutating,
-            **context,
-        )
-    message = body.get("Message") or body.get("message") or ""
-    return make_error(
-        code,
-        scrub_secrets(str(message), secrets),
-        http_status=http_status,
-        request_id=request_id_of(body),
-        auth_action=denied_ram_action(body.get("AccessDeniedDetail")),
-        mutating=mutating,
-        **context,
-    )
-
-
-def credentials_error(
-    *,
-    action: str = "",
-    cust_space_id: str | None = None,
-    phone_number: str | None = None,
-    source: str = "the settings, the profile or the default credential chain",
-) -> CamsAccessDenied:
-    """The error for credentials that cannot be loaded: says how to provide them."""
-    return CamsAccessDenied(
-        f"no Alibaba Cloud credentials could be loaded from {source}",
-        action=action,
-        code=CREDENTIALS_UNAVAILABLE,
-        cust_space_id=cust_space_id,
-        phone_number=phone_number,
-    )
-
-
-def budget_exhausted(
-    seconds: float,
-    *,
-    action: str,
-    cust_space_id: str | None = None,
-    phone_number: str | None = None,
-    secrets: Iterable[str] = (),
-) -> CamsError:
-    """The error for a request never sent because the operation's time budget ran out."""
-    return CamsUnavailable(
-        f"the operation's time budget of {seconds:g} s (cams:retryTimeout) ran out before the "
-        "request could be sent",
-        action=action,
-        code=OPERATION_TIMEOUT,
-        cust_space_id=cust_space_id,
-        phone_number=phone_number,
-    )
-
-
-def malformed_response(
-    body: Any,
-    what: str,
-    *,
-    action: str,
-    cust_space_id: str | None = None,
-    phone_number: str | None = None,
-) -> CamsError:
-    """The error for a CAMS envelope that says OK but lacks what the action documents."""
-    return make_error(
-        MALFORMED_RESPONSE,
-        f"the response is not what CAMS documents ({what})",
-        http_status=200,
-        request_id=request_id_of(body),
-        mutating=action in MUTATING_ACTIONS,
-        action=action,
-        cust_space_id=cust_space_id,
-        phone_number=phone_number,
-    )
-
-
-def make_error(
-    code: str,
-    message: str,
-    *,
-    mutating: bool,
-    http_status: int | None,
-    action: str,
-    cust_space_id: str | None,
-    phone_number: str | None,
-    request_id: str | None = None,
-    retry_after: float | None = None,
-    auth_action: str | None = None,
-) -> CamsError:
-    cls = classify(code, http_status, mutating=mutating)
-    return cls(
-        message,
-        action=action,
-        code=code,
-        request_id=request_id,
-        http_status=http_status,
-        cust_space_id=cust_space_id,
-        phone_number=phone_number,
-        retry_after=retry_after,
-        auth_action=auth_action,
-    )
-
-
-def denied_ram_action(detail: Any) -> str | None:
-    """The denied RAM action from an AccessDeniedDetail (object, JSON text or 'None')."""
-    if isinstance(detail, str):
-        try:
-            detail = json.loads(detail)
-        except ValueError:
-            return None
-    if isinstance(detail, Mapping):
-        value = detail.get("AuthAction") or detail.get("authAction")
-        if isinstance(value, str) and value.startswith("cams:"):
-            return value
-    return None
-
-
-def request_id_of(body: Any) -> str | None:
-    if not isinstance(body, Mapping):
-        return None
-    return clean_request_id(body.get("RequestId") or body.get("requestId"))
-
-
-def clean_request_id(value: Any) -> str | None:
-    if not isinstance(value, str) or value in ("", "None"):
-        return None
-    return _one_line(value)
-
-
-# Gateway messages may quote what the server signed ("server string to sign is: ..."), which for
-# the older signature holds the whole query, verify code included.
-_STRING_TO_SIGN = re.compile(r"\s*server string to sign is:.*", re.IGNORECASE | re.DOTALL)
-_SECRET_PARAMS = re.compile(
-    r"((?:VerifyCode|AccessKeySecret|SecurityToken|Signature)(?:=|%3D))[^&\s,;\"']*",
-    re.IGNORECASE,
-)
-# Header lines as the SDK's debug output prints them (``> x-acs-security-token : <token>``)
-# and as urllib3 or a proxy may quote them (``'x-acs-security-token': '<token>'``).
-_SECRET_HEADERS = re.compile(
-    r"((?:x-acs-security-token|x-acs-accesskey-secret)['\"]?\s*[:=]\s*['\"]?)[^\s,;'\"]+",
-    re.IGNORECASE,
-)
-
-
-def scrub_secrets(message: str, secrets: Iterable[str]) -> str:
-    message = _STRING_TO_SIGN.sub("", message)
-    message = _SECRET_PARAMS.sub(r"\1***", message)
-    message = _SECRET_HEADERS.sub(r"\1***", message)
-    for secret in secrets:
-        if secret:
-            message = message.replace(secret, "***")
-    return message
-
-
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
+    """``text`` with every run of whitespace, newlines included, made one space."""
     return " ".join(text.split())
 
 

@@ -10,7 +10,8 @@ written down in docs/contract.md; in short:
 - create: observe before acting, since ChatappVerifyAndRegister has no idempotency token; adopt
   a number that is already registered; otherwise register, and return only once a read shows
   the number registered. A register whose answer is lost is not repeated while it may still
-  land: the number is re-read for `settle_timeout` first, and at most `MAX_WRITE_CALLS` are made;
+  land: the number is re-read for `settle_timeout` first, and at most `MAX_WRITE_CALLS` are made
+  (the write and its confirmation are `writes.ConfirmedWrite`);
 - read: the live state; only a definite answer that the number is absent or unregistered
   reports it gone, any failure to read is an error and the state is kept;
 - update: no API call;
@@ -31,12 +32,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .client import CamsClient, PhoneNumber
-from .errors import (
-    CamsAmbiguous,
-    CamsError,
-    CamsNotFound,
-    budget_exhausted,
-)
+from .errors import CamsError, CamsNotFound
 from .models import (
     INPUT_PROPERTIES,
     OUTPUT_PROPERTIES,
@@ -53,24 +49,18 @@ from .outcomes import (
     DeleteOutcome,
     MissingVerifyCode,
     Note,
-    NoVisibleEffect,
     PhoneNumberNotInSpace,
     ReadOutcome,
 )
 from .phone_numbers import Listing, PhoneNumberFinder
-from .retry import Deadline, RetryPolicy, poll_until
+from .retry import Deadline, RetryPolicy
 from .settings import ProviderSettings
+from .writes import MAX_WRITE_CALLS, ConfirmedWrite, registered, unregistered
 
 __all__ = [
     "MAX_WRITE_CALLS",
     "RegistrationController",
 ]
-
-MAX_WRITE_CALLS = 2
-"""Register (or deregister) calls one create (or delete) may make for a number: the first, and a
-second only once the first could no longer land. Each counts against Meta's 10 per 72 hours."""
-
-_CAP = "Meta allows 10 register/deregister calls per number per 72 hours"
 
 
 class RegistrationController:
@@ -159,18 +149,18 @@ class RegistrationController:
                 )
             code = wanted.verify_code.get_secret_value()
             client = self._get_client()
-            observed, extra = self._write_until_seen(
+            observed, extra = self._confirmed_write().until_seen(
                 "ChatappVerifyAndRegister",
                 lambda deadline: client.chatapp_verify_and_register(
                     space, phone, code, deadline=deadline
                 ),
                 space,
                 phone,
-                _registered,
+                registered,
                 budget,
             )
             notes.extend(extra)
-        assert observed is not None  # _registered holds for it
+        assert observed is not None  # registered() holds for it
         state = _state(space, phone, wanted.deregister_on_delete, observed, adopted)
         return CreateOutcome(
             resource_id=state.resource_id,
@@ -241,112 +231,18 @@ class RegistrationController:
             except CamsNotFound as gone:
                 return gone.request_id or ""
 
-        _, notes = self._write_until_seen(
-            "ChatappPhoneNumberDeregister", deregister, space, phone, _unregistered, budget
+        _, notes = self._confirmed_write().until_seen(
+            "ChatappPhoneNumberDeregister", deregister, space, phone, unregistered, budget
         )
         return DeleteOutcome(deregistered=True, notes=tuple(notes))
 
     # Helpers.
 
-    def _write_until_seen(
-        self,
-        action: str,
-        send: Callable[[Deadline], str],
-        space: str,
-        phone: str,
-        wanted: Callable[[PhoneNumber | None], bool],
-        budget: Deadline,
-    ) -> tuple[PhoneNumber | None, list[Note]]:
-        """Send a register or deregister call until a read shows `wanted`, within `budget`.
-
-        After each call (answered, or its answer lost) the number is re-read for
-        `settle_timeout`. An OK that never shows is an error (NoVisibleEffect); a lost answer
-        is followed by one more call only after that window, up to MAX_WRITE_CALLS, each extra
-        one announced as a Note naming Meta's cap.
-        """
-        finder = self._get_finder()
-        notes: list[Note] = []
-        lost: CamsAmbiguous | None = None
-        calls = 0
-        while calls < MAX_WRITE_CALLS and budget.remaining() > 0:
-            calls += 1
-            if lost is not None:
-                notes.append(
-                    Note(
-                        "warning",
-                        f"sent {action} for {phone} in space {space} again (call {calls}): the "
-                        f"answer to the previous call was lost ({lost.code}) and re-reading the "
-                        f"number for {self._settings.settle_timeout:g} s did not show it take "
-                        f"effect. {_CAP}.",
-                    )
-                )
-            request_id: str | None = None
-            try:
-                request_id = send(budget)
-            except CamsAmbiguous as err:
-                lost = err
-            finally:
-                finder.invalidate(space)
-            seen = self._settle(space, phone, wanted, budget)
-            if not isinstance(seen, CamsError) and wanted(seen):
-                return seen, notes  # the adapters tell the user the notes
-            if request_id is not None:
-                raise self._no_visible_effect(action, space, phone, request_id, seen)
-        if lost is None:
-            raise budget_exhausted(
-                budget.seconds, action=action, cust_space_id=space, phone_number=phone
-            )
-        raise lost.advised(
-            f"{calls} {action} call(s) were made and {self._settings.settle_timeout:g} s of "
-            f"re-reading after each did not show the change; {_CAP}, so check the number "
-            f"with `pulumi-cams status --space {space} --phone {phone}` before running "
-            "`pulumi up` again."
-        ) from None
-
-    def _settle(
-        self,
-        space: str,
-        phone: str,
-        wanted: Callable[[PhoneNumber | None], bool],
-        budget: Deadline,
-    ) -> PhoneNumber | None | CamsError:
-        """Re-read the number until `wanted` holds or `settle_timeout` passes; the last
-        reading, or the error that the last read raised."""
-
-        def read() -> PhoneNumber | None | CamsError:
-            try:
-                return self._observe(space, phone, budget)
-            except CamsNotFound:
-                return None
-            except CamsError as err:
-                return err
-
-        def done(seen: PhoneNumber | None | CamsError) -> bool:
-            return not isinstance(seen, CamsError) and wanted(seen)
-
-        return poll_until(read, done, window=budget.within(self._settings.settle_timeout))
-
-    def _no_visible_effect(
-        self,
-        action: str,
-        space: str,
-        phone: str,
-        request_id: str,
-        seen: PhoneNumber | None | CamsError,
-    ) -> NoVisibleEffect:
-        settle = self._settings.settle_timeout
-        if isinstance(seen, CamsError):
-            after = f"the number could not be read back within {settle:g} s ({seen.code})"
-        elif seen is None:
-            after = f"after {settle:g} s the space no longer lists the number"
-        else:
-            after = f"after {settle:g} s the number is still {seen.status}"
-        return NoVisibleEffect(
-            f"CAMS answered OK (RequestId {request_id or 'none'}) but {after}",
-            action=action,
-            code="NoVisibleEffect",
-            cust_space_id=space,
-            phone_number=phone,
+    def _confirmed_write(self) -> ConfirmedWrite:
+        return ConfirmedWrite(
+            observe=self._observe,
+            invalidate=self._get_finder().invalidate,
+            settle_timeout=self._settings.settle_timeout,
         )
 
     def _observe(
@@ -385,14 +281,6 @@ class RegistrationController:
                     clock=self._clock,
                 )
             return self._finder
-
-
-def _registered(number: PhoneNumber | None) -> bool:
-    return number is not None and number.registered
-
-
-def _unregistered(number: PhoneNumber | None) -> bool:
-    return number is None or not number.registered
 
 
 def _kept_advice(err: CamsError, operation: str) -> str:
