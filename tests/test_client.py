@@ -19,7 +19,7 @@ from demo_seed import CODE, CONNECTED, NO_CODE, PENDING, SPACE
 from demo_seed import DEMO_KEY as DEMO_AK
 from demo_seed import READ_ONLY_KEY as READONLY_AK
 from demo_seed import UNSUBSCRIBED_KEY as UNSUBSCRIBED_AK
-from pulumi_cams_provider.client import CamsClient, PhoneNumber
+from pulumi_cams_provider.client import CamsClient
 from pulumi_cams_provider.errors import (
     CamsAccessDenied,
     CamsAmbiguous,
@@ -30,6 +30,7 @@ from pulumi_cams_provider.errors import (
     CamsUnavailable,
     CamsUnreachable,
 )
+from pulumi_cams_provider.phone_number_list import PhoneNumber
 from pulumi_cams_provider.ratelimit import RateLimiter
 from pulumi_cams_provider.retry import RetryPolicy
 from pulumi_cams_provider.settings import ProviderSettings

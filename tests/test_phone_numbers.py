@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from demo_seed import PENDING
 from demo_seed import SPACE as DEMO
-from pulumi_cams_provider.client import PhoneNumber, PhoneNumberList
 from pulumi_cams_provider.errors import CamsThrottled
+from pulumi_cams_provider.phone_number_list import PhoneNumber, PhoneNumberList
 from pulumi_cams_provider.phone_numbers import PhoneNumberFinder
 from pulumi_cams_provider.retry import Deadline
 

@@ -17,8 +17,9 @@ from typing import Any, NoReturn
 
 import click
 
-from .client import CamsClient, PhoneNumber
+from .client import CamsClient
 from .errors import AUDIENCE, CamsError, SettingsError
+from .phone_number_list import PhoneNumber
 from .phone_numbers import PhoneNumberFinder
 from .settings import ProviderSettings
 from .validation import normalize_phone_number, validate_cust_space_id

@@ -12,10 +12,8 @@ preview (check, diff) stays fast and offline.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
-
-from pydantic import BaseModel, ConfigDict
 
 from .adaptive import AdaptiveRates, shared_rates
 from .alibaba_sdk import (
@@ -26,55 +24,16 @@ from .alibaba_sdk import (
     error_from_exception,
 )
 from .errors import CamsError, CamsThrottled
+from .phone_number_list import PhoneNumber, PhoneNumberList, phone_number_list
 from .ratelimit import RateLimiter, shared_limiter
-from .responses import budget_exhausted, error_from_body, malformed_response
+from .responses import budget_exhausted, error_from_body, malformed_response, request_id_of
 from .retry import Deadline, RetryPolicy, call_with_retry
 from .settings import ProviderSettings
 
-__all__ = ["CamsClient", "PhoneNumber", "PhoneNumberList", "REGISTERED_STATUSES", "API_VERSION"]
+__all__ = ["CamsClient", "API_VERSION"]
 
 
 T = TypeVar("T")
-
-# Statuses in which a number is registered with the Cloud API (it may still be degraded).
-REGISTERED_STATUSES = frozenset({"CONNECTED", "FLAGGED", "RATE_LIMITED", "RESTRICTED"})
-
-
-class PhoneNumber(BaseModel):
-    """A phone number as QueryChatappPhoneNumbers / ChatappSyncPhoneNumber report it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    phone_number: str
-    status: str | None = None
-    code_verification_status: str | None = None
-    verified_name: str | None = None
-    quality_rating: str | None = None
-    messaging_limit_tier: str | None = None
-    name_status: str | None = None
-
-    @property
-    def registered(self) -> bool:
-        """True when the number is registered (connected, possibly flagged or limited)."""
-        return self.status in REGISTERED_STATUSES
-
-    @classmethod
-    def from_wire(cls, item: Mapping[str, Any]) -> PhoneNumber:
-        """Build from one ``PhoneNumbers[]`` entry of a CAMS response."""
-
-        def text(name: str) -> str | None:
-            value = item.get(name)
-            return None if value is None else str(value)
-
-        return cls(
-            phone_number=str(item["PhoneNumber"]),
-            status=text("Status"),
-            code_verification_status=text("CodeVerificationStatus"),
-            verified_name=text("VerifiedName"),
-            quality_rating=text("QualityRating"),
-            messaging_limit_tier=text("MessagingLimitTier"),
-            name_status=text("NameStatus"),
-        )
 
 
 class CamsClient:
@@ -123,7 +82,7 @@ class CamsClient:
         return self._call(
             action,
             {"CustSpaceId": cust_space_id},
-            lambda body: _phone_numbers(action, body, cust_space_id),
+            lambda body: phone_number_list(action, body, cust_space_id),
             space=cust_space_id,
             deadline=deadline,
             on_send=on_send,
@@ -160,7 +119,7 @@ class CamsClient:
         return self._call(
             action,
             {"CustSpaceId": cust_space_id},
-            lambda body: _phone_numbers(action, body, cust_space_id),
+            lambda body: phone_number_list(action, body, cust_space_id),
             space=cust_space_id,
         )
 
@@ -373,28 +332,6 @@ def _report(
         rates.accepted(key, ceiling)
 
 
-class PhoneNumberList(list[PhoneNumber]):
-    """A space's numbers as one QueryChatappPhoneNumbers answer listed them; ``request_id`` is
-    that answer's, for a message about what the listing showed (or did not)."""
-
-    def __init__(self, numbers: Iterable[PhoneNumber] = (), request_id: str = "") -> None:
-        super().__init__(numbers)
-        self.request_id = request_id
-
-
-def _phone_numbers(action: str, body: Mapping[str, Any], space: str) -> PhoneNumberList:
-    items = body.get("PhoneNumbers")
-    if items is None:
-        items = []
-    if not isinstance(items, list) or not all(
-        isinstance(i, Mapping) and i.get("PhoneNumber") for i in items
-    ):
-        raise malformed_response(
-            body, "PhoneNumbers is not a list of numbers", action=action, cust_space_id=space
-        )
-    return PhoneNumberList((PhoneNumber.from_wire(i) for i in items), _request_id(body))
-
-
 def _request_id(body: Mapping[str, Any]) -> str:
-    value = body.get("RequestId")
-    return value if isinstance(value, str) else ""
+    """What a write returns: its answer's RequestId, or "" when it has none."""
+    return request_id_of(body) or ""

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .client import PhoneNumber, PhoneNumberList
+from .phone_number_list import PhoneNumber, PhoneNumberList
 from .retry import Deadline
 
 __all__ = ["Listing", "PhoneNumberFinder", "PhoneNumberLister"]

@@ -31,7 +31,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .client import CamsClient, PhoneNumber
+from .client import CamsClient
 from .errors import CamsError, CamsNotFound
 from .models import (
     INPUT_PROPERTIES,
@@ -52,6 +52,7 @@ from .outcomes import (
     PhoneNumberNotInSpace,
     ReadOutcome,
 )
+from .phone_number_list import PhoneNumber
 from .phone_numbers import Listing, PhoneNumberFinder
 from .retry import Deadline, RetryPolicy
 from .settings import ProviderSettings

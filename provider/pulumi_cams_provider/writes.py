@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .client import PhoneNumber
 from .errors import CamsAmbiguous, CamsError, CamsNotFound
 from .outcomes import Note, NoVisibleEffect
+from .phone_number_list import PhoneNumber
 from .responses import budget_exhausted
 from .retry import Deadline, poll_until
 
