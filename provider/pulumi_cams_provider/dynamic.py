@@ -187,26 +187,12 @@ def _install_one_line_errors() -> None:
 
 def _tell(notes: tuple[Note, ...]) -> None:
     """Send the controller's notes to the engine's Log service (the host's first argument is
-    the engine's address); on stderr when there is no engine to tell."""
+    the engine's address)."""
     if not notes:
         return
-    from pulumi.runtime.proto import engine_pb2_grpc
+    from .engine_log import tell
 
-    from .engine_log import log_request
-
-    address = next((a for a in sys.argv[1:] if not a.startswith("-")), "")
-    try:
-        if not address:
-            raise ConnectionError("no engine address")
-        import grpc
-
-        with grpc.insecure_channel(address) as channel:
-            engine = engine_pb2_grpc.EngineStub(channel)
-            for note in notes:
-                engine.Log(log_request(note), timeout=10)
-    except Exception:  # telling the user must never fail the operation
-        for note in notes:
-            print(f"pulumi-cams: {note.level}: {note.text}", file=sys.stderr, flush=True)
+    tell(next((a for a in sys.argv[1:] if not a.startswith("-")), ""), notes)
 
 
 def _share_listings() -> bool:

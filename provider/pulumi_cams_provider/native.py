@@ -1,23 +1,18 @@
 """The native Pulumi provider plugin for package ``cams``, on ``pulumi.provider.experimental``.
 
 Translation only: requests arrive as ``PropertyValue`` maps, go to the shared
-:class:`~pulumi_cams_provider.registration.RegistrationController` as plain camelCase dicts (an
-unknown value becomes ``models.UNKNOWN``, secrets are unwrapped) and come back as
-``PropertyValue`` maps with secrecy restored. The controller is synchronous, so every call runs
-in a worker thread (``asyncio.to_thread``) to keep the gRPC event loop free for other resources.
+:class:`~pulumi_cams_provider.registration.RegistrationController` as plain camelCase dicts and
+come back as ``PropertyValue`` maps with secrecy restored (``property_values``). The controller
+is synchronous, so every call runs in a worker thread (``asyncio.to_thread``) to keep the gRPC
+event loop free for other resources.
 
 The Pulumi Python language host starts this plugin as ``python <repo dir> <engine address>``
 (the root ``__main__.py`` calls :func:`main`); :func:`serve` prints the port on stdout.
 
-Three places where pulumi 3.272's experimental server needs help, handled here:
-
-- Unknown values travel as the string ``rpc.UNKNOWN``; ``PropertyValue.computed()`` cannot be
-  marshalled, so unknown outputs are sent as that string.
-- The server wraps every exception as ``Exception("<msg>:\\n<stack>")``, which reaches the user
-  as ``Unexpected <class 'Exception'>: ...``. :class:`_Servicer` answers a :class:`CamsError`
-  with its own one-line message instead.
-- With ``accept_secrets`` the engine no longer re-marks outputs whose input was secret, so
-  :func:`_outputs` does.
+Three places where pulumi 3.272's experimental server needs help: unknown values and secret
+outputs (both in ``property_values``), and errors. The server wraps every exception as
+``Exception("<msg>:\\n<stack>")``, which reaches the user as ``Unexpected <class 'Exception'>:
+...``; :class:`_Servicer` answers a :class:`CamsError` with its own one-line message instead.
 """
 
 from __future__ import annotations
@@ -28,12 +23,11 @@ import functools
 import importlib.metadata
 import json
 import sys
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 import grpc
 import grpc.aio
-from pulumi.provider.experimental.property_value import Computed, PropertyValue
 from pulumi.provider.experimental.provider import (
     CheckFailure,
     CheckRequest,
@@ -56,14 +50,14 @@ from pulumi.provider.experimental.provider import (
     UpdateResponse,
 )
 from pulumi.provider.experimental.server import ProviderServicer
-from pulumi.runtime import rpc
-from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2_grpc
+from pulumi.runtime.proto import provider_pb2_grpc
 
 from . import models
 from .checks import check_inputs, diff_inputs
-from .engine_log import log_request
+from .engine_log import EngineLog
 from .errors import user_message
 from .outcomes import Note
+from .property_values import secret_keys, to_dict, to_outputs, to_property, to_python
 from .registration import RegistrationController
 from .resource import PACKAGE, RESOURCE_TYPE, SECRET_INPUTS, schema
 
@@ -82,8 +76,6 @@ DISTRIBUTION = "pulumi-cams"
 
 # Inputs that make up the resource ID, which Pulumi stores and shows unencrypted.
 _ID_INPUTS = ("custSpaceId", "phoneNumber")
-_SECRET_INPUTS = SECRET_INPUTS
-_ENGINE_LOG_TIMEOUT_S = 10.0
 _GRPC_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
 
 _T = TypeVar("_T")
@@ -114,8 +106,7 @@ class CamsProvider(Provider):
 
     def __init__(self, engine_address: str | None = None) -> None:
         super().__init__()
-        self._engine_address = engine_address or None
-        self._engine: engine_pb2_grpc.EngineStub | None = None
+        self._engine_log = EngineLog(engine_address)
         self._controller: RegistrationController | None = None
 
     async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
@@ -137,7 +128,7 @@ class CamsProvider(Provider):
             if namespace == PACKAGE and name in names:
                 config[name] = text
         for name, value in request.args.items():
-            plain = _to_python(value)
+            plain = to_python(value)
             if name in names and plain is not None and not models.is_unknown(plain):
                 config[name] = plain
         self._controller = RegistrationController.from_config(config)
@@ -154,17 +145,17 @@ class CamsProvider(Provider):
     async def check(self, request: CheckRequest) -> CheckResponse:
         """Normalise and validate the inputs (no network; runs at preview)."""
         _require_resource_type(request.type)
-        outcome = check_inputs(_to_dict(request.new_inputs), _to_dict(request.old_inputs))
-        secret = _secret_keys(request.new_inputs) | _SECRET_INPUTS
+        outcome = check_inputs(to_dict(request.new_inputs), to_dict(request.old_inputs))
+        secret = secret_keys(request.new_inputs) | SECRET_INPUTS
         return CheckResponse(
-            inputs={k: _to_property(v, k in secret) for k, v in outcome.inputs.items()},
+            inputs={k: to_property(v, k in secret) for k, v in outcome.inputs.items()},
             failures=[CheckFailure(f.property, f.reason) for f in outcome.failures],
         )
 
     async def diff(self, request: DiffRequest) -> DiffResponse:
         """Compare the stored outputs with the new inputs; identity changes replace."""
         _require_resource_type(request.type)
-        olds, news = _to_dict(request.old_state), _to_dict(request.new_inputs)
+        olds, news = to_dict(request.old_state), to_dict(request.new_inputs)
         outcome = diff_inputs(olds, news)
         detailed = {
             name: PropertyDiff(
@@ -183,14 +174,14 @@ class CamsProvider(Provider):
     async def create(self, request: CreateRequest) -> CreateResponse:
         """Register the number, or adopt it; at preview, echo the inputs with outputs unknown."""
         _require_resource_type(request.type)
-        inputs = _to_dict(request.properties)
-        secret = _secret_keys(request.properties)
+        inputs = to_dict(request.properties)
+        secret = secret_keys(request.properties)
         if request.preview:
             planned = await self._call(lambda c: c.preview_create(inputs))
-            return CreateResponse(resource_id="", properties=_outputs(planned, secret))
+            return CreateResponse(resource_id="", properties=to_outputs(planned, secret))
         outcome = await self._call(lambda c: c.create(inputs))
         for note in outcome.notes:
-            await self._log(log_request(note, request.urn))
+            await self._engine_log.tell(note, request.urn)
         exposed = sorted(secret.intersection(_ID_INPUTS))
         if exposed:
             note = Note(
@@ -198,73 +189,55 @@ class CamsProvider(Provider):
                 f"{' and '.join(exposed)} is marked secret but is part of the resource ID "
                 "(<custSpaceId>/<phoneNumber>), which Pulumi stores and shows unencrypted",
             )
-            await self._log(log_request(note, request.urn))
+            await self._engine_log.tell(note, request.urn)
         return CreateResponse(
-            resource_id=outcome.resource_id, properties=_outputs(outcome.outputs, secret)
+            resource_id=outcome.resource_id, properties=to_outputs(outcome.outputs, secret)
         )
 
     async def read(self, request: ReadRequest) -> ReadResponse:
         """Refresh or import: the live state, or an empty ID when the number is gone."""
         _require_resource_type(request.type)
-        state = _to_dict(request.properties)
+        state = to_dict(request.properties)
         outcome = await self._call(lambda c: c.read(request.resource_id, state))
         if outcome.resource_id is None:
             return ReadResponse(resource_id="", properties={}, inputs={})
-        secret = _secret_keys(request.properties) | _secret_keys(request.inputs)
+        secret = secret_keys(request.properties) | secret_keys(request.inputs)
         if request.inputs:
             inputs = dict(request.inputs)
         else:
             # Import: no program inputs yet, so offer the ones the live state determines.
             inputs = {
-                name: _to_property(outcome.outputs[name], name in secret)
+                name: to_property(outcome.outputs[name], name in secret)
                 for name in models.INPUT_PROPERTIES
                 if name in outcome.outputs
             }
         return ReadResponse(
             resource_id=outcome.resource_id,
-            properties=_outputs(outcome.outputs, secret),
+            properties=to_outputs(outcome.outputs, secret),
             inputs=inputs,
         )
 
     async def update(self, request: UpdateRequest) -> UpdateResponse:
         """Apply an in-place change; the controller makes no CAMS call, so preview is the same."""
         _require_resource_type(request.type)
-        olds, news = _to_dict(request.olds), _to_dict(request.news)
+        olds, news = to_dict(request.olds), to_dict(request.news)
         outputs = await self._call(lambda c: c.update(request.resource_id, olds, news))
-        secret = _secret_keys(request.olds) | _secret_keys(request.news)
-        return UpdateResponse(properties=_outputs(outputs, secret))
+        secret = secret_keys(request.olds) | secret_keys(request.news)
+        return UpdateResponse(properties=to_outputs(outputs, secret))
 
     async def delete(self, request: DeleteRequest) -> None:
         """Deregister only when ``deregisterOnDelete`` is true; otherwise forget the resource."""
         _require_resource_type(request.type)
-        state = _to_dict(request.properties)
+        state = to_dict(request.properties)
         outcome = await self._call(lambda c: c.delete(request.resource_id, state))
         for note in outcome.notes:
-            await self._log(log_request(note, request.urn))
+            await self._engine_log.tell(note, request.urn)
 
     async def _call(self, operation: Callable[[RegistrationController], _T]) -> _T:
         controller = self._controller
         if controller is None:  # the engine configures first; a direct caller may not
             controller = self._controller = RegistrationController.from_config({})
         return await asyncio.to_thread(operation, controller)
-
-    async def _log(self, request: engine_pb2.LogRequest) -> None:
-        """Send a diagnostic to the engine; a failure to send never fails the operation (the
-        message goes to stderr instead)."""
-        if self._engine_address is None:
-            print(f"pulumi-cams: {request.message}", file=sys.stderr, flush=True)
-            return
-        try:
-            if self._engine is None:
-                channel = grpc.aio.insecure_channel(self._engine_address)
-                self._engine = engine_pb2_grpc.EngineStub(channel)
-            await self._engine.Log(request, timeout=_ENGINE_LOG_TIMEOUT_S)
-        except grpc.RpcError as err:
-            print(
-                f"pulumi-cams: could not send a message to the engine ({err}): {request.message}",
-                file=sys.stderr,
-                flush=True,
-            )
 
 
 def _require_resource_type(resource_type: str) -> None:
@@ -281,49 +254,6 @@ def _diff_kind(in_olds: bool, in_news: bool, replaces: bool) -> PropertyDiffKind
     if not in_news:
         return PropertyDiffKind.DELETE_REPLACE if replaces else PropertyDiffKind.DELETE
     return PropertyDiffKind.UPDATE_REPLACE if replaces else PropertyDiffKind.UPDATE
-
-
-def _to_python(value: PropertyValue) -> Any:
-    """A ``PropertyValue`` as a plain value for the controller: secrets unwrapped, unknowns as
-    ``models.UNKNOWN``. Numbers stay floats, as the engine sent them."""
-    inner = value.value
-    if isinstance(inner, Computed) or inner == rpc.UNKNOWN:
-        return models.UNKNOWN
-    if isinstance(inner, Mapping):
-        return {k: _to_python(v) for k, v in inner.items()}
-    if isinstance(inner, Sequence) and not isinstance(inner, str):
-        return [_to_python(v) for v in inner]
-    return inner
-
-
-def _to_dict(values: Mapping[str, PropertyValue]) -> dict[str, Any]:
-    return {k: _to_python(v) for k, v in values.items()}
-
-
-def _to_property(value: Any, secret: bool = False) -> PropertyValue:
-    """A plain controller value as a ``PropertyValue``; ``models.UNKNOWN`` as the wire's unknown."""
-    if models.is_unknown(value):
-        return PropertyValue(rpc.UNKNOWN, is_secret=secret)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        value = float(value)
-    elif isinstance(value, Mapping):
-        value = {k: _to_property(v) for k, v in value.items()}
-    elif isinstance(value, list | tuple):
-        value = [_to_property(v) for v in value]
-    return PropertyValue(value, is_secret=secret)
-
-
-def _secret_keys(values: Mapping[str, PropertyValue]) -> set[str]:
-    return {k for k, v in values.items() if v.contains_secret()}
-
-
-def _outputs(outputs: Mapping[str, Any], secret: set[str]) -> dict[str, PropertyValue]:
-    """Outputs with secrecy restored: an output echoing a secret input stays secret."""
-    return {
-        k: _to_property(v, k in secret)
-        for k, v in outputs.items()
-        if k not in _SECRET_INPUTS  # the controller never returns the code; never let it out
-    }
 
 
 def _one_line_errors(
