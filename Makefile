@@ -30,7 +30,7 @@ format: $(VENV)/.installed
 ## Regenerate schema.json from the one description of the resource (provider resource.py);
 ## a test fails when the committed file differs.
 schema: $(VENV)/.installed
-	$(PY) -m pulumi_cams_provider.resource > provider/pulumi_cams_provider/schema.json
+	$(PY) -m pulumi_cams_provider.package_schema > provider/pulumi_cams_provider/schema.json
 
 ## Regenerate the Node.js and Go SDKs (sdk/nodejs, sdk/go) from schema.json with Pulumi's code
 ## generators (tools/gensdk); CI fails when the committed SDKs differ from what this writes.

@@ -388,7 +388,7 @@ def test_secrets_stay_secret_and_the_code_never_leaks(
 
 
 def test_the_committed_schema_is_the_one_generated_from_the_resource_description() -> None:
-    from pulumi_cams_provider.resource import schema_text
+    from pulumi_cams_provider.package_schema import schema_text
 
     committed = (REPO_ROOT / "provider/pulumi_cams_provider/schema.json").read_text()
     assert committed == schema_text(), "run `make schema` and commit provider/.../schema.json"

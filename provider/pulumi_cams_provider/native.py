@@ -57,9 +57,10 @@ from .checks import check_inputs, diff_inputs
 from .engine_log import EngineLog
 from .errors import user_message
 from .outcomes import Note
+from .package_schema import schema
 from .property_values import secret_keys, to_dict, to_outputs, to_property, to_python
 from .registration import RegistrationController
-from .resource import PACKAGE, RESOURCE_TYPE, SECRET_INPUTS, schema
+from .resource import PACKAGE, RESOURCE_TYPE, SECRET_INPUTS
 
 __all__ = [
     "DISTRIBUTION",

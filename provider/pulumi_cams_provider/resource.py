@@ -10,7 +10,6 @@ differs). Standard library only, so a fresh provider process answers preview fas
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -20,12 +19,12 @@ __all__ = [
     "PACKAGE",
     "PROPERTIES",
     "REPLACING_INPUTS",
+    "RESOURCE_DESCRIPTION",
     "RESOURCE_TYPE",
     "SECRET_INPUTS",
     "SETTINGS",
     "Property",
     "Setting",
-    "schema",
 ]
 
 PACKAGE: Final = "cams"
@@ -318,7 +317,7 @@ OUTPUT_PROPERTIES: Final = tuple(p.wire for p in PROPERTIES if p.is_output)
 SECRET_INPUTS: Final = frozenset(p.wire for p in PROPERTIES if p.secret)
 REPLACING_INPUTS: Final = tuple(p.wire for p in PROPERTIES if p.replaces)
 
-_RESOURCE_DESCRIPTION: Final = (
+RESOURCE_DESCRIPTION: Final = (
     "Registers a WhatsApp Business phone number that already sits in the WABA bound to a CAMS "
     "space (`ChatappVerifyAndRegister`).\n\nRequest a one-time code first (`pulumi-cams "
     "request-code`, or `GetChatappVerifyCode` by SMS or voice) and put it into stack config as "
@@ -328,102 +327,3 @@ _RESOURCE_DESCRIPTION: Final = (
     "number registered unless `deregisterOnDelete` is true.\n\nImport an existing registration "
     "with the ID `<custSpaceId>/<phoneNumber>`."
 )
-_PROVIDER_DESCRIPTION: Final = (
-    "The provider type for the cams package. Settings fall back to the `cams:` stack "
-    "configuration and then to the environment variables listed on each input."
-)
-_PACKAGE_META: Final[dict[str, Any]] = {
-    "name": "cams",
-    "displayName": "Alibaba Cloud CAMS",
-    "description": (
-        "Registers WhatsApp Business phone numbers through Alibaba Cloud Chat App Message "
-        "Service (CAMS)."
-    ),
-    "keywords": [
-        "pulumi",
-        "alibaba",
-        "alicloud",
-        "cams",
-        "whatsapp",
-        "category/cloud",
-        "kind/native",
-    ],
-    "license": "Apache-2.0",
-}
-_LANGUAGE: Final[dict[str, Any]] = {
-    "python": {
-        "packageName": "pulumi_cams_native",
-        "requires": {"pulumi": ">=3.0.0,<4.0.0"},
-        "respectSchemaVersion": True,
-        "pyproject": {"enabled": True},
-    },
-    "nodejs": {"packageName": "@pulumi-cams/cams", "respectSchemaVersion": True},
-    "go": {"generateResourceContainerTypes": True, "respectSchemaVersion": True},
-    "csharp": {
-        "rootNamespace": "PulumiCams",
-        "packageReferences": {"Pulumi": "3.*"},
-        "respectSchemaVersion": True,
-    },
-    "java": {"basePackage": "com.pulumicams"},
-}
-
-
-def schema(version: str | None = None) -> dict[str, Any]:
-    """The Pulumi package schema of ``cams``, with ``version`` when given."""
-
-    def setting_spec(setting: Setting) -> dict[str, Any]:
-        spec: dict[str, Any] = {"type": setting.type, "description": setting.description}
-        if setting.default is not None:
-            spec["default"] = setting.default
-        if setting.secret:
-            spec["secret"] = True
-        spec["defaultInfo"] = {"environment": list(setting.environment)}
-        return spec
-
-    def property_spec(prop: Property, description: str, *, as_input: bool) -> dict[str, Any]:
-        spec: dict[str, Any] = {"type": prop.type, "description": description}
-        if as_input and prop.replaces:
-            spec["replaceOnChanges"] = True
-        if as_input and prop.secret:
-            spec["secret"] = True
-        if as_input and prop.default is not None:
-            spec["default"] = prop.default
-        return spec
-
-    variables = {s.key: setting_spec(s) for s in SETTINGS}
-    document: dict[str, Any] = dict(_PACKAGE_META)
-    if version is not None:
-        document["version"] = version
-    document["config"] = {"variables": variables}
-    document["provider"] = {
-        "description": _PROVIDER_DESCRIPTION,
-        "inputProperties": {k: dict(v) for k, v in variables.items()},
-    }
-    document["resources"] = {
-        RESOURCE_TYPE: {
-            "description": _RESOURCE_DESCRIPTION,
-            "inputProperties": {
-                p.wire: property_spec(p, p.input_description, as_input=True)
-                for p in PROPERTIES
-                if p.input_description is not None
-            },
-            "requiredInputs": [p.wire for p in PROPERTIES if p.required_input],
-            "properties": {
-                p.wire: property_spec(p, p.output_description, as_input=False)
-                for p in PROPERTIES
-                if p.output_description is not None
-            },
-            "required": [p.wire for p in PROPERTIES if p.required_output],
-        }
-    }
-    document["language"] = _LANGUAGE
-    return document
-
-
-def schema_text(version: str | None = None) -> str:
-    """The schema as schema.json holds it."""
-    return json.dumps(schema(version), indent=2, ensure_ascii=False) + "\n"
-
-
-if __name__ == "__main__":
-    print(schema_text(), end="")
