@@ -131,16 +131,16 @@ def test_status_shows_a_pending_number_and_the_next_step(emulator: EmulatorServe
 
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "Space                 cams-demo-space\n"
-        "Phone number          8613800001234\n"
-        "Status                PENDING\n"
-        "Code verification     NOT_VERIFIED\n"
-        "Verified name         Demo Shop\n"
-        "Quality rating        UNKNOWN\n"
-        "Messaging limit tier  TIER_250\n"
-        "Name status           Approval\n"
-        "Registered            no\n"
-        "Next step             request a code: pulumi-cams request-code "
+        "Space                     cams-demo-space\n"
+        "Phone number              8613800001234\n"
+        "Status                    PENDING\n"
+        "Code verification status  NOT_VERIFIED\n"
+        "Verified name             Demo Shop\n"
+        "Quality rating            UNKNOWN\n"
+        "Messaging limit tier      TIER_250\n"
+        "Name status               Approval\n"
+        "Registered                no\n"
+        "Next step                 request a code: pulumi-cams request-code "
         "--space cams-demo-space --phone 8613800001234\n"
     )
     assert [r["action"] for r in ctl.requests(emulator.url)] == ["QueryChatappPhoneNumbers"]
@@ -393,7 +393,7 @@ def test_the_read_only_key_may_read_the_status(emulator: EmulatorServer) -> None
     )
 
     assert result.exit_code == 0, result.output
-    assert "Status                CONNECTED\n" in result.stdout
+    assert "Status                    CONNECTED\n" in result.stdout
 
 
 def test_the_console_script_reports_a_cams_error_without_a_traceback(

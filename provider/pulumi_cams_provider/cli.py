@@ -21,6 +21,7 @@ from .client import CamsClient
 from .errors import AUDIENCE, CamsError, SettingsError
 from .phone_number_list import PhoneNumber
 from .phone_numbers import PhoneNumberFinder
+from .resource import PROPERTIES
 from .settings import ProviderSettings
 from .validation import normalize_phone_number, validate_cust_space_id
 
@@ -263,21 +264,18 @@ def status(
         click.echo(_status_table(cust_space_id, found))
 
 
+# A number's columns are the resource's outputs that CAMS reports, named as the stack's outputs
+# name them (resource.PROPERTIES), so that `status` and `pulumi stack output` agree.
+_REPORTED = tuple(p for p in PROPERTIES if p.is_output and p.python in PhoneNumber.model_fields)
+
+
 def _status_document(cust_space_id: str, number: PhoneNumber) -> dict[str, Any]:
-    return {
-        "custSpaceId": cust_space_id,
-        "phoneNumber": number.phone_number,
-        "status": number.status,
-        "codeVerificationStatus": number.code_verification_status,
-        "verifiedName": number.verified_name,
-        "qualityRating": number.quality_rating,
-        "messagingLimitTier": number.messaging_limit_tier,
-        "nameStatus": number.name_status,
-        "registered": number.registered,
-        # The provider registers with ChatappVerifyAndRegister, which always takes a fresh code;
-        # a registered number is adopted without one.
-        "codeNeeded": not number.registered,
-    }
+    document: dict[str, Any] = {"custSpaceId": cust_space_id}
+    document.update((p.wire, getattr(number, p.python)) for p in _REPORTED)
+    # The provider registers with ChatappVerifyAndRegister, which always takes a fresh code; a
+    # registered number is adopted without one.
+    document.update(registered=number.registered, codeNeeded=not number.registered)
+    return document
 
 
 def _status_table(cust_space_id: str, number: PhoneNumber) -> str:
@@ -290,13 +288,7 @@ def _status_table(cust_space_id: str, number: PhoneNumber) -> str:
         )
     rows = [
         ("Space", cust_space_id),
-        ("Phone number", number.phone_number),
-        ("Status", number.status),
-        ("Code verification", number.code_verification_status),
-        ("Verified name", number.verified_name),
-        ("Quality rating", number.quality_rating),
-        ("Messaging limit tier", number.messaging_limit_tier),
-        ("Name status", number.name_status),
+        *((p.python.replace("_", " ").capitalize(), getattr(number, p.python)) for p in _REPORTED),
         ("Registered", "yes" if number.registered else "no"),
         ("Next step", next_step),
     ]
