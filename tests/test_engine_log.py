@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from typing import Any
 
 import pytest
 from plugin_harness import FakeEngine, LoggedMessage
@@ -23,6 +24,16 @@ def engine() -> Iterator[FakeEngine]:
     served = FakeEngine()
     yield served
     served.stop()
+
+
+def run(coroutine: Coroutine[Any, Any, None]) -> None:
+    """Run ``coroutine`` on a loop of its own. Not asyncio.run, which leaves the thread with no
+    event loop set, and the tests after this one (Pulumi's mocks) need the default one."""
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(coroutine)
+    finally:
+        loop.close()
 
 
 def closed_port_address() -> str:
@@ -58,7 +69,7 @@ def test_tell_falls_back_to_stderr_when_the_engine_cannot_be_told(
 def test_the_plugin_tells_the_engine_about_the_resource(
     engine: FakeEngine, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    asyncio.run(EngineLog(engine.address).tell(ADOPTED, URN))
+    run(EngineLog(engine.address).tell(ADOPTED, URN))
 
     assert engine.messages == [LoggedMessage(engine_pb2.WARNING, ADOPTED.text, URN)]
     assert capsys.readouterr().err == ""
@@ -70,6 +81,6 @@ def test_the_plugin_falls_back_to_stderr_in_the_same_form(
 ) -> None:
     log = EngineLog(closed_port_address() if address == "closed" else address)
 
-    asyncio.run(log.tell(LEFT, URN))
+    run(log.tell(LEFT, URN))
 
     assert capsys.readouterr().err == f"pulumi-cams: info: {LEFT.text}\n"
