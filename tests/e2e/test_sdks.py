@@ -14,6 +14,11 @@ from pulumi_cli import REPO_ROOT
 
 SDK = REPO_ROOT / "sdk"
 
+# With cold Go and npm caches (CI on a fresh machine) a build here compiles Pulumi's Go SDK and
+# gRPC, or installs @pulumi/pulumi, which takes longer on 2 cores than the suite's 120 s default;
+# each command still has its own bound (run's timeout).
+pytestmark = pytest.mark.timeout(900)
+
 
 def run(args: list[str], cwd: Path, timeout: float = 600) -> None:
     env = {k: v for k, v in os.environ.items() if "PROXY" not in k.upper()}
