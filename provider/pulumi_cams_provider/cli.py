@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 import click
 
 from .client import CamsClient
-from .errors import AUDIENCE, CamsError, SettingsError
+from .errors import AUDIENCE, CamsError, SettingsError, one_line
 from .phone_number_list import PhoneNumber
 from .phone_numbers import PhoneNumberFinder
 from .resource import PROPERTIES
@@ -83,22 +83,18 @@ class _OneLineErrors(click.Group):
         except CamsError as err:
             _fail(str(err), EXIT_CAMS_ERROR)
         except Exception as err:  # noqa: BLE001 - the promise is "never a traceback"
-            _fail(f"unexpected {type(err).__name__}: {_first_line(str(err))}", EXIT_CAMS_ERROR)
+            _fail(f"unexpected {type(err).__name__}: {one_line(str(err))}", EXIT_CAMS_ERROR)
         sys.exit(result if isinstance(result, int) else 0)
 
 
 def _fail(message: str, exit_code: int) -> NoReturn:
-    click.echo(f"Error: {_first_line(message)}", err=True)
+    click.echo(f"Error: {one_line(message)}", err=True)
     sys.exit(exit_code)
 
 
 def _sentence(text: str) -> str:
     text = text.rstrip()
     return text if text.endswith((".", "!", "?")) else text + "."
-
-
-def _first_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 class _PhoneNumberType(click.ParamType[str]):
@@ -110,7 +106,7 @@ class _PhoneNumberType(click.ParamType[str]):
         try:
             return normalize_phone_number(value)
         except ValueError as err:
-            self.fail(_first_line(str(err)), param, ctx)
+            self.fail(one_line(str(err)), param, ctx)
 
 
 class _SpaceIdType(click.ParamType[str]):
@@ -125,7 +121,7 @@ class _SpaceIdType(click.ParamType[str]):
         try:
             return validate_cust_space_id(text)
         except ValueError as err:
-            self.fail(f"the space ID (CustSpaceId) {_first_line(str(err))}", param, ctx)
+            self.fail(f"the space ID (CustSpaceId) {one_line(str(err))}", param, ctx)
 
 
 _space_option = click.option(
@@ -325,7 +321,7 @@ def emulator(host: str, port: int, seed: str | None, qps: int) -> None:
         # Checked here too so that a bad seed is a one-line usage error like any other.
         cams_emulator.load_seed(seed)
     except cams_emulator.SeedError as err:
-        raise click.BadParameter(_first_line(str(err)), param_hint="'--seed'") from None
+        raise click.BadParameter(one_line(str(err)), param_hint="'--seed'") from None
     sys.exit(
         emulator_main(
             ["--host", host, "--port", str(port), "--seed", seed, "--qps", str(qps)],
