@@ -12,7 +12,8 @@ from pulumi_cams_provider.ratelimit import RateLimiter, shared_limiter
 
 
 def limiter(clock: FakeClock, **kwargs: float) -> RateLimiter:
-    return RateLimiter(clock=clock, sleep=clock.sleep, **kwargs)
+    """A limiter on ``clock`` without jitter, so that its arithmetic is exact."""
+    return RateLimiter(clock=clock, sleep=clock.sleep, **{"jitter": 0.0, **kwargs})
 
 
 def max_in_window(starts: Sequence[float], window: float = 1.0) -> int:
@@ -113,32 +114,23 @@ def test_a_fractional_rate_means_that_fraction() -> None:
     assert starts[50] == pytest.approx(20.0)
 
 
-def test_paced_starts_are_spread_evenly_instead_of_in_bursts() -> None:
-    # Four processes at 2.5/s each sum to the account's 10/s; sent as bursts of 2 every 0.8 s
-    # their bursts would meet in CAMS's one-second window, paced they do not.
+def test_a_waiter_is_counted_and_asks_the_rate_again_when_it_wakes() -> None:
+    # Adaptive rate control learns from on_wait that requests wait for the allowance, and an
+    # allowance raised meanwhile (a probe) applies to the request already waiting.
     clock = FakeClock()
-    rl = limiter(clock, margin=0.0)
-    starts = []
-    for _ in range(6):
-        with rl.slot("k", 2.5, pace_below=10) as permit:
-            starts.append(permit.start)
-    assert starts == pytest.approx([0.0, 0.4, 0.8, 1.2, 1.6, 2.0])
-    # At the ceiling (a process alone on the account) the first window's burst is kept.
-    bursts = [rl.acquire("other", 10, pace_below=10).start for _ in range(10)]
-    assert bursts == [2.0] * 10
+    rate = [1.0]
+    waits: list[float] = []
 
+    def woken_early(seconds: float) -> None:  # a release elsewhere wakes the waiter
+        clock.sleep(min(seconds, 0.1))
+        rate[0] = 2.0
 
-def test_a_rate_that_changes_while_requests_wait_applies_to_every_waiter() -> None:
-    # The rate is asked again on each wake-up: a request that began waiting at a low rate is
-    # not held to it once the rate has risen.
-    clock = FakeClock()
-    rl = limiter(clock, margin=0.0)
-    rate = [0.5]
-    first = rl.acquire("k", lambda: rate[0], pace_below=10)
-    rl.release(first)
-    rate[0] = 5.0
-    second = rl.acquire("k", lambda: rate[0], pace_below=10)
-    assert second.start == pytest.approx(0.2)
+    rl = RateLimiter(clock=clock, sleep=woken_early, margin=0.0, jitter=0.0)
+    held = rl.acquire("k", lambda: rate[0])  # in flight: its slot stays taken
+    second = rl.acquire("k", lambda: rate[0], on_wait=lambda: waits.append(clock.now))
+    assert waits == [0.0]
+    assert second.start == pytest.approx(0.1)  # the second slot, as soon as it was allowed
+    assert held.finish is None
 
 
 def test_keys_are_independent() -> None:

@@ -1,56 +1,73 @@
 """Client-side adaptive rate control: many processes sharing one CAMS account, no coordinator.
 
 CAMS allows 10 requests per second per account and action and refuses the rest with
-``System.LimitControl``. One provider process never exceeds ``cams:requestsPerSecond``, but
-several pipelines sharing an account each see only themselves. So each process treats
-``requestsPerSecond`` as a ceiling and follows a CUBIC curve below it, the design of the AWS
-SDKs' "adaptive" retry mode (botocore ``retries/adaptive.py`` and ``retries/standard.py``;
-https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html) and of TCP CUBIC
-(RFC 9438):
+``System.LimitControl``; the emulator, like a per-second flow control, refuses a request when 10
+were accepted in the second before it arrived. One provider process never exceeds
+``cams:requestsPerSecond``, but several pipelines sharing an account each see only themselves.
+So each process treats ``requestsPerSecond`` as a ceiling and keeps, per credential and action,
+an *allowance*: a whole number of requests per second, sent in bursts as the rate limiter's
+window frees (ratelimit). Whole numbers are the point. The limiter never lets more than ``n``
+of a key's requests reach CAMS in any one second, so allowances that sum to the account's limit
+are never refused, whatever the processes' timing; paced fractional rates that sum to the limit
+still meet in one second now and then, and each meeting is a refused request.
 
-- on a throttled answer the rate is cut to ``beta`` times what it was, and that rate becomes
-  the curve's plateau ``w_max``;
-- from there the rate grows as ``w_max + scale * (t - k) ** 3``, where ``k`` is the time the
-  curve takes to climb back to ``w_max``: fast at first, flat near the plateau (where the
-  processes found the account's limit last time), then probing above it, up to the ceiling;
-- one cut per ``cooldown`` seconds: answers to requests sent before a cut say nothing about the
-  rate after it (like TCP's one decrease per round trip).
+- **Start**: the ceiling, so a process alone on the account runs at full speed and is never
+  refused.
+- **Start-up cuts halve**: the first refusals come when several processes start at once and
+  each holds the whole ceiling; halving gives them equal shares (5 and 5 for two, 2 or 3 each
+  for four once they probe), where cutting to what happened to get through would keep the
+  first second's luck.
+- **Later cuts take one slot back**: a refused request means the account's second was full, and
+  after start-up it is one process's probe (or a start-up share) too many. The process whose
+  request was refused cuts its allowance to what got through in the last window, which is one
+  less when it had been using it all; never below one request per second.
+- **Latecomers**: a process that starts while another holds the whole account gets in when one
+  of its requests lands in the moment between two of the other's, which then sees a refusal
+  and halves (its first cut); the rate limiter's jitter makes those moments move, so that
+  happens within seconds.
+- **Probes**: a process whose requests are waiting for its allowance asks for one more slot,
+  ``PROBE_SECONDS`` per slot it holds after its last refusal (a small share probes sooner: it
+  has the most to gain, and a probe into a full second costs one refused request). A probe that
+  holds ``HOLD`` seconds found room, another process finished or slowed down, and the next probe
+  goes at once; so freed room is taken within a few seconds.
 
-Processes that share an account thus converge on it together: each cut makes room, each
-plateau holds the share found, and the probing finds room that others left.
+This follows TCP's congestion control (RFC 5681: slow start, additive increase; RFC 9438 for
+CUBIC's probing) and the AWS SDKs' "adaptive" retry mode (a client-side rate cut on throttling,
+https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html), adapted to a
+limit counted in whole requests per second. Measured in ``make bench`` (README, Performance);
+``tests/test_adaptive.py`` simulates 2 and 4 processes on a fake clock.
 """
 
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Hashable
 
-__all__ = ["AdaptiveRates", "CubicRate", "shared_rates"]
+__all__ = ["ADAPTIVE_ENV", "AdaptiveRates", "Allowance", "shared_rates"]
 
-BETA = 0.95
-"""The fraction of its measured rate a process keeps after a throttled answer. botocore keeps
-0.7 of its allowed rate; cutting from the measured share instead (below) is already most of the
-cut, so a gentle 0.95 lands the processes' sum just under the account's limit."""
-SCALE = 0.01
-"""The curve's scale (per s^3). botocore uses 0.4 for rates in the hundreds; at CAMS's 10/s that
-probes above the limit every second or two. With 0.01 a process stays near its plateau for
-seconds and probes about every 5 s (tests/test_adaptive.py simulates 2 and 4 processes)."""
-COOLDOWN = 1.0
-"""Seconds after a cut during which further throttled answers cut nothing: CAMS's window."""
 WINDOW = 1.0
-"""Seconds over which the rate that got through is measured: CAMS's flow-control window."""
-FLOOR = 0.2
-"""No process goes slower than one request per 5 s."""
+"""Seconds over which CAMS counts requests, and over which what got through is counted here."""
+PROBE_SECONDS = 2.5
+"""Seconds per slot held between a refusal and the next probe: 5 s at 2 slots, 25 s at the
+ceiling of 10. With four processes sharing 10/s that is a probe every ~1.5 s among them, most of
+them refused while the account is full: ~0.1 refused requests per registration (bench)."""
+HOLD = 0.3
+"""Seconds a probe's extra slot must go unrefused to count as room found. An answer comes back
+in milliseconds; 0.3 s leaves room for a slow one without slowing the climb into freed room."""
+DEMAND = 2.0
+"""Seconds for which a request that had to wait counts as demand for more: a waiter sleeps until
+a slot frees, a window and a round trip after the request that held it."""
 
 
-class CubicRate:
-    """The allowed rate of one key over time: the ceiling until throttled, then a CUBIC curve.
+class Allowance:
+    """How many requests per second one key (credential and action) may send, on ``clock``.
 
-    ``clock`` is injectable (tests drive it by hand). Not thread-safe on its own: `AdaptiveRates`
-    holds the lock.
+    Told what happens (``waited``, ``sent``, ``throttled``) and asked ``rate``.
+    Not thread-safe on its own: `AdaptiveRates` holds the lock.
     """
 
     def __init__(
@@ -58,72 +75,94 @@ class CubicRate:
         ceiling: float,
         *,
         clock: Callable[[], float] = time.monotonic,
-        beta: float = BETA,
-        scale: float = SCALE,
-        cooldown: float = COOLDOWN,
-        floor: float = FLOOR,
-        window: float = WINDOW,
+        probe_seconds: float = PROBE_SECONDS,
+        hold: float = HOLD,
     ) -> None:
         self.ceiling = ceiling
         self._clock = clock
-        self._beta = beta
-        self._scale = scale
-        self._cooldown = cooldown
-        self._floor = min(floor, ceiling)
-        self._window = window
-        self._w_max = ceiling
-        self._k = 0.0
-        self._since = clock()
+        self._probe_seconds = probe_seconds
+        self._hold = hold
+        self._n = ceiling
+        self._sent: deque[float] = deque()
+        self._refused: deque[float] = deque()
+        self._waited_at = -math.inf
         self._cut_at = -math.inf
-        self._accepted: deque[float] = deque()
+        self._starting = True
+        self._probe_at: float | None = None
+        self._next_probe = math.inf
         self.cuts = 0
-        """How many times a throttled answer cut the rate (for tests and the benchmark)."""
+        """How many refusals lowered the allowance (for tests and the benchmark)."""
+        self.probes = 0
+        """How many times the allowance was raised by a probe."""
 
     def rate(self) -> float:
-        """The rate allowed now, in requests per second."""
-        t = self._clock() - self._since
-        value = self._w_max + self._scale * (t - self._k) ** 3
-        return max(self._floor, min(self.ceiling, value))
-
-    def accepted(self) -> None:
-        """A request got through flow control (whatever its answer): counts toward the
-        measured rate."""
+        """The requests per second allowed now (probing first, when one is due)."""
         now = self._clock()
-        self._accepted.append(now)
+        if self._starting and self.cuts and now - self._cut_at >= WINDOW:
+            self._starting = False  # a whole window without a cut: start-up is over
+        if self._probe_at is not None and now - self._probe_at >= self._hold:
+            self._probe_at = None  # the probe held: there is room, probe again at once
+            self._next_probe = now
+        if (
+            not self._starting
+            and self._probe_at is None
+            and self._n < self.ceiling
+            and now >= self._next_probe
+            and now - self._waited_at <= DEMAND
+        ):
+            self._n = min(self.ceiling, math.floor(self._n) + 1)
+            self._probe_at = now
+            self.probes += 1
+        return self._n
+
+    def current(self) -> float:
+        """The allowance as it stands, without probing (for pacing other requests by it)."""
+        return self._n
+
+    def waited(self) -> None:
+        """A request had to wait for the allowance: there is demand for more."""
+        self._waited_at = self._clock()
+
+    def sent(self) -> None:
+        """A request was let go."""
+        now = self._clock()
+        self._sent.append(now)
         self._forget(now)
 
-    def measured(self) -> float:
-        """Requests that got through in the last ``window`` seconds, per second."""
-        self._forget(self._clock())
-        return len(self._accepted) / self._window
+    def throttled(self, sent_at: float) -> None:
+        """A request sent at ``sent_at`` was refused by flow control: cut the allowance.
 
-    def throttled(self) -> None:
-        """A request was refused by flow control: cut the rate, unless it was just cut.
-
-        The cut starts from what got through in the last window rather than from the rate
-        allowed: with several processes sharing the account, that is this process's share,
-        and ``beta`` of it leaves the others room.
+        An answer to a request sent before the last cut says nothing about the allowance since.
         """
         now = self._clock()
-        if now - self._cut_at < self._cooldown:
-            return
-        allowed = self.rate()
-        measured = self.measured()
-        # Nothing got through in the window (a process's first requests): no share to go by.
-        current = min(allowed, measured) if measured > 0 else allowed
-        lowered = max(self._floor, current * self._beta)
-        self._w_max = current
-        self._k = ((current - lowered) / self._scale) ** (1 / 3)
-        self._since = self._cut_at = now
-        self.cuts += 1
+        self._refused.append(now)
+        self._forget(now)
+        probing = self._probe_at is not None
+        self._probe_at = None
+        if sent_at > self._cut_at:
+            lowered = self._lowered(probing)
+            if lowered < self._n:
+                self._n = lowered
+                self._cut_at = now
+                self.cuts += 1
+        self._next_probe = now + self._probe_seconds * max(1.0, self._n)
+
+    def _lowered(self, probing: bool) -> float:
+        if self._n <= 1:
+            return self._n  # never below one request per second (or a ceiling below that)
+        if self._starting:
+            return max(1, math.floor(self._n / 2))
+        through = max(0, len(self._sent) - len(self._refused))
+        return max(1, min(math.floor(self._n) - (1 if probing else 0), through))
 
     def _forget(self, now: float) -> None:
-        while self._accepted and self._accepted[0] <= now - self._window:
-            self._accepted.popleft()
+        for times in (self._sent, self._refused):
+            while times and times[0] <= now - WINDOW:
+                times.popleft()
 
 
 class AdaptiveRates:
-    """One `CubicRate` per key (credential and action), created at the key's first use.
+    """One `Allowance` per key (credential and action), created at the key's first use.
 
     ``enabled=False`` answers the ceiling always: the fixed limiter, kept as the benchmark's
     baseline. Thread-safe.
@@ -134,41 +173,52 @@ class AdaptiveRates:
     ) -> None:
         self._clock = clock
         self.enabled = enabled
-        """False: the fixed limiter (rates are the ceiling, and requests are not paced)."""
+        """False: the fixed limiter (every key at its ceiling)."""
         self._lock = threading.Lock()
-        self._rates: dict[Hashable, CubicRate] = {}
+        self._allowances: dict[Hashable, Allowance] = {}
 
     def rate(self, key: Hashable, ceiling: float) -> float:
         """The rate to send ``key``'s next request at, at most ``ceiling``."""
         if not self.enabled:
             return ceiling
         with self._lock:
-            return self._curve(key, ceiling).rate()
+            return self._allowance(key, ceiling).rate()
 
-    def throttled(self, key: Hashable, ceiling: float) -> None:
-        """Report a throttled answer for ``key``."""
+    def current(self, key: Hashable, ceiling: float) -> float:
+        """``key``'s allowance as it stands (no probe), at most ``ceiling``."""
         if not self.enabled:
-            return
+            return ceiling
         with self._lock:
-            self._curve(key, ceiling).throttled()
+            return self._allowance(key, ceiling).current()
 
-    def accepted(self, key: Hashable, ceiling: float) -> None:
-        """Report a request of ``key`` that got through flow control."""
-        if not self.enabled:
-            return
-        with self._lock:
-            self._curve(key, ceiling).accepted()
+    def waited(self, key: Hashable, ceiling: float) -> None:
+        """Report that a request of ``key`` had to wait for its allowance."""
+        self._tell(key, ceiling, Allowance.waited)
+
+    def sent(self, key: Hashable, ceiling: float) -> None:
+        """Report a request of ``key`` let go."""
+        self._tell(key, ceiling, Allowance.sent)
+
+    def throttled(self, key: Hashable, ceiling: float, sent_at: float) -> None:
+        """Report a throttled answer to ``key``'s request sent at ``sent_at``."""
+        self._tell(key, ceiling, lambda allowance: allowance.throttled(sent_at))
 
     def reset(self) -> None:
-        """Forget every key's curve (tests: each starts at the ceiling)."""
+        """Forget every key's allowance (tests: each starts at the ceiling)."""
         with self._lock:
-            self._rates.clear()
+            self._allowances.clear()
 
-    def _curve(self, key: Hashable, ceiling: float) -> CubicRate:
-        curve = self._rates.get(key)
-        if curve is None or curve.ceiling != ceiling:
-            curve = self._rates[key] = CubicRate(ceiling, clock=self._clock)
-        return curve
+    def _tell(self, key: Hashable, ceiling: float, event: Callable[[Allowance], None]) -> None:
+        if not self.enabled:
+            return
+        with self._lock:
+            event(self._allowance(key, ceiling))
+
+    def _allowance(self, key: Hashable, ceiling: float) -> Allowance:
+        allowance = self._allowances.get(key)
+        if allowance is None or allowance.ceiling != ceiling:
+            allowance = self._allowances[key] = Allowance(ceiling, clock=self._clock)
+        return allowance
 
 
 _shared: AdaptiveRates | None = None
@@ -181,8 +231,6 @@ ADAPTIVE_ENV = "CAMS_ADAPTIVE_RATE"
 
 def shared_rates() -> AdaptiveRates:
     """The process-wide rates every CamsClient uses unless given others."""
-    import os
-
     global _shared
     with _shared_lock:
         if _shared is None:

@@ -30,7 +30,10 @@ from .responses import budget_exhausted, error_from_body, malformed_response, re
 from .retry import Deadline, RetryPolicy, call_with_retry
 from .settings import ProviderSettings
 
-__all__ = ["CamsClient", "API_VERSION"]
+__all__ = ["CamsClient", "API_VERSION", "VERIFY_AND_REGISTER"]
+
+VERIFY_AND_REGISTER = "ChatappVerifyAndRegister"
+"""The action a create registers with; the controller paces its listings by its allowance."""
 
 
 T = TypeVar("T")
@@ -63,6 +66,13 @@ class CamsClient:
     def settings(self) -> ProviderSettings:
         """The settings this client was built with."""
         return self._settings
+
+    def allowed_rate(self, action: str) -> float:
+        """Requests of ``action`` per second this process may send now: ``requestsPerSecond``,
+        or less while adaptive rate control has found others sharing the account."""
+        settings = self._settings
+        rates = self._rates or shared_rates()
+        return rates.current((settings.credential_identity, action), settings.requests_per_second)
 
     # Reads: retried on throttling, 5xx, transport failures and malformed answers.
 
@@ -153,7 +163,7 @@ class CamsClient:
     ) -> str:
         """Submit the verification code and register the number; return the RequestId."""
         return self._call(
-            "ChatappVerifyAndRegister",
+            VERIFY_AND_REGISTER,
             {"CustSpaceId": cust_space_id, "PhoneNumber": phone_number, "VerifyCode": verify_code},
             _request_id,
             space=cust_space_id,
@@ -256,10 +266,9 @@ class CamsClient:
             if failure is not None:
                 raise failure
             with limiter.slot(
-                key,
-                lambda: rates.rate(key, ceiling),
-                pace_below=ceiling if rates.enabled else None,
-            ):
+                key, lambda: rates.rate(key, ceiling), on_wait=lambda: rates.waited(key, ceiling)
+            ) as permit:
+                rates.sent(key, ceiling)
                 remaining = deadline.remaining()
                 if remaining <= 0:
                     raise budget_exhausted(deadline.seconds, **context)
@@ -267,21 +276,22 @@ class CamsClient:
                     on_send()
                     on_send = None
                 timeouts = (min(connect_timeout, remaining), min(read_timeout, remaining))
+                body: Any = None
                 try:
                     response = call_action(sdk, action, query, timeouts)
                 except Exception as exc:  # every SDK and transport failure is translated
                     failure = self._translate(exc, context, timeouts)
+                else:
+                    status = response.get("statusCode") if isinstance(response, Mapping) else None
+                    body = response.get("body") if isinstance(response, Mapping) else None
+                    failure = error_from_body(
+                        body, http_status=status if isinstance(status, int) else None, **context
+                    )
+                if isinstance(failure, CamsThrottled):
+                    limiter.refused(permit)
+                    rates.throttled(key, ceiling, permit.start)
             # Raised outside the except block so that the SDK's exception (whose text may hold
             # the request URL with the verify code) is not chained to ours.
-            if failure is not None:
-                _report(rates, key, ceiling, failure)
-                raise failure
-            status = response.get("statusCode") if isinstance(response, Mapping) else None
-            body = response.get("body") if isinstance(response, Mapping) else None
-            failure = error_from_body(
-                body, http_status=status if isinstance(status, int) else None, **context
-            )
-            _report(rates, key, ceiling, failure)
             if failure is not None:
                 raise failure
             assert isinstance(body, Mapping)
@@ -320,16 +330,6 @@ class CamsClient:
             if self._sdk is None:
                 self._sdk = build_sdk_client(self._settings)
             return self._sdk
-
-
-def _report(
-    rates: AdaptiveRates, key: tuple[str, str], ceiling: float, failure: CamsError | None
-) -> None:
-    """Tell the adaptive rates whether CAMS's flow control let the request through."""
-    if isinstance(failure, CamsThrottled):
-        rates.throttled(key, ceiling)
-    elif failure is None or failure.http_status is not None:
-        rates.accepted(key, ceiling)
 
 
 def _request_id(body: Mapping[str, Any]) -> str:

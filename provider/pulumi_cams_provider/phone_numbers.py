@@ -13,11 +13,12 @@ budget on identical listings, so `PhoneNumberFinder` coalesces them (single flig
 
 A listing "starts" when its request is sent, not when its flight is opened or departs (it may
 then wait its turn under the rate limit): until then anyone may join it.
-With `min_interval` (the controller passes 1 / requestsPerSecond) a space's listings depart at
-most that often. Without it the limiter lets a burst of `rate` listings go at once, each serving
-the one or two observers that happened to ask, and then every observer waits most of a second
-for the window to reopen; paced, each listing serves everyone who asked in the last interval, so
-the listing budget is never the bottleneck of many creates (whose register calls are).
+With `min_interval` (the controller derives it from the register rate, see registration) a
+space's listings depart at most that often. Without it the limiter lets a burst of `rate`
+listings go at once, each serving the one or two observers that happened to ask, and then every
+observer waits most of a second for the window to reopen; paced, each listing serves everyone
+who asked in the last interval, so the listing budget is never the bottleneck of many creates
+(whose register calls are).
 """
 
 from __future__ import annotations
@@ -96,7 +97,8 @@ class PhoneNumberFinder:
 
     Thread-safe. `share=False` turns every observation into its own listing call (the naive
     baseline the benchmark compares against). `min_interval` paces a space's listings (seconds
-    between departures); 0 sends each as soon as someone needs it.
+    between departures, or a callable asked at each departure); 0 sends each as soon as someone
+    needs it.
     """
 
     def __init__(
@@ -105,7 +107,7 @@ class PhoneNumberFinder:
         *,
         share: bool = True,
         max_age: float = DEFAULT_MAX_AGE,
-        min_interval: float = 0.0,
+        min_interval: float | Callable[[], float] = 0.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client = client
@@ -139,7 +141,10 @@ class PhoneNumberFinder:
                     return space.listing
                 flight = space.in_flight
                 if flight is None:
-                    departs_at = max(self._clock(), space.last_departure + self._min_interval)
+                    interval = self._min_interval
+                    if callable(interval):
+                        interval = interval()
+                    departs_at = max(self._clock(), space.last_departure + interval)
                     flight = space.in_flight = _Flight(departs_at=departs_at)
                     leader = True
                     break

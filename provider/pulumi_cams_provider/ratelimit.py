@@ -11,12 +11,16 @@ in-flight request holds its slot; ``max_lag`` only bounds how long a permit that
 released can do so. On loopback a round trip takes a few milliseconds, so steady state stays
 above 99 % of the nominal rate; against a distant endpoint it is ``rate / (1 + round trip)``.
 
-Pacing (``pace_below``) spaces a key's starts ``1 / rate`` apart as well, while adaptive rate
-control holds the rate below ``requestsPerSecond``, that is while other processes share the
-account: each then sends a fraction of the limit, and CAMS counts their requests together in
-one sliding window, where bursts of ``floor(rate)`` from each would coincide and overflow it
-while the rates still sum to less than the limit. A process alone keeps its bursts, which
-reach the limit sooner.
+The slot of a refused request (``refused``) stays taken a random part of a window longer. A
+process holding the whole account re-sends each request the moment its slot frees, so the
+moments the account's second has room are few and fixed; another process's tries, spaced by its
+own limiter at the same period, would meet the full second at the same phase every time and
+stay shut out until the first process is done. Scattered, they find the room within seconds
+(bench: a latecomer). Each slot also waits up to ``jitter`` (10 ms) more, so that those moments
+move as well.
+
+Adaptive rate control (adaptive) lowers ``rate`` while other processes share the account; it is
+asked again each time a waiter wakes, and ``on_wait`` tells it that requests are waiting for it.
 
 Use it from threads (Pulumi's dynamic provider host runs four workers) or from asyncio through
 ``asyncio.to_thread``; waits block the calling thread only.
@@ -25,6 +29,7 @@ Use it from threads (Pulumi's dynamic provider host runs four workers) or from a
 from __future__ import annotations
 
 import math
+import random
 import threading
 import time
 from collections.abc import Callable, Hashable, Iterator
@@ -41,15 +46,19 @@ class Permit:
     key: Hashable
     start: float
     finish: float | None = field(default=None)
+    jitter: float = 0.0
+    """Seconds the slot stays taken beyond the window and margin (see the module)."""
 
 
 class RateLimiter:
     """At most ``rate`` request starts per key per ``window`` seconds, fractions included.
 
     ``floor(rate)`` starts (at least one) per ``window * floor(rate) / rate`` seconds: 10 per
-    second for 10, 2 per 0.8 s for 2.5, one per 2 s for 0.5; below ``pace_below``, starts are
-    spaced ``1 / rate`` apart as well. ``clock`` and ``sleep`` are injectable for tests; with the
-    default ``sleep`` a waiter is woken early when a permit is released.
+    second for 10, 2 per 0.8 s for 2.5, one per 2 s for 0.5. For a whole number ``n`` that is at
+    most ``n`` arrivals at CAMS in any one second, bursts included, which is what lets adaptive
+    allowances that sum to the account's limit go unrefused. ``clock`` and ``sleep`` are
+    injectable for tests; with the default ``sleep`` a waiter is woken early when a permit is
+    released.
     """
 
     def __init__(
@@ -57,18 +66,19 @@ class RateLimiter:
         *,
         window: float = 1.0,
         margin: float = 0.005,
+        jitter: float = 0.01,
         max_lag: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
         self.window = window
         self.margin = margin
+        self.jitter = jitter
         self.max_lag = max_lag
         self._clock = clock
         self._sleep = sleep
         self._cond = threading.Condition()
         self._permits: dict[Hashable, list[Permit]] = {}
-        self._last_start: dict[Hashable, float] = {}
 
     @contextmanager
     def slot(
@@ -76,10 +86,10 @@ class RateLimiter:
         key: Hashable,
         rate: float | Callable[[], float],
         *,
-        pace_below: float | None = None,
+        on_wait: Callable[[], None] | None = None,
     ) -> Iterator[Permit]:
         """Wait for a permit for ``key``, hold it while the request runs, release it after."""
-        permit = self.acquire(key, rate, pace_below=pace_below)
+        permit = self.acquire(key, rate, on_wait=on_wait)
         try:
             yield permit
         finally:
@@ -90,13 +100,13 @@ class RateLimiter:
         key: Hashable,
         rate: float | Callable[[], float],
         *,
-        pace_below: float | None = None,
+        on_wait: Callable[[], None] | None = None,
     ) -> Permit:
         """Block until a request for ``key`` may start at ``rate`` per second; return its permit.
 
         A callable ``rate`` is asked again each time the waiter wakes: a rate that changes
-        while requests wait (adaptive control) applies to all of them alike. While the rate is
-        below ``pace_below``, starts are also spaced ``1 / rate`` apart.
+        while requests wait (adaptive control) applies to all of them alike. ``on_wait`` is
+        called (under the limiter's lock) each time the request has to wait.
         """
         with self._cond:
             while True:
@@ -114,14 +124,19 @@ class RateLimiter:
                     if len(permits) < capacity
                     else min(self._free_at(p, window) for p in permits)
                 )
-                if pace_below is not None and r < pace_below:
-                    free_at = max(free_at, self._last_start.get(key, -math.inf) + 1 / r)
                 if free_at <= now:
-                    permit = Permit(key=key, start=now)
+                    permit = Permit(key=key, start=now, jitter=random.uniform(0, self.jitter))
                     permits.append(permit)
-                    self._last_start[key] = now
                     return permit
+                if on_wait is not None:
+                    on_wait()
                 self._wait(free_at - now)
+
+    def refused(self, permit: Permit) -> None:
+        """The request of ``permit`` was refused by flow control: its slot stays taken a random
+        part of a window longer, so that the next try meets CAMS's window at another phase."""
+        with self._cond:
+            permit.jitter = random.uniform(0, self.window)
 
     def release(self, permit: Permit) -> None:
         """Record that the request of ``permit`` has finished (successfully or not)."""
@@ -134,7 +149,7 @@ class RateLimiter:
         seen_by = permit.start + self.max_lag
         if permit.finish is not None:
             seen_by = min(seen_by, permit.finish)
-        return max(seen_by, permit.start) + window + self.margin
+        return max(seen_by, permit.start) + window + self.margin + permit.jitter
 
     def _wait(self, seconds: float) -> None:
         if self._sleep is None:
