@@ -17,8 +17,7 @@ moments the account's second has room are few and fixed; another process's tries
 own limiter at the same period, would meet the full second at the same phase every time and
 stay shut out until the first process is done. Scattered, they find the room within seconds
 (against the emulator, a process started 5 s after another). Each slot also waits up to
-``jitter`` (10 ms) more, so that those moments
-move as well.
+``jitter`` (10 ms) more, so that those moments move as well.
 
 Adaptive rate control (adaptive) lowers ``rate`` while other processes share the account; it is
 asked again each time a waiter wakes, and ``on_wait`` tells it that requests are waiting for it.
