@@ -76,13 +76,9 @@ class Allowance:
         ceiling: float,
         *,
         clock: Callable[[], float] = time.monotonic,
-        probe_seconds: float = PROBE_SECONDS,
-        hold: float = HOLD,
     ) -> None:
         self.ceiling = ceiling
         self._clock = clock
-        self._probe_seconds = probe_seconds
-        self._hold = hold
         self._n = ceiling
         self._sent: deque[float] = deque()
         self._refused: deque[float] = deque()
@@ -101,7 +97,7 @@ class Allowance:
         now = self._clock()
         if self._starting and self.cuts and now - self._cut_at >= WINDOW:
             self._starting = False  # a whole window without a cut: start-up is over
-        if self._probe_at is not None and now - self._probe_at >= self._hold:
+        if self._probe_at is not None and now - self._probe_at >= HOLD:
             self._probe_at = None  # the probe held: there is room, probe again at once
             self._next_probe = now
         if (
@@ -146,7 +142,7 @@ class Allowance:
                 self._n = lowered
                 self._cut_at = now
                 self.cuts += 1
-        self._next_probe = now + self._probe_seconds * max(1.0, self._n)
+        self._next_probe = now + PROBE_SECONDS * max(1.0, self._n)
 
     def _lowered(self, probing: bool) -> float:
         if self._n <= 1:
