@@ -313,6 +313,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip-shared", action="store_true", help="leave out the shared-account rows (~4 min)"
     )
+    parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="print each adaptive shared run's register calls per second and process",
+    )
     args = parser.parse_args(argv)
     n, rate = args.n, args.rate
 
@@ -322,6 +327,8 @@ def main(argv: list[str] | None = None) -> int:
         with emulator(seed_file, rate) as url:
             print(f"emulator {url}, qps {rate}; {machine()}", file=sys.stderr)
             shared_runs = [] if args.skip_shared else run_shared_cases(url, rate)
+            if args.trace:
+                print_timelines(shared_runs)
             if args.shared_only:
                 return print_table(n, rate, shared_rows(shared_runs, rate))
             ours_start, trivial_start = run_startup(url, args.startup_runs)
@@ -487,6 +494,18 @@ def shared_rows(
             target, ok = "no failure, none twice", correct
         rows.append((name, measured, target, ok))
     return rows
+
+
+def print_timelines(runs: list[shared_account.SharedRun]) -> None:
+    """Register calls per second of each adaptive run: "accepted/refused" per process."""
+    for r in runs:
+        if not r.adaptive or r.processes == 1:
+            continue
+        print(f"\n{r.processes} procs x {r.per_process}, {r.spaces} space(s), adaptive:")
+        print("second  accepted  " + "  ".join(f"p{p}" for p in range(r.processes)))
+        for second, counts in enumerate(r.timeline):
+            cells = "  ".join(f"{a}/{f}" for a, f in counts)
+            print(f"{second:6d}  {sum(a for a, _ in counts):8d}  {cells}")
 
 
 def print_table(n: int, rate: int, rows: list[tuple[str, str, str, bool]]) -> int:

@@ -15,7 +15,8 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import emulator_control as ctl
@@ -78,6 +79,8 @@ class SharedRun:
     median: float
     finish_spread: float
     doubled: int
+    timeline: list[list[tuple[int, int]]] = field(default_factory=list)
+    """Each second from the first register call: (accepted, refused) registers per process."""
 
     @property
     def total(self) -> int:
@@ -88,6 +91,24 @@ class SharedRun:
 
     def throttled_per_registration(self) -> float:
         return (self.register_throttled + self.list_throttled) / max(1, self.registered)
+
+
+def timeline(
+    log: list[dict[str, Any]], processes: int, per_process: int
+) -> list[list[tuple[int, int]]]:
+    """Register calls in the emulator's request log, per second and per process (number i is
+    process i // per_process's): where a shared run loses time, and to whom."""
+    registers = [e for e in log if e["action"] == REGISTER]
+    if not registers:
+        return []
+    times = [datetime.fromisoformat(e["time"]).timestamp() for e in registers]
+    seconds = [[(0, 0)] * processes for _ in range(int(max(times) - times[0]) + 1)]
+    for entry, at in zip(registers, times, strict=True):
+        p = int(entry["params"]["PhoneNumber"][-9:]) // per_process
+        second = seconds[int(at - times[0])]
+        accepted, refused = second[p]
+        second[p] = (accepted + 1, refused) if entry["code"] == "OK" else (accepted, refused + 1)
+    return seconds
 
 
 def run(
@@ -172,4 +193,5 @@ def run(
         median=statistics.median(latencies),
         finish_spread=max(finishes) - min(finishes),
         doubled=sum(count > 1 for count in ok_registers.values()),
+        timeline=timeline(log, processes, per_process),
     )
