@@ -96,8 +96,9 @@ class SharedRun:
 def timeline(
     log: list[dict[str, Any]], processes: int, per_process: int
 ) -> list[list[tuple[int, int]]]:
-    """Register calls in the emulator's request log, per second and per process (number i is
-    process i // per_process's): where a shared run loses time, and to whom."""
+    """Accepted and throttled register calls in the emulator's request log, per second and per
+    process (number i is process i // per_process's): where a shared run loses time, and to
+    whom."""
     registers = [e for e in log if e["action"] == REGISTER]
     if not registers:
         return []
@@ -107,7 +108,8 @@ def timeline(
         p = int(entry["params"]["PhoneNumber"][-9:]) // per_process
         second = seconds[int(at - times[0])]
         accepted, refused = second[p]
-        second[p] = (accepted + 1, refused) if entry["code"] == "OK" else (accepted, refused + 1)
+        ok, throttled = entry["code"] == "OK", entry["code"] == THROTTLED
+        second[p] = (accepted + ok, refused + throttled)
     return seconds
 
 
