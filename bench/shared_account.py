@@ -40,6 +40,11 @@ def number(spaces: int, i: int) -> str:
     return f"86{17 + LAYOUTS.index(spaces)}{i:09d}"
 
 
+def index_of(phone: str) -> int:
+    """The i that `number` made ``phone`` from."""
+    return int(phone[-9:])
+
+
 def code(i: int) -> str:
     return f"{200000 + i}"
 
@@ -103,10 +108,11 @@ def timeline(
     if not registers:
         return []
     times = [datetime.fromisoformat(e["time"]).timestamp() for e in registers]
-    seconds = [[(0, 0)] * processes for _ in range(int(max(times) - times[0]) + 1)]
+    start = min(times)
+    seconds = [[(0, 0)] * processes for _ in range(int(max(times) - start) + 1)]
     for entry, at in zip(registers, times, strict=True):
-        p = int(entry["params"]["PhoneNumber"][-9:]) // per_process
-        second = seconds[int(at - times[0])]
+        p = index_of(entry["params"]["PhoneNumber"]) // per_process
+        second = seconds[int(at - start)]
         accepted, refused = second[p]
         ok, throttled = entry["code"] == "OK", entry["code"] == THROTTLED
         second[p] = (accepted + ok, refused + throttled)
