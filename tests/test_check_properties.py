@@ -103,8 +103,6 @@ def invalid(name: str, value: Any) -> bool:
         return False
     if name == "deregisterOnDelete":
         return value is not None and not isinstance(value, bool)
-    if name == "verifyCode" and value is None:
-        return False
     validate = {
         "custSpaceId": validate_cust_space_id,
         "phoneNumber": normalize_phone_number,

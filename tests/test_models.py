@@ -127,12 +127,23 @@ def test_phone_numbers_refuse_control_characters_and_absurd_lengths() -> None:
 def test_verify_code_accepts_digits_and_never_echoes_a_bad_one() -> None:
     assert validate_verify_code("246810") == "246810"
     assert validate_verify_code(246810.0) == "246810"
-    for bad in ("24681x", "12", "123456789", "", True):
+    for bad in ("24681x", "12", "123456789", True):
         with pytest.raises(ValueError) as exc:
             validate_verify_code(bad)
         if isinstance(bad, str) and bad:
             assert bad not in str(exc.value)
         assert "digit code CAMS sent" in str(exc.value)
+
+
+def test_an_empty_verify_code_is_no_code() -> None:
+    """Go's conf.GetSecret and YAML give "" for a code that is not set: the same as none."""
+    for empty in (None, "", "   "):
+        assert validate_verify_code(empty) is None
+    inputs = RegistrationInputs.from_wire(
+        {"custSpaceId": "cams-demo-space", "phoneNumber": "8613800001234", "verifyCode": ""}
+    )
+    assert inputs.verify_code is None
+    assert "verifyCode" not in inputs.to_wire()
 
 
 def test_resource_id_round_trip() -> None:

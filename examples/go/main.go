@@ -2,6 +2,9 @@
 // one-time code from `pulumi-cams request-code` goes into the stack config as a secret:
 //
 //	pulumi config set --secret verifyCode <code>
+//
+// A number that is already registered needs no code: leave verifyCode unset (GetSecret then
+// gives "", which the provider takes as no code) and `pulumi up` adopts it.
 package main
 
 import (
@@ -33,6 +36,7 @@ func main() {
 		}
 		ctx.Export("id", registration.ID())
 		ctx.Export("status", registration.Status)
+		ctx.Export("adopted", registration.Adopted)
 		return nil
 	})
 }

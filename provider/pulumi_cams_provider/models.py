@@ -71,7 +71,7 @@ class RegistrationInputs(_WireModel):
     @field_validator("verify_code", mode="before")
     @classmethod
     def _code(cls, value: object) -> object:
-        return None if value is None else validate_verify_code(value)
+        return validate_verify_code(value)
 
     @classmethod
     def from_wire(cls, props: dict[str, Any]) -> RegistrationInputs:

@@ -151,11 +151,17 @@ def validate_cust_space_id(value: object) -> str:
     return value
 
 
-def validate_verify_code(value: object) -> str:
-    """Return the verification code as a string, or raise `ValueError`.
+def validate_verify_code(value: object) -> str | None:
+    """Return the verification code as a string, None when no code is given, or raise
+    `ValueError`.
 
-    The message never repeats the code: it is a secret.
+    No code is `None` or an empty (or blank) string: that is what Go's `conf.GetSecret`, a
+    YAML `${verifyCode}` and most config readers give for a key that is not set, so every
+    language can leave the code out the same way. The message never repeats the code: it is a
+    secret.
     """
+    if value is None or (isinstance(value, str) and not value.strip(" ")):
+        return None
     low, high = _VERIFY_CODE_DIGITS
     if isinstance(value, bool):
         raise ValueError(f"must be the {low}-{high} digit code CAMS sent, as a string")
