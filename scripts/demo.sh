@@ -40,14 +40,16 @@ mkdir -p "$WORK/state"
 export PULUMI_BACKEND_URL="file://$WORK/state"
 export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-demo-only-passphrase}"
 export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
-# The program and the dynamic provider run on this checkout's virtualenv (pulumi-cams installed).
+# `pulumi-cams` from this checkout's virtualenv; the program and its dynamic provider run on the
+# venv/ that `pulumi install` makes for the quickstart below, from this Python.
 export PATH="$PULUMI_BIN:$VENV/bin:$PATH"
 export PULUMI_PYTHON_CMD="$VENV/bin/python"
 
 SEED="$(python -c 'import cams_emulator; print(cams_emulator.DEMO_SEED_PATH)')"
 pulumi-cams emulator --port 0 --seed "$SEED" >"$WORK/emulator.out" 2>"$WORK/emulator.log" &
 EMULATOR_PID=$!
-trap 'kill "$EMULATOR_PID" 2>/dev/null || true' EXIT
+# Stop the emulator and wait for it: the demo leaves nothing running.
+trap 'kill "$EMULATOR_PID" 2>/dev/null && wait "$EMULATOR_PID" 2>/dev/null; true' EXIT
 for _ in $(seq 150); do
     [ "$(wc -l <"$WORK/emulator.out")" -ge 1 ] && break
     if ! kill -0 "$EMULATOR_PID" 2>/dev/null; then
@@ -84,18 +86,9 @@ step "A stack for the quickstart, on the local backend"
 cp -R "$ROOT/examples/quickstart" "$WORK/quickstart"
 rm -rf "$WORK/quickstart/venv" "$WORK/quickstart"/Pulumi.*.yaml
 cd "$WORK/quickstart"
-# Point the copy at this checkout's virtualenv rather than a fresh one built from requirements.txt.
-python - "$VENV" <<'EOF'
-import sys, yaml
-with open("Pulumi.yaml", encoding="utf-8") as f:
-    project = yaml.safe_load(f)
-runtime = project.get("runtime")
-runtime = {"name": runtime} if isinstance(runtime, str) else dict(runtime or {"name": "python"})
-runtime["options"] = {**runtime.get("options", {}), "virtualenv": sys.argv[1]}
-project["runtime"] = runtime
-with open("Pulumi.yaml", "w", encoding="utf-8") as f:
-    yaml.safe_dump(project, f, sort_keys=False)
-EOF
+# As a user of `pulumi new python`: `pulumi install` makes the project's venv/ and installs its
+# requirements.txt, i.e. pulumi-cams from this checkout (`../..` from .pulumi-demo/quickstart).
+pulumi install
 pulumi stack init demo
 pulumi config set cams:endpoint "$URL"
 pulumi config set custSpaceId "$SPACE"

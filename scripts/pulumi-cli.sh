@@ -7,11 +7,15 @@
 #   - otherwise the CLI is built from the Go module proxy at the pinned version below, with the
 #     version stamped in (the Automation API refuses a CLI whose `pulumi version` is empty), into
 #     a cache outside the work tree; a second run finds it there and builds nothing.
-# Beside the CLI it puts the YAML language host (pulumi-yaml, the only language host the Go
-# module proxy serves; the Python and Node.js hosts are nested modules it does not serve),
-# `pulumi-resource-pulumi-python`, which starts dynamic providers, and the SDK's
-# `pulumi-language-python-exec`, both taken from the pinned SDK module, and this repository's
-# stand-in Python language host (scripts/pulumi_language_python.py says what it serves).
+# Beside the CLI it puts the language hosts an installed Pulumi CLI ships with:
+#   - the YAML host (pulumi-yaml), built from the Go module proxy;
+#   - Pulumi's own Python, Node.js and Go hosts, which are nested Go modules the proxy does not
+#     serve: copied from $PULUMI_LANGUAGE_HOSTS, by default the `bin/` of the
+#     `pulumi-language-hosts` folder in the `shared/` directory beside this checkout, and
+#     refused unless each matches the sha256 pinned below (the digests that folder's README
+#     publishes). Without them the script fails in one line; it never substitutes a host;
+#   - `pulumi-resource-pulumi-python` (starts dynamic providers) and
+#     `pulumi-language-python-exec` (the Python host's program runner), from the SDK module.
 set -euo pipefail
 
 PULUMI_VERSION=3.276.0        # newest v3 the module proxy serves that builds with Go 1.26
@@ -37,13 +41,32 @@ if [ -z "${PULUMI_CAMS_BUILD_CLI:-}" ] && command -v pulumi >/dev/null 2>&1; the
 fi
 
 here=$(cd "$(dirname "$0")" && pwd)
-install_standin_host() { # refreshed on every run: it is this repository's code, and cheap
-  install -m 0755 "$here/pulumi_language_python.py" "$bin/pulumi-language-python"
+hosts=${PULUMI_LANGUAGE_HOSTS:-$here/../../shared/pulumi-language-hosts/bin}
+host_digests="8da421be795660086695e548ea0724b5220310015853be4bf430b8ee55747582  pulumi-language-python
+9fe40971aa644b6fd260202a2981c7d494a305755d4b3cef16495bce11c621b9  pulumi-language-nodejs
+22557be0b170a4a2d596ed1aaa9c352321b34529baf83dd26e5462d1eb9ebbbc  pulumi-language-go"
+
+install_language_hosts() { # checked on every run: a cached copy is checked like a new one
+  local name
+  for name in pulumi-language-python pulumi-language-nodejs pulumi-language-go; do
+    if ! cmp -s "$hosts/$name" "$bin/$name" 2>/dev/null; then
+      if [ ! -f "$hosts/$name" ]; then
+        say "error: Pulumi's $name is not in $hosts: set PULUMI_LANGUAGE_HOSTS to the directory that holds Pulumi's language hosts (pulumi-language-python, -nodejs, -go)."
+        exit 1
+      fi
+      install -m 0755 "$hosts/$name" "$bin/$name"
+    fi
+  done
+  if ! (cd "$bin" && sha256sum --quiet --check --strict <<<"$host_digests" >/dev/null 2>&1); then
+    rm -f "$bin"/pulumi-language-{python,nodejs,go}
+    say "error: the language hosts in $hosts do not match the sha256 pinned in scripts/pulumi-cli.sh: use Pulumi's own hosts (v3.276.0 builds), never a substitute."
+    exit 1
+  fi
 }
 
 if [ -x "$bin/pulumi" ] && [ -x "$bin/pulumi-language-yaml" ] && [ -x "$bin/pulumi-resource-pulumi-python" ] \
    && [ -f "$bin/pulumi-language-python-exec" ] && [ "$("$bin/pulumi" version 2>/dev/null)" = "v$PULUMI_VERSION" ]; then
-  install_standin_host
+  install_language_hosts
   echo "$bin"
   exit 0
 fi
@@ -96,7 +119,7 @@ GOBIN="$bin" go install "${flags[@]}" \
 sdkmod=$(cd "$wrapper" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)
 install -m 0755 "$sdkmod/python/dist/pulumi-resource-pulumi-python" "$bin/"
 install -m 0755 "$sdkmod/python/cmd/pulumi-language-python-exec" "$bin/"
-install_standin_host
+install_language_hosts
 
 say "pulumi v$PULUMI_VERSION ready in $bin ($(( $(date +%s) - start )) s)"
 echo "$bin"

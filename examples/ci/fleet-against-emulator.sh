@@ -2,7 +2,8 @@
 # The steps of github-actions.yml, kept here so that the workflow and `make e2e` run the same
 # commands: the fleet example (examples/fleet) against the CAMS emulator, on a local backend.
 #
-# Run from the repository root with pulumi-cams installed and `pulumi` on PATH. Reads
+# Run from the repository root with pulumi-cams installed (for `pulumi-cams` and the emulator) and
+# `pulumi` on PATH; the program runs on the venv/ that `pulumi install` makes in examples/fleet. Reads
 # PULUMI_BACKEND_URL (file://<dir>; the directory is created), PULUMI_CONFIG_PASSPHRASE and the
 # emulator's demo access key from the environment, as the workflow sets them.
 set -euo pipefail
@@ -21,7 +22,8 @@ echo "::group::Start the CAMS emulator in the background"
 seed="$(python -c 'import cams_emulator; print(cams_emulator.DEMO_SEED_PATH)')"
 pulumi-cams emulator --port 0 --seed "$seed" >"$tmp/emulator.out" 2>"$tmp/emulator.log" &
 emulator=$!
-trap 'kill "$emulator" 2>/dev/null || true' EXIT
+# Stop the emulator and wait for it: a job step leaves nothing running.
+trap 'kill "$emulator" 2>/dev/null && wait "$emulator" 2>/dev/null; true' EXIT
 # The first stdout line is the URL, printed once the emulator accepts requests.
 for _ in $(seq 100); do
   [ "$(wc -l <"$tmp/emulator.out")" -ge 1 ] && break
@@ -38,6 +40,11 @@ pulumi-cams status --space cams-demo-space --phone "+86 138-0000-5678" --json
 echo "::endgroup::"
 
 cd examples/fleet
+echo "::group::pulumi install"
+# The project's venv/ with its requirements.txt: pulumi-cams from this checkout, and PyYAML.
+pulumi install
+echo "::endgroup::"
+
 echo "::group::pulumi up"
 pulumi stack init "$stack"
 # In a real repository the codes are committed encrypted in Pulumi.<stack>.yaml by

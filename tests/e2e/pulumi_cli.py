@@ -3,18 +3,28 @@
 `PulumiCli` runs ``pulumi <args>`` in a project directory with an environment of its own: a
 local file backend and a ``PULUMI_HOME`` in a temporary directory, passphrase secrets, update
 checks and plugin downloads off, the emulator's endpoint and demo access key, and a PATH that
-holds the CLI's directory and this checkout's virtualenv (whose ``python3`` has pulumi-cams
-installed, and whose ``pulumi-resource-cams`` is the native plugin). Nothing reaches a host but
-127.0.0.1.
+holds the CLI's directory (with Pulumi's own language hosts beside it) and this checkout's
+virtualenv (for `pulumi-cams`, and `pulumi-resource-cams`, the native plugin). A Python
+program runs on its project's own ``venv`` as `pulumi new python` lays it out. Nothing reaches
+a host but 127.0.0.1.
+
+Every command is ended with all it started when it returns or is killed: its process group,
+and every process that carries the command's own mark in its environment (the CLI starts its
+language hosts and plugins in process groups of their own, so a killed CLI leaves them
+running). `leftovers` finds anything that outlived a test.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,6 +72,7 @@ class PulumiCli:
         self.workspace = workspace
         self.backend = workspace / "backend"
         self.home = workspace / "home"
+        self._marks: dict[int, str] = {}  # the mark of each command `start` started, by PID
         self.backend.mkdir(parents=True, exist_ok=True)
         self.home.mkdir(parents=True, exist_ok=True)
         base = {
@@ -86,18 +97,30 @@ class PulumiCli:
             **env,
         }
 
-    def project(self, example: str | Path, name: str | None = None) -> Path:
+    def project(
+        self, example: str | Path, name: str | None = None, *, venv: Path | None = None
+    ) -> Path:
         """A copy of an example (or any project directory) in the workspace, as a user's
-        checkout would have it: no stack files, no virtualenv."""
+        checkout would have it: no stack files, no virtualenv. Its requirements.txt names this
+        checkout where the example names it as ``../..``. With ``venv``, the project's
+        ``venv`` is that virtualenv (one `pulumi install` made), so that only the tests of
+        `pulumi install` itself pay for a fresh one."""
         source = example if isinstance(example, Path) else EXAMPLES / example
         target = self.workspace / (name or source.name)
         shutil.copytree(
             source,
             target,
             ignore=shutil.ignore_patterns(
-                "Pulumi.*.yaml", "venv", "__pycache__", "test-stack.yaml"
+                "Pulumi.*.yaml", "venv", "__pycache__", "test-stack.yaml", "node_modules"
             ),
         )
+        requirements = target / "requirements.txt"
+        if requirements.exists():
+            lines = requirements.read_text().splitlines()
+            lines = [str(REPO_ROOT) if line.strip() == "../.." else line for line in lines]
+            requirements.write_text("\n".join(lines) + "\n")
+        if venv is not None:
+            (target / "venv").symlink_to(venv, target_is_directory=True)
         return target
 
     def __call__(
@@ -109,15 +132,20 @@ class PulumiCli:
         timeout: float = COMMAND_TIMEOUT_S,
     ) -> Result:
         """Run ``pulumi <args>`` in ``cwd``; with ``check``, fail the test on a non-zero exit."""
-        done = subprocess.run(
+        process = subprocess.Popen(
             [str(self.bin_dir / "pulumi"), *args, *_PLAIN],
             cwd=cwd,
-            env={**self.env, **(env or {})},
-            capture_output=True,
+            env={**self.env, **(env or {}), _MARK: (mark := uuid.uuid4().hex)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=timeout,
+            start_new_session=True,
         )
-        result = Result(tuple(args), done.returncode, done.stdout, done.stderr)
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        finally:
+            end_command(process, mark)
+        result = Result(tuple(args), process.returncode, stdout, stderr)
         if check and result.code != 0:
             raise CommandFailed(str(result))
         return result
@@ -126,22 +154,27 @@ class PulumiCli:
         """Start ``pulumi <args>`` in its own process group, output to ``log``."""
         handle = log.open("w")
         try:
-            return subprocess.Popen(
+            process = subprocess.Popen(
                 [str(self.bin_dir / "pulumi"), *args, *_PLAIN],
                 cwd=cwd,
-                env=self.env,
+                env={**self.env, _MARK: (mark := uuid.uuid4().hex)},
                 stdout=handle,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
         finally:
             handle.close()
+        self._marks[process.pid] = mark
+        return process
 
-    @staticmethod
-    def kill(process: subprocess.Popen[Any]) -> None:
-        """SIGKILL the command and everything it started, as a CI runner cancelling a job."""
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
+    def kill(self, process: subprocess.Popen[Any]) -> None:
+        """SIGKILL a command from `start` and everything it started, as a CI runner
+        cancelling a job."""
+        end_command(process, self._marks.pop(process.pid))
+
+    def install(self, project: Path) -> Result:
+        """`pulumi install`: the project's virtualenv and its requirements, as a user runs it."""
+        return self("install", cwd=project, timeout=900)
 
     def stack_init(self, project: Path, stack: str = "dev") -> None:
         self("stack", "init", stack, cwd=project)
@@ -151,24 +184,89 @@ class PulumiCli:
         self("config", "set", *flags, key, value, cwd=project)
 
     def outputs(self, project: Path) -> dict[str, Any]:
-        import json
-
         return dict(
             json.loads(self("stack", "output", "--json", "--show-secrets", cwd=project).stdout)
         )
 
     def export(self, project: Path) -> dict[str, Any]:
-        import json
-
         return dict(json.loads(self("stack", "export", cwd=project).stdout))
 
 
-def quickstart_stack(cli: PulumiCli, code: str = "246810") -> Path:
-    """examples/quickstart in the workspace with a `dev` stack whose verifyCode is ``code``
-    (the demo seed's code for +86 138-0000-1234 unless a test requested another)."""
-    project = cli.project("quickstart")
+_MARK = "PULUMI_CAMS_E2E_COMMAND"
+"""Each command's environment carries this variable with a value of its own, which everything
+the command starts inherits."""
+
+
+def end_command(process: subprocess.Popen[Any], mark: str) -> None:
+    """SIGKILL what is left of the command ``process``: its process group, then every process
+    that carries its ``mark`` (until none is left: one may start another meanwhile); reap it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    for _ in range(20):
+        left = leftovers(f"{_MARK}={mark}")
+        if not left:
+            return
+        for line in left:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(line.split(":", 1)[0]), signal.SIGKILL)
+        time.sleep(0.05)
+
+
+def leftovers(marker: str) -> list[str]:
+    """The live processes whose environment holds ``marker`` (``KEY=value``): each one a
+    test started and did not end. Zombies are not counted: they hold nothing."""
+    found = []
+    needle = marker.encode()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        state = stat.rsplit(")", 1)[1].split()[0]
+        if needle in environ.split(b"\0") and state != "Z":
+            found.append(f"{entry.name}: {cmdline.strip()}")
+    return found
+
+
+def quickstart_stack(cli: PulumiCli, venv: Path, code: str = "246810") -> Path:
+    """examples/quickstart in the workspace on the virtualenv ``venv``, with a `dev` stack
+    whose verifyCode is ``code`` (the demo seed's code for +86 138-0000-1234 unless a test
+    requested another)."""
+    project = cli.project("quickstart", venv=venv)
     cli.stack_init(project)
     cli.config(project, "verifyCode", code, secret=True)
+    return project
+
+
+def run(args: list[str], cwd: Path, timeout: float = 900) -> None:
+    env = {k: v for k, v in os.environ.items() if "PROXY" not in k.upper()}
+    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, f"{' '.join(args)}\n{done.stdout}\n{done.stderr}"
+
+
+def typescript_project(cli: PulumiCli, modules: Path) -> Path:
+    project = cli.project("typescript")
+    (project / "node_modules").symlink_to(modules, target_is_directory=True)
+    return project
+
+
+def yaml_from_path(cli: PulumiCli) -> Path:
+    """examples/yaml as a user outside this checkout has it: no `packages:` entry, so the CLI
+    finds the `cams` plugin that `pip install pulumi-cams` put on PATH.
+
+    (The checkout's `packages:` entry makes the YAML host start the plugin from source itself,
+    which the YAML host the Go module proxy serves, v1.25.0, cannot do with Pulumi's own
+    Python host: test_native.py says why. The source and archive routes run from TypeScript,
+    where the engine starts the plugin.)"""
+    project = cli.project("yaml")
+    text = (project / "Pulumi.yaml").read_text().replace("packages:\n  cams: ../..\n", "")
+    assert "packages:" not in text, "examples/yaml's packages entry changed: update this"
+    (project / "Pulumi.yaml").write_text(text)
     return project
 
 

@@ -1,7 +1,7 @@
 """What `pulumi up` prints for a failed registration, on both routes: one line, ours, first.
 
 The dynamic route runs examples/quickstart (Python); the native route runs examples/yaml through
-the YAML language host, with the plugin built from this checkout (its `packages:` entry).
+the YAML language host, with the plugin on PATH.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import emulator_control as ctl
 import pytest
 from cams_emulator import EmulatorServer
 from demo_seed import PENDING, SPACE
-from pulumi_cli import REPO_ROOT, PulumiCli
+from pulumi_cli import PulumiCli, yaml_from_path
 
 NOT_IN_SPACE = "8613800009999"
 KEYS = {
@@ -66,12 +66,9 @@ CASES = {
 
 
 def native_project(cli: PulumiCli) -> Path:
-    """examples/yaml, its `packages:` entry pointed at this checkout (the documented form for
-    a checkout elsewhere) since the copy no longer sits inside it."""
-    project = cli.project("yaml")
-    text = (project / "Pulumi.yaml").read_text()
-    (project / "Pulumi.yaml").write_text(text.replace("cams: ../..", f"cams: {REPO_ROOT}"))
-    return project
+    """examples/yaml with the plugin that `pip install` put on PATH (its `packages:` entry
+    dropped: see yaml_from_path)."""
+    return yaml_from_path(cli)
 
 
 def resource_error(output: str, type_token: str, name: str) -> str:
@@ -88,11 +85,11 @@ def resource_error(output: str, type_token: str, name: str) -> str:
 @pytest.mark.parametrize("route", ROUTES)
 @pytest.mark.parametrize("case", CASES)
 def test_a_failed_registration_prints_our_one_line_diagnostic(
-    cli: PulumiCli, emulator: EmulatorServer, route: str, case: str
+    cli: PulumiCli, emulator: EmulatorServer, python_venv: Path, route: str, case: str
 ) -> None:
     key, phone, code, expected = CASES[case]
     example, type_token, name = ROUTES[route]
-    project = native_project(cli) if route == "native" else cli.project(example)
+    project = native_project(cli) if route == "native" else cli.project(example, venv=python_venv)
     cli.stack_init(project)
     cli.config(project, "phoneNumber", phone)
     cli.config(project, "verifyCode", code, secret=True)

@@ -28,6 +28,7 @@ def status_of(emulator: EmulatorServer, space: str, phone: str) -> str:
 
 def test_fleet_then_a_change_to_its_data_file(cli: PulumiCli, emulator: EmulatorServer) -> None:
     project = cli.project("fleet")
+    cli.install(project)
     cli.stack_init(project)
     cli(
         "config", "set", "--secret", "--path", 'verifyCodes["8613800001234"]', "135791", cwd=project
@@ -66,9 +67,20 @@ def test_fleet_then_a_change_to_its_data_file(cli: PulumiCli, emulator: Emulator
 
 def test_the_ci_workflow_script_runs_as_written(cli: PulumiCli, tmp_path: Path) -> None:
     """examples/ci/fleet-against-emulator.sh, which github-actions.yml runs, with the job's
-    environment: from a checkout, with a backend directory that does not exist yet."""
+    environment: from a checkout (the files git tracks), with a backend directory that does
+    not exist yet; `pulumi install` in examples/fleet installs pulumi-cams from it."""
     checkout = tmp_path / "checkout"
-    shutil.copytree(REPO_ROOT / "examples", checkout / "examples")
+    tracked = (
+        subprocess.run(
+            ["git", "ls-files", "-z"], cwd=REPO_ROOT, capture_output=True, check=True, timeout=60
+        )
+        .stdout.decode()
+        .split("\0")
+    )
+    for name in filter(None, tracked):
+        if (REPO_ROOT / name).is_file():  # a file deleted in the work tree is not checked out
+            (checkout / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO_ROOT / name, checkout / name)
     runner_temp = tmp_path / "runner"
     runner_temp.mkdir()
     state = tmp_path / "not-yet" / ".pulumi-state"
@@ -94,6 +106,7 @@ def test_the_ci_workflow_script_runs_as_written(cli: PulumiCli, tmp_path: Path) 
     assert '"status": "CONNECTED"' in done.stdout  # pulumi stack output --json
     assert f"-  {TYPE} shop-cn-sales deleted" in done.stdout
     assert state.is_dir()
+    assert (checkout / "examples" / "fleet" / "venv" / "bin" / "python").exists()
 
 
 def test_make_demo_runs_to_the_end(cli: PulumiCli) -> None:

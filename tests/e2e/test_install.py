@@ -1,8 +1,8 @@
-"""What a new user installs, from nothing: a fresh virtualenv, the example's requirements.txt
-(which installs pulumi-cams from the checkout), then the quickstart on it; a YAML program
-whose `cams` plugin is the `pulumi-resource-cams` that the install put on PATH; and the plugin
-archive (`make dist`) installed with `pulumi plugin install --file`, for a program in any
-language without a Python install of its own."""
+"""What a new user of the native plugin installs, from nothing: a YAML program whose `cams`
+plugin is the `pulumi-resource-cams` that `pip install` of pulumi-cams put on PATH; and the
+plugin archive (`make dist`) installed with `pulumi plugin install --file`, for a program in any
+language without a Python install of its own (here TypeScript). A Python program's own install,
+`pulumi install`, is the quickstart's first step (test_quickstart.py)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import emulator_control as ctl
 import pytest
 from cams_emulator import EmulatorServer
-from demo_seed import CODE, PENDING, SPACE
-from pulumi_cli import EXAMPLES, REPO_ROOT, PulumiCli
+from demo_seed import CODE
+from pulumi_cli import EXAMPLES, REPO_ROOT, PulumiCli, typescript_project, yaml_from_path
 
 
 @pytest.fixture(scope="module")
@@ -45,43 +44,14 @@ def as_user(cli: PulumiCli, venv: Path) -> None:
     cli.env["VIRTUAL_ENV"] = str(venv)
 
 
-def yaml_project_without_the_checkout(cli: PulumiCli) -> Path:
-    """examples/yaml as a user outside this checkout has it: no `packages:` entry, so the CLI
-    looks for an installed `cams` plugin; a stack with the seeded code set."""
-    project = cli.project("yaml")
-    text = (project / "Pulumi.yaml").read_text().replace("packages:\n  cams: ../..\n", "")
-    assert "packages:" not in text, "examples/yaml's packages entry changed: update this"
-    (project / "Pulumi.yaml").write_text(text)
-    cli.stack_init(project)
-    cli.config(project, "verifyCode", CODE, secret=True)
-    return project
-
-
-def test_the_quickstart_runs_on_a_fresh_install(
-    cli: PulumiCli, emulator: EmulatorServer, fresh_venv: Path
-) -> None:
-    as_user(cli, fresh_venv)
-    project = cli.project("quickstart")
-    cli.stack_init(project)
-    subprocess.run(
-        ["pulumi-cams", "request-code", "--space", SPACE, "--phone", "+86 138-0000-1234"],
-        env=cli.env,
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    cli.config(project, "verifyCode", ctl.latest_code(emulator.url, SPACE, PENDING), secret=True)
-    up = cli("up", "--yes", cwd=project)
-    assert "support-line created" in up.stdout, up
-    assert cli.outputs(project)["status"] == "CONNECTED"
-
-
 def test_a_yaml_program_finds_the_plugin_the_wheel_installed(
     cli: PulumiCli, emulator: EmulatorServer, fresh_venv: Path
 ) -> None:
     as_user(cli, fresh_venv)
     assert (fresh_venv / "bin" / "pulumi-resource-cams").exists()
-    project = yaml_project_without_the_checkout(cli)
+    project = yaml_from_path(cli)
+    cli.stack_init(project)
+    cli.config(project, "verifyCode", CODE, secret=True)
     up = cli("up", "--yes", cwd=project)
     assert f"using pulumi-resource-cams from $PATH at {fresh_venv}/bin/pulumi-resource-cams" in (
         up.output
@@ -110,8 +80,10 @@ def plugin_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_plugin_archive_installs_with_pulumi_plugin_install(
-    cli: PulumiCli, emulator: EmulatorServer, plugin_archive: Path
+    cli: PulumiCli, emulator: EmulatorServer, plugin_archive: Path, typescript_modules: Path
 ) -> None:
+    """The installed archive serves a TypeScript program (the engine starts it through
+    Pulumi's Python host; from YAML, the YAML host would: see test_native.py)."""
     # The checkout's pulumi-resource-cams is on PATH here; a user of the archive has none.
     cli.env["PULUMI_IGNORE_AMBIENT_PLUGINS"] = "true"
     assert plugin_archive.name == "pulumi-resource-cams-v0.1.0.tar.gz"
@@ -122,7 +94,9 @@ def test_the_plugin_archive_installs_with_pulumi_plugin_install(
     installed = cli.home / "plugins" / "resource-cams-v0.1.0"
     # The language host made the plugin its own virtualenv from the archive's requirements.txt.
     assert (installed / "venv" / "bin" / "pulumi-resource-cams").exists()
-    project = yaml_project_without_the_checkout(cli)
+    project = typescript_project(cli, typescript_modules)
+    cli.stack_init(project)
+    cli.config(project, "verifyCode", CODE, secret=True)
 
     up = cli("up", "--yes", cwd=project)
 

@@ -9,6 +9,7 @@ and one effective registration in CAMS: create reads the number first and adopts
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import emulator_control as ctl
 from cams_emulator import EmulatorServer
@@ -26,9 +27,9 @@ def number(emulator: EmulatorServer) -> dict:
 
 
 def test_an_up_killed_during_a_register_recovers_with_one_registration(
-    cli: PulumiCli, emulator: EmulatorServer
+    cli: PulumiCli, emulator: EmulatorServer, python_venv: Path
 ) -> None:
-    project = quickstart_stack(cli)
+    project = quickstart_stack(cli, python_venv)
     ctl.faults(emulator.url, "ChatappVerifyAndRegister", "delay", seconds=REGISTER_DELAY_S)
     up = cli.start("up", "--yes", cwd=project, log=cli.workspace / "up.log")
     deadline = time.monotonic() + 60

@@ -36,16 +36,18 @@ def status_of(emulator: EmulatorServer, phone: str, space: str = SPACE) -> str:
     return str(number["status"])
 
 
-def stack(cli: PulumiCli, **config: str) -> Path:
-    project = cli.project(PROGRAM)
+def stack(cli: PulumiCli, venv: Path, **config: str) -> Path:
+    project = cli.project(PROGRAM, venv=venv)
     cli.stack_init(project)
     for key, value in config.items():
         cli.config(project, key, value, secret=key == "verifyCode")
     return project
 
 
-def test_adopt_update_replace_and_destroy(cli: PulumiCli, emulator: EmulatorServer) -> None:
-    project = stack(cli, custSpaceId=SPACE, phoneNumber=CONNECTED)
+def test_adopt_update_replace_and_destroy(
+    cli: PulumiCli, emulator: EmulatorServer, python_venv: Path
+) -> None:
+    project = stack(cli, python_venv, custSpaceId=SPACE, phoneNumber=CONNECTED)
 
     # Adoption: already registered, so no code and no register call.
     up = cli("up", "--yes", cwd=project)
@@ -91,9 +93,9 @@ def test_adopt_update_replace_and_destroy(cli: PulumiCli, emulator: EmulatorServ
 
 
 def test_refresh_drops_a_registration_deregistered_outside_pulumi(
-    cli: PulumiCli, emulator: EmulatorServer
+    cli: PulumiCli, emulator: EmulatorServer, python_venv: Path
 ) -> None:
-    project = stack(cli, custSpaceId=SPACE, phoneNumber=CONNECTED)
+    project = stack(cli, python_venv, custSpaceId=SPACE, phoneNumber=CONNECTED)
     cli("up", "--yes", cwd=project)
     settings = ProviderSettings(
         endpoint=emulator.url,
@@ -114,13 +116,15 @@ def test_refresh_drops_a_registration_deregistered_outside_pulumi(
 
 
 def test_the_import_option_is_not_served_by_the_dynamic_host(
-    cli: PulumiCli, emulator: EmulatorServer
+    cli: PulumiCli, emulator: EmulatorServer, python_venv: Path
 ) -> None:
     """A known limit of Pulumi's dynamic providers, pinned so that a fix upstream is noticed:
     the engine's Read for an import carries no ``__provider``, and the dynamic host fails
     before any provider code runs (pulumi/pulumi#16175). The README tells Python users to
     declare the registration instead (create adopts it) and to import on the native route."""
-    project = stack(cli, custSpaceId=SPACE, phoneNumber=CONNECTED, importId=f"{SPACE}/{CONNECTED}")
+    project = stack(
+        cli, python_venv, custSpaceId=SPACE, phoneNumber=CONNECTED, importId=f"{SPACE}/{CONNECTED}"
+    )
     up = cli("up", "--yes", cwd=project, check=False)
     assert up.code != 0
     assert "providerStr = props[PROVIDER_KEY]" in up.output, up
@@ -133,9 +137,9 @@ def test_the_import_option_is_not_served_by_the_dynamic_host(
 
 
 def test_a_space_move_that_would_get_stuck_is_refused_at_preview(
-    cli: PulumiCli, emulator: EmulatorServer
+    cli: PulumiCli, emulator: EmulatorServer, python_venv: Path
 ) -> None:
-    project = stack(cli, custSpaceId=SPACE, phoneNumber=CONNECTED)
+    project = stack(cli, python_venv, custSpaceId=SPACE, phoneNumber=CONNECTED)
     cli("up", "--yes", cwd=project)
     before = cli.export(project)
     cli.config(project, "custSpaceId", "cams-second-space")

@@ -1,5 +1,6 @@
-"""The native plugin under the real CLI: examples/yaml through the YAML language host, the
-schema as `pulumi package get-schema` serves it, and `pulumi import` by ID."""
+"""The native plugin under the real CLI: examples/yaml through the YAML language host with the
+plugin from PATH, the plugin built from the checkout (from TypeScript), the schema as `pulumi
+package get-schema` serves it, and `pulumi import` by ID."""
 
 from __future__ import annotations
 
@@ -9,58 +10,73 @@ from pathlib import Path
 import emulator_control as ctl
 import pytest
 from cams_emulator import EmulatorServer
-from demo_seed import CONNECTED, PENDING, SPACE
-from pulumi_cli import REPO_ROOT, PulumiCli, resources_of
+from demo_seed import CODE, CONNECTED, PENDING, SPACE
+from pulumi_cli import REPO_ROOT, PulumiCli, resources_of, typescript_project, yaml_from_path
+from test_quickstart import SECRET_SIG, pulumi_cams
 
 TYPE = "cams:index:PhoneNumberRegistration"
 
 
-def yaml_project(cli: PulumiCli, *, plugin: str) -> Path:
-    """examples/yaml with the plugin from the checkout (`packages:`, pointed at this checkout
-    since the copy sits elsewhere) or found on PATH (`packages:` dropped), as after a pip
-    install of the wheel."""
-    project = cli.project("yaml")
-    text = (project / "Pulumi.yaml").read_text()
-    if plugin == "checkout":
-        text = text.replace("cams: ../..", f"cams: {REPO_ROOT}")
-    else:
-        text = text.replace("packages:\n  cams: ../..\n", "")
-    (project / "Pulumi.yaml").write_text(text)
-    return project
-
-
-@pytest.mark.parametrize("plugin", ["checkout", "path"])
-def test_the_yaml_example_registers_with_the_plugin(
-    cli: PulumiCli, emulator: EmulatorServer, plugin: str
+def test_the_yaml_example_registers_with_the_plugin_from_path(
+    cli: PulumiCli, emulator: EmulatorServer
 ) -> None:
-    project = yaml_project(cli, plugin=plugin)
-    # Ambient plugins off for the checkout case, so the plugin can only come from `packages:`.
-    env = {"PULUMI_IGNORE_AMBIENT_PLUGINS": "true"} if plugin == "checkout" else {}
+    project = yaml_from_path(cli)
     # The example README's steps after starting the emulator.
     cli.stack_init(project)
-    from test_quickstart import pulumi_cams
-
     pulumi_cams(cli, "request-code", "--space", SPACE, "--phone", PENDING)
     code = ctl.latest_code(emulator.url, SPACE, PENDING)
     cli.config(project, "verifyCode", code, secret=True)
-    up = cli("up", "--yes", cwd=project, env=env)
+    up = cli("up", "--yes", cwd=project)
     assert f"+  {TYPE} registration created" in up.stdout, up
-    assert "Warning" not in up.output, up
     assert cli.outputs(project) == {
         "adopted": False,
         "registrationId": f"{SPACE}/{PENDING}",
         "status": "CONNECTED",
         "verifiedName": "Demo Shop",
     }
-    cli("preview", "--expect-no-changes", cwd=project, env=env)
-    cli("refresh", "--yes", "--expect-no-changes", cwd=project, env=env)
+    cli("preview", "--expect-no-changes", cwd=project)
+    cli("refresh", "--yes", "--expect-no-changes", cwd=project)
     (registration,) = resources_of(cli.export(project), TYPE)
-    assert set(registration["inputs"]["verifyCode"]) == {
-        "4dabf18193072939515e22adb298388d",
-        "ciphertext",
-    }
-    destroy = cli("destroy", "--yes", cwd=project, env=env)
+    assert set(registration["inputs"]["verifyCode"]) == {SECRET_SIG, "ciphertext"}
+    destroy = cli("destroy", "--yes", cwd=project)
     assert "left registered in CAMS because deregisterOnDelete is false" in destroy.output
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="pulumi-yaml v1.25.0, the newest YAML host the Go module proxy serves, starts the "
+    "Python host for a source plugin with -root=<dir>, a flag Pulumi's Python host (v3.276 "
+    "build) no longer defines; a released CLI bundles a YAML host that does not pass it",
+)
+def test_the_yaml_example_runs_the_plugin_from_the_checkout(
+    cli: PulumiCli, emulator: EmulatorServer
+) -> None:
+    project = cli.project("yaml")
+    text = (project / "Pulumi.yaml").read_text()
+    (project / "Pulumi.yaml").write_text(text.replace("cams: ../..", f"cams: {REPO_ROOT}"))
+    cli.stack_init(project)
+    cli.config(project, "verifyCode", CODE, secret=True)
+    up = cli("up", "--yes", cwd=project, env={"PULUMI_IGNORE_AMBIENT_PLUGINS": "true"}, check=False)
+    assert "flag provided but not defined: -root" not in up.output, up
+    assert up.code == 0, up
+
+
+def test_a_typescript_program_runs_the_plugin_from_the_checkout(
+    cli: PulumiCli, emulator: EmulatorServer, typescript_modules: Path
+) -> None:
+    """`packages: cams: <checkout>`, ambient plugins off: the engine has Pulumi's Python host
+    build the plugin's venv from the checkout and run it from source."""
+    project = typescript_project(cli, typescript_modules)
+    with (project / "Pulumi.yaml").open("a") as file:
+        file.write(f"packages:\n  cams: {REPO_ROOT}\n")
+    cli.stack_init(project)
+    cli.config(project, "verifyCode", CODE, secret=True)
+    env = {"PULUMI_IGNORE_AMBIENT_PLUGINS": "true"}
+    up = cli("up", "--yes", cwd=project, env=env)
+    assert f"+  {TYPE} support-line created" in up.stdout, up
+    assert "from $PATH" not in up.output, up
+    assert cli.outputs(project)["status"] == "CONNECTED"
+    cli("preview", "--expect-no-changes", cwd=project, env=env)
 
 
 def test_get_schema_serves_the_committed_schema(cli: PulumiCli) -> None:

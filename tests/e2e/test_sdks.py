@@ -4,13 +4,11 @@ from schema.json, and they compile (TypeScript with tsc, Go with go build)."""
 from __future__ import annotations
 
 import filecmp
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from pulumi_cli import REPO_ROOT
+from pulumi_cli import REPO_ROOT, run
 
 SDK = REPO_ROOT / "sdk"
 
@@ -18,12 +16,6 @@ SDK = REPO_ROOT / "sdk"
 # gRPC, or installs @pulumi/pulumi, which takes longer on 2 cores than the suite's 120 s default;
 # each command still has its own bound (run's timeout).
 pytestmark = pytest.mark.timeout(900)
-
-
-def run(args: list[str], cwd: Path, timeout: float = 600) -> None:
-    env = {k: v for k, v in os.environ.items() if "PROXY" not in k.upper()}
-    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
-    assert done.returncode == 0, f"{' '.join(args)}\n{done.stdout}\n{done.stderr}"
 
 
 def differences(left: Path, right: Path) -> list[str]:

@@ -5,6 +5,7 @@ one register call, and `pulumi up` still succeeds (30 s register timeout + 45 s 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import emulator_control as ctl
 from cams_emulator import EmulatorServer
@@ -15,9 +16,9 @@ LATE_S = 60
 
 
 def test_a_register_carried_out_a_minute_late_costs_one_call(
-    cli: PulumiCli, emulator: EmulatorServer
+    cli: PulumiCli, emulator: EmulatorServer, python_venv: Path
 ) -> None:
-    project = quickstart_stack(cli)
+    project = quickstart_stack(cli, python_venv)
     ctl.faults(emulator.url, "ChatappVerifyAndRegister", "commit_late", seconds=LATE_S)
     started = time.monotonic()
     up = cli("up", "--yes", cwd=project)
