@@ -130,6 +130,18 @@ class PluginProcess:
 
     # -- RPCs, with the request shapes the engine sends ------------------------------------
 
+    def check_config(self, **config: Any) -> provider_pb2.CheckResponse:
+        """CheckConfig of the provider's inputs, as the engine sends them (bare names)."""
+        return self.stub.CheckConfig(
+            provider_pb2.CheckRequest(
+                urn="urn:pulumi:dev::cams-yaml::pulumi:providers:cams::default",
+                olds=marshal({}),
+                news=marshal(config),
+                randomSeed=b"seed",
+            ),
+            timeout=RPC_TIMEOUT_S,
+        )
+
     def configure(self, **config: Any) -> provider_pb2.ConfigureResponse:
         """Configure as the engine does: ``variables`` keyed ``cams:config:<name>`` (strings,
         secrets stripped), ``args`` with the bare names, typed, secrets kept."""
@@ -147,12 +159,12 @@ class PluginProcess:
         )
 
     def check(
-        self, news: Mapping[str, Any], olds: Mapping[str, Any] | None = None
+        self, news: Mapping[str, Any], olds: Mapping[str, Any] | None = None, *, urn: str = URN
     ) -> provider_pb2.CheckResponse:
-        """Check ``news`` against ``olds``."""
+        """Check ``news`` against ``olds`` for the resource ``urn``."""
         return self.stub.Check(
             provider_pb2.CheckRequest(
-                urn=URN, olds=marshal(olds or {}), news=marshal(news), randomSeed=b"seed"
+                urn=urn, olds=marshal(olds or {}), news=marshal(news), randomSeed=b"seed"
             ),
             timeout=RPC_TIMEOUT_S,
         )

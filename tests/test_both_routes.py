@@ -158,6 +158,23 @@ def test_a_missing_code_says_how_to_get_one_and_registers_nothing(
     assert calls(emulator, REGISTER) == 0
 
 
+def test_an_empty_code_is_no_code_adopting_a_registered_number_and_asking_for_one_otherwise(
+    route: Route, emulator: EmulatorServer
+) -> None:
+    """Go's `conf.GetSecret` and YAML's `${verifyCode}` give "" for a code that is not set."""
+    checked = route.check(program(phone=CONNECTED, verifyCode=Secret("")))
+    assert checked.failures == []
+    assert "verifyCode" not in checked.inputs
+
+    resource_id, outputs = route.up(program(phone=CONNECTED, verifyCode=Secret("")))
+    assert resource_id == f"{SPACE}/{CONNECTED}"
+    assert outputs["adopted"] is True
+
+    err = failure(route.up, program(verifyCode=Secret("")))
+    assert "MissingVerifyCode: the number is not registered yet" in err.message
+    assert calls(emulator, REGISTER) == 0
+
+
 def test_a_number_the_space_does_not_list_is_refused_before_any_register(
     route: Route, emulator: EmulatorServer
 ) -> None:
@@ -405,6 +422,7 @@ def test_delete_deregisters_when_asked_and_a_number_already_gone_is_success(
 ) -> None:
     resource_id, outputs = route.up(program(verifyCode=Secret(CODE), deregisterOnDelete=True))
     notes = len(route.notes())
+    route.new_run()  # `pulumi destroy`
 
     route.delete(resource_id, outputs)
 
@@ -414,3 +432,46 @@ def test_delete_deregisters_when_asked_and_a_number_already_gone_is_success(
     route.delete(resource_id, outputs)  # already gone: a success, and no second deregister
     assert calls(emulator, DEREGISTER) == 1
     assert len(route.notes()) == notes
+
+
+# --- two resources of one deployment, one number ----------------------------------------------
+
+
+def test_a_number_declared_twice_is_registered_once_and_adopted_by_the_second(
+    route: Route, emulator: EmulatorServer
+) -> None:
+    first_id, first = route.up(program("+86 138-0000-1234", verifyCode=Secret(CODE)))
+    second_id, second = route.up(program("8613800001234", verifyCode=Secret(CODE)))
+
+    assert first_id == second_id == REGISTERED_ID
+    assert (first["adopted"], second["adopted"]) == (False, True)
+    assert calls(emulator, REGISTER) == 1
+    assert route.notes()[-1] == (
+        "warning",
+        f"phone number {PENDING} is declared by another resource of this deployment too, which "
+        "registered or adopted it first; adopted it here without a register call. Declare each "
+        "number once.",
+    )
+
+
+def test_a_rename_never_deregisters_the_number_the_new_resource_adopted(
+    route: Route, emulator: EmulatorServer
+) -> None:
+    """`pulumi up` after renaming a resource: the new one is created (it adopts the number),
+    then the old one deleted; with deregisterOnDelete that delete must not deregister it."""
+    old_id, old = route.up(program(verifyCode=Secret(CODE), deregisterOnDelete=True))
+    route.new_run()  # the `pulumi up` with the new name
+    new_id, new = route.up(program(deregisterOnDelete=True))
+
+    route.delete(old_id, old)
+
+    assert new["adopted"] is True
+    assert calls(emulator, DEREGISTER) == 0
+    assert ctl.number_status(emulator.url, SPACE, PENDING) == "CONNECTED"
+    assert route.notes()[-1] == (
+        "warning",
+        f"{old_id} was not deregistered: another resource of this deployment has just "
+        "registered or adopted the number (a renamed resource, or the number declared twice), "
+        "so it stays registered and managed there. To rename a resource without a delete, give "
+        "the new one `aliases` with its old name.",
+    )

@@ -460,14 +460,34 @@ def test_a_refused_connection_fails_at_once_as_unreachable_with_a_fixed_descript
         assert type(err) is CamsUnreachable
         assert (err.code, err.message, err.attempts) == (
             "ConnectionRefused",
-            "connection refused",
+            "connection refused by 127.0.0.1:9 (is the emulator running?)",
             1,
         )
         assert str(err).endswith(
-            "Nothing was sent: no CAMS endpoint listens there (is the emulator running?). "
+            "Nothing was sent: nothing listens at that address. "
             "Check the endpoint (cams:endpoint, CAMS_ENDPOINT)."
         )
         assert CODE not in full_text(err)
+
+
+def test_a_refused_connection_asks_about_the_emulator_only_for_a_loopback_endpoint() -> None:
+    import requests
+    from pulumi_cams_provider.alibaba_sdk import error_from_exception
+
+    refused = requests.exceptions.ConnectionError(ConnectionRefusedError(111, "refused"))
+    for host, expected in [
+        (
+            "cams.ap-southeast-1.aliyuncs.com",
+            "connection refused by cams.ap-southeast-1.aliyuncs.com",
+        ),
+        ("10.0.0.5:8080", "connection refused by 10.0.0.5:8080"),
+        ("localhost:8080", "connection refused by localhost:8080 (is the emulator running?)"),
+        ("[::1]:8080", "connection refused by [::1]:8080 (is the emulator running?)"),
+    ]:
+        wrapped = type("RetryError", (Exception,), {})("retry")
+        wrapped.__cause__ = refused
+        err = error_from_exception(wrapped, action="QueryChatappPhoneNumbers", host=host)
+        assert (err.code, err.message) == ("ConnectionRefused", expected)
 
 
 # --- credentials and imports -------------------------------------------------------------------

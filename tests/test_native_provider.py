@@ -295,12 +295,13 @@ def test_notes_for_the_user_are_tied_to_the_resource(
 ) -> None:
     # The dynamic route has no URN to give (test_both_routes.py checks what both say).
     create(provider)
-    resource_id, outputs = create(provider)  # the stack forgot the first create: adopted
+    resource_id, outputs = create(provider)  # a second resource for the number: adopted
     provider.delete(resource_id, outputs)
 
     assert [(m.severity, m.urn) for m in engine.messages] == [
-        (engine_pb2.WARNING, URN),
-        (engine_pb2.INFO, URN),
+        (engine_pb2.WARNING, URN),  # adopted without a register call
+        (engine_pb2.WARNING, URN),  # declared twice
+        (engine_pb2.INFO, URN),  # left registered
     ]
 
 
@@ -392,3 +393,40 @@ def test_the_committed_schema_is_the_one_generated_from_the_resource_description
 
     committed = (REPO_ROOT / "provider/pulumi_cams_provider/schema.json").read_text()
     assert committed == schema_text(), "run `make schema` and commit provider/.../schema.json"
+
+
+def test_a_number_declared_by_two_resources_is_refused_at_check_naming_the_other(
+    provider: PluginProcess,
+) -> None:
+    other = URN.rsplit("::", 1)[0] + "::support-line"
+    first = provider.check({"custSpaceId": SPACE, "phoneNumber": "+86 138-0000-1234"})
+    again = provider.check({"custSpaceId": SPACE, "phoneNumber": "8613800001234"})
+    second = provider.check({"custSpaceId": SPACE, "phoneNumber": "8613800001234"}, urn=other)
+
+    assert list(first.failures) == list(again.failures) == []  # one resource, checked twice
+    assert [(f.property, f.reason) for f in second.failures] == [
+        (
+            "phoneNumber",
+            "phoneNumber 8613800001234 is declared by resource 'registration' too: a number is "
+            "registered once, so declare it in one resource only (to rename a resource, keep one "
+            "declaration and give it `aliases` with the old name)",
+        )
+    ]
+
+
+def test_check_config_returns_the_settings_the_schema_marks_secret_as_secrets(
+    provider: PluginProcess,
+) -> None:
+    """`pulumi config set --plaintext cams:accessKeySecret ...` must still be stored encrypted:
+    the engine keeps what CheckConfig returns as the provider's inputs."""
+    checked = provider.check_config(
+        endpoint="http://127.0.0.1:9", accessKeyId="LTAI5tDemoAccessKey",
+        accessKeySecret="plain-secret", securityToken="plain-token",
+    )  # fmt: skip
+    fields = checked.inputs.fields
+    secret = "1b47061264138c4ac30d75fd1eb44270"  # the secret signature's value
+    signature = "4dabf18193072939515e22adb298388d"
+    for name in ("accessKeySecret", "securityToken"):
+        assert fields[name].struct_value.fields[signature].string_value == secret, name
+    for name in ("endpoint", "accessKeyId"):
+        assert fields[name].HasField("string_value"), name

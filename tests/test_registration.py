@@ -9,7 +9,7 @@ from typing import Any
 import emulator_control as ctl
 import pytest
 from cams_emulator import EmulatorServer
-from demo_seed import CONNECTED, KEYS, NO_CODE, PENDING
+from demo_seed import CODE, CONNECTED, KEYS, NO_CODE, PENDING
 from demo_seed import SPACE as DEMO
 from pulumi_cams_provider.checks import InputFailure, check_inputs, diff_inputs
 from pulumi_cams_provider.errors import (
@@ -23,7 +23,9 @@ from pulumi_cams_provider.outcomes import (
     DeleteOutcome,
     MissingVerifyCode,
     Note,
+    NotRegistered,
     PhoneNumberNotInSpace,
+    ReadOutcome,
 )
 from pulumi_cams_provider.registration import RegistrationController
 from pulumi_cams_provider.retry import RetryPolicy
@@ -432,7 +434,9 @@ def test_moving_a_number_that_deregisters_on_delete_ends_registered_in_the_new_s
     assert not check_inputs(news, created.outputs).failures
     diff = diff_inputs(created.outputs, news)
     assert (diff.replaces, diff.delete_before_replace) == (["custSpaceId"], True)
-    # What the engine does for a delete-before-replace: delete the old, then create the new.
+    # What the engine does for a delete-before-replace in the next `pulumi up` (a provider
+    # process of its own): delete the old, then create the new.
+    controller = RegistrationController(settings_for(emulator))
     assert controller.delete(created.resource_id, created.outputs).deregistered
     code = _fresh_code(emulator, "cams-second-space", PENDING)
     moved = controller.create({**news, "verifyCode": code})
@@ -456,6 +460,46 @@ def test_read_by_id_alone_works_for_import(controller: RegistrationController) -
     outcome = controller.read(f"{DEMO}/{CONNECTED}", {})
     assert outcome.resource_id == f"{DEMO}/{CONNECTED}"
     assert outcome.outputs["status"] == "CONNECTED"
+
+
+def test_an_import_of_a_number_that_is_not_registered_fails_saying_how_to_register_it(
+    controller: RegistrationController, emulator: EmulatorServer
+) -> None:
+    with pytest.raises(NotRegistered) as raised:
+        controller.read(f"{DEMO}/{PENDING}", {})
+    request_id = ctl.last_request_id(emulator.url, QUERY)
+    assert str(raised.value) == (
+        f"QueryChatappPhoneNumbers for phone number {PENDING} in space {DEMO} failed: "
+        "NotRegistered: the number is not registered (status PENDING), so there is nothing to "
+        f"import (RequestId {request_id}). Register it instead: request a code with "
+        f"`pulumi-cams request-code --space {DEMO} --phone {PENDING}`, declare the registration "
+        "in the program with that code as verifyCode, and run `pulumi up`."
+    )
+    with pytest.raises(PhoneNumberNotInSpace) as absent:
+        controller.read(f"{DEMO}/8613800009999", {})
+    assert str(absent.value).startswith(
+        "QueryChatappPhoneNumbers for phone number 8613800009999 in space cams-demo-space "
+        "failed: PhoneNumberNotInSpace: the space's phone-number list does not contain it, so "
+        "there is nothing to import (RequestId "
+    )
+    # A refresh (state known) of the same numbers reports them gone instead.
+    assert controller.read(f"{DEMO}/{PENDING}", {"custSpaceId": DEMO, "phoneNumber": PENDING}) == (
+        ReadOutcome(resource_id=None, outputs={})
+    )
+    assert set(actions(emulator)) == {QUERY}
+
+
+def test_concurrent_creates_of_one_number_make_one_register_call(
+    controller: RegistrationController, emulator: EmulatorServer
+) -> None:
+    """One program declaring a number twice: the engine creates both resources at once."""
+    spellings = ["+86 138-0000-1234", "8613800001234", "008613800001234"]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        outcomes = list(
+            pool.map(lambda phone: controller.create(inputs(phone, verifyCode=CODE)), spellings)
+        )  # fmt: skip
+    assert sorted(o.adopted for o in outcomes) == [False, True, True]
+    assert actions(emulator).count(REGISTER) == 1
 
 
 def test_delete_leaves_the_number_registered_by_default(
@@ -505,8 +549,15 @@ def test_delete_after_an_ambiguous_deregister_observes(
 def test_concurrent_reads_share_one_listing(
     controller: RegistrationController, emulator: EmulatorServer
 ) -> None:
-    ids = [f"{DEMO}/{phone}" for phone in (CONNECTED, CONNECTED, PENDING, NO_CODE)] * 3
+    phones = [CONNECTED, CONNECTED, PENDING, NO_CODE] * 3
     with ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(pool.map(lambda rid: controller.read(rid, {}), ids))
+        results = list(
+            pool.map(
+                lambda phone: controller.read(
+                    f"{DEMO}/{phone}", {"custSpaceId": DEMO, "phoneNumber": phone}
+                ),
+                phones,
+            )
+        )
     assert [r.resource_id is not None for r in results[:4]] == [True, True, False, False]
     assert actions(emulator) == [QUERY]

@@ -13,6 +13,7 @@ import http.client
 import logging
 import socket
 import threading
+import urllib.parse
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -173,6 +174,7 @@ def error_from_exception(
     connect_timeout_s: float | None = None,
     read_timeout_s: float | None = None,
     credential_source: str | None = None,
+    host: str | None = None,
 ) -> CamsError:
     """Translate an exception from the Alibaba SDK (or its transport) into a CamsError.
 
@@ -180,7 +182,8 @@ def error_from_exception(
     attributes, so the SDK need not be imported here), darabonba's UnretryableException wrapping
     a transport RetryError or a JSON parse failure, and credential-provider failures. Transport
     failures are described in fixed words; their text (which holds the URL) is never used.
-    ``credential_source`` says where credentials were looked for, for the error when none load.
+    ``credential_source`` says where credentials were looked for, for the error when none load;
+    ``host`` is the endpoint's host[:port], named when it refused the connection.
     """
     if isinstance(exc, CamsError):
         return exc
@@ -226,6 +229,8 @@ def error_from_exception(
 
     if type(exc).__name__ == "RetryError":
         code, description = _describe_transport(exc, connect_timeout_s, read_timeout_s)
+        if code == CONNECTION_REFUSED and host:
+            description = _refused(host)
         return make_error(code, description, http_status=None, mutating=mutating, **context)
 
     if isinstance(exc, RuntimeError) and str(exc).startswith("Failed to parse the value as json"):
@@ -245,6 +250,13 @@ def error_from_exception(
         mutating=mutating,
         **context,
     )
+
+
+def _refused(host: str) -> str:
+    """A refused connection, naming the endpoint; only a loopback one can be the emulator."""
+    name = urllib.parse.urlsplit(f"//{host}").hostname or ""
+    loopback = name == "localhost" or name == "::1" or name.startswith("127.")
+    return f"connection refused by {host}" + (" (is the emulator running?)" if loopback else "")
 
 
 def _is_response_exception(exc: BaseException) -> bool:

@@ -232,7 +232,7 @@ _CATALOGUE: dict[str, _Known] = {
     UNSUCCESSFUL_RESPONSE: _TRANSIENT,
     CONNECTION_REFUSED: _Known(
         CamsUnreachable,
-        _endpoint_advice("no CAMS endpoint listens there (is the emulator running?)"),
+        _endpoint_advice("nothing listens at that address"),
     ),
     TLS_HANDSHAKE_FAILED: _Known(
         CamsUnreachable,

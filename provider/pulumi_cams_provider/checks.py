@@ -109,15 +109,17 @@ def check_inputs(news: dict[str, Any], olds: dict[str, Any] | None = None) -> Ch
                 inputs[name] = value
 
     code = news.get("verifyCode")
-    if code is not None:
-        if is_unknown(code):
-            inputs["verifyCode"] = UNKNOWN
+    if is_unknown(code):
+        inputs["verifyCode"] = UNKNOWN
+    else:
+        try:
+            checked = validate_verify_code(code)
+        except ValueError as err:
+            failures.append(InputFailure("verifyCode", f"verifyCode {err}"))
+            inputs["verifyCode"] = code
         else:
-            try:
-                inputs["verifyCode"] = validate_verify_code(code)
-            except ValueError as err:
-                failures.append(InputFailure("verifyCode", f"verifyCode {err}"))
-                inputs["verifyCode"] = code
+            if checked is not None:  # an empty code is no code, and is left out
+                inputs["verifyCode"] = checked
 
     deregister = news.get("deregisterOnDelete")
     if deregister is None:
@@ -132,9 +134,12 @@ def check_inputs(news: dict[str, Any], olds: dict[str, Any] | None = None) -> Ch
             )
         )
         inputs["deregisterOnDelete"] = deregister
-    move = _stuck_move(olds or {}, inputs)
-    if move is not None:
-        failures.append(move)
+    # The move rule reads the identity; on a value that already failed it would only repeat
+    # that failure, quoting the bad value again.
+    if not any(f.property in ("custSpaceId", "phoneNumber") for f in failures):
+        move = _stuck_move(olds or {}, inputs)
+        if move is not None:
+            failures.append(move)
     return CheckOutcome(inputs=inputs, failures=failures)
 
 
@@ -155,7 +160,7 @@ def _stuck_move(olds: dict[str, Any], inputs: dict[str, Any]) -> InputFailure | 
         return None
     return InputFailure(
         "custSpaceId",
-        f"custSpaceId cannot change from {old_space!r} to {new_space!r} while "
+        f"custSpaceId cannot change from {shown(old_space)} to {shown(new_space)} while "
         "deregisterOnDelete is false: the number would stay registered in the old space and "
         "CAMS would refuse it in the new one. To move it, first set deregisterOnDelete: true "
         f"and run `pulumi up`; then change custSpaceId, request a code for the new space "

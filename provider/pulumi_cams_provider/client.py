@@ -322,6 +322,7 @@ class CamsClient:
             connect_timeout_s=connect,
             read_timeout_s=read,
             credential_source=credential_source(settings),
+            host=settings.host,
             **context,
         )
 

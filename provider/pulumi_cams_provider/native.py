@@ -98,6 +98,12 @@ def _config_names() -> frozenset[str]:
     return frozenset(load_schema()["config"]["variables"])
 
 
+def _secret_config_names() -> frozenset[str]:
+    return frozenset(
+        name for name, spec in load_schema()["config"]["variables"].items() if spec.get("secret")
+    )
+
+
 class CamsProvider(Provider):
     """The ``cams`` provider: one resource, ``cams:index:PhoneNumberRegistration``.
 
@@ -109,10 +115,26 @@ class CamsProvider(Provider):
         super().__init__()
         self._engine_log = EngineLog(engine_address)
         self._controller: RegistrationController | None = None
+        # The resource (URN) that declared each number in this deployment: the engine checks
+        # every resource of a deployment in this one process.
+        self._declared: dict[str, str] = {}
 
     async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
         """Serve ``schema.json``, the contract every generated SDK is built from."""
         return GetSchemaResponse(schema=json.dumps(load_schema()))
+
+    async def check_config(self, request: CheckRequest) -> CheckResponse:
+        """The provider's config as the engine will store it: a setting the schema marks
+        secret (an access key secret, a security token) is returned as a secret even when it
+        was set with `pulumi config set --plaintext`, so it is encrypted in every state file
+        (the engine stores what CheckConfig returns as the provider's inputs)."""
+        secret = _secret_config_names()
+        return CheckResponse(
+            inputs={
+                name: value.with_secret(True) if name in secret else value
+                for name, value in request.new_inputs.items()
+            }
+        )
 
     async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
         """Build the settings from the provider's config, then the environment.
@@ -148,9 +170,15 @@ class CamsProvider(Provider):
         _require_resource_type(request.type)
         outcome = check_inputs(to_dict(request.new_inputs), to_dict(request.old_inputs))
         secret = secret_keys(request.new_inputs) | SECRET_INPUTS
+        failures = [CheckFailure(f.property, f.reason) for f in outcome.failures]
+        phone = outcome.inputs.get("phoneNumber")
+        if isinstance(phone, str) and not any(f.property == "phoneNumber" for f in failures):
+            other = self._declared.setdefault(phone, request.urn)
+            if other != request.urn:
+                failures.append(CheckFailure("phoneNumber", _declared_twice(phone, other)))
         return CheckResponse(
             inputs={k: to_property(v, k in secret) for k, v in outcome.inputs.items()},
-            failures=[CheckFailure(f.property, f.reason) for f in outcome.failures],
+            failures=failures,
         )
 
     async def diff(self, request: DiffRequest) -> DiffResponse:
@@ -239,6 +267,14 @@ class CamsProvider(Provider):
         if controller is None:  # the engine configures first; a direct caller may not
             controller = self._controller = RegistrationController.from_config({})
         return await asyncio.to_thread(operation, controller)
+
+
+def _declared_twice(phone: str, other_urn: str) -> str:
+    return (
+        f"phoneNumber {phone} is declared by resource {other_urn.rsplit('::', 1)[-1]!r} too: a "
+        "number is registered once, so declare it in one resource only (to rename a resource, "
+        "keep one declaration and give it `aliases` with the old name)"
+    )
 
 
 def _require_resource_type(resource_type: str) -> None:

@@ -19,6 +19,7 @@ __all__ = [
     "MissingVerifyCode",
     "NoVisibleEffect",
     "Note",
+    "NotRegistered",
     "PhoneNumberNotInSpace",
     "ReadOutcome",
 ]
@@ -82,6 +83,19 @@ class MissingVerifyCode(CamsInvalidRequest):
             f"{advice.replace('a fresh code', 'a code').capitalize()}, store it with "
             "`pulumi config set --secret <key> <code>`, pass it as the verifyCode input "
             "(verify_code in Python), and run `pulumi up` again."
+        )
+
+
+class NotRegistered(CamsInvalidRequest):
+    """An import named a number that the space lists but that is not registered."""
+
+    @property
+    def remediation(self) -> str:
+        """Register it instead of importing it."""
+        advice = request_code_advice(self.cust_space_id or "<space>", self.phone_number or "")
+        return (
+            f"Register it instead: {advice.replace('a fresh code', 'a code')}, declare the "
+            "registration in the program with that code as verifyCode, and run `pulumi up`."
         )
 
 

@@ -11,12 +11,15 @@ written down in docs/contract.md; in short:
   a number that is already registered; otherwise register, and return only once a read shows
   the number registered. A register whose answer is lost is not repeated while it may still
   land: the number is re-read for `settle_timeout` first, and at most `MAX_WRITE_CALLS` are made
-  (the write and its confirmation are `writes.ConfirmedWrite`);
+  (the write and its confirmation are `writes.ConfirmedWrite`). One create at a time per
+  number (`claims`): a number declared twice is registered once, and adopted by the second;
 - read: the live state; only a definite answer that the number is absent or unregistered
-  reports it gone, any failure to read is an error and the state is kept;
+  reports it gone, any failure to read is an error and the state is kept; an import (no state
+  yet) of a number that is not registered is an error that says how to register it;
 - update: no API call;
 - delete: deregister only when asked to (Meta allows 10 register/deregister calls per number per
-  72 hours), confirmed by a read like create; already gone is success.
+  72 hours), confirmed by a read like create; already gone is success; never a number another
+  resource of the same deployment has just registered or adopted (a rename).
 
 Every operation runs within one `Deadline` of `retry_timeout` seconds, requests included.
 """
@@ -27,10 +30,12 @@ import copy
 import threading
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from pydantic import ValidationError
 
+from .claims import Claims
 from .client import VERIFY_AND_REGISTER, CamsClient
 from .errors import CamsError, CamsNotFound
 from .models import (
@@ -49,6 +54,7 @@ from .outcomes import (
     DeleteOutcome,
     MissingVerifyCode,
     Note,
+    NotRegistered,
     PhoneNumberNotInSpace,
     ReadOutcome,
 )
@@ -95,6 +101,7 @@ class RegistrationController:
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
+        self._claims = Claims()
 
     @classmethod
     def from_config(
@@ -117,8 +124,23 @@ class RegistrationController:
         }
 
     def create(self, inputs: dict[str, Any]) -> CreateOutcome:
-        """Register the number (or adopt it); return once a read shows it registered."""
+        """Register the number (or adopt it); return once a read shows it registered. Creates
+        of one number wait for each other, so the second observes what the first did."""
         wanted = _inputs(inputs)
+        with self._claims.creating(wanted.phone_number) as claimed_before:
+            outcome = self._create(wanted)
+            self._claims.claim(wanted.phone_number)
+        if claimed_before and outcome.adopted:
+            note = Note(
+                "warning",
+                f"phone number {wanted.phone_number} is declared by another resource of this "
+                "deployment too, which registered or adopted it first; adopted it here without "
+                "a register call. Declare each number once.",
+            )
+            return replace(outcome, notes=(*outcome.notes, note))
+        return outcome
+
+    def _create(self, wanted: RegistrationInputs) -> CreateOutcome:
         space, phone = wanted.cust_space_id, wanted.phone_number
         budget = self._deadline()
         listing = self._listing(space, phone, budget)
@@ -179,10 +201,31 @@ class RegistrationController:
         the number absent or unregistered. Any failure to list raises, keeping the state."""
         space, phone = _identity(resource_id, state)
         try:
-            observed = self._observe(space, phone, self._deadline(), fresh=False)
+            listing = self._listing(space, phone, self._deadline(), fresh=False)
         except CamsError as err:
             raise err.advised(_kept_advice(err, "refresh")) from None
+        observed = listing.number(phone)
         if observed is None or not observed.registered:
+            if not _has_identity(state):  # an import: there is nothing to import
+                if observed is None:
+                    raise PhoneNumberNotInSpace(
+                        "the space's phone-number list does not contain it, so there is "
+                        "nothing to import",
+                        action="QueryChatappPhoneNumbers",
+                        code="PhoneNumberNotInSpace",
+                        request_id=listing.request_id,
+                        cust_space_id=space,
+                        phone_number=phone,
+                    )
+                raise NotRegistered(
+                    f"the number is not registered (status {observed.status}), so there is "
+                    "nothing to import",
+                    action="QueryChatappPhoneNumbers",
+                    code="NotRegistered",
+                    request_id=listing.request_id,
+                    cust_space_id=space,
+                    phone_number=phone,
+                )
             return ReadOutcome(resource_id=None, outputs={})
         deregister = state.get("deregisterOnDelete")
         adopted = state.get("adopted")
@@ -216,6 +259,15 @@ class RegistrationController:
                 "info",
                 f"{resource_id} left registered in CAMS because deregisterOnDelete is false; "
                 "the resource is only removed from the stack",
+            )
+            return DeleteOutcome(deregistered=False, notes=(note,))
+        if self._claims.claimed(phone):
+            note = Note(
+                "warning",
+                f"{resource_id} was not deregistered: another resource of this deployment has "
+                "just registered or adopted the number (a renamed resource, or the number "
+                "declared twice), so it stays registered and managed there. To rename a "
+                "resource without a delete, give the new one `aliases` with its old name.",
             )
             return DeleteOutcome(deregistered=False, notes=(note,))
         budget = self._deadline()
@@ -322,11 +374,17 @@ def _inputs(inputs: dict[str, Any]) -> RegistrationInputs:
         raise ValueError(f"invalid input {name}: {first['msg']}") from None
 
 
+def _has_identity(state: dict[str, Any]) -> bool:
+    """Whether the state names its space and number (every state but an import's)."""
+    return isinstance(state.get("custSpaceId"), str) and state.get("phoneNumber") is not None
+
+
 def _identity(resource_id: str, state: dict[str, Any]) -> tuple[str, str]:
     """(space, number) from the state, or from the ID when the state lacks them (import)."""
-    space, phone = state.get("custSpaceId"), state.get("phoneNumber")
-    if isinstance(space, str) and phone is not None:
-        return validate_cust_space_id(space), normalize_phone_number(phone)
+    if _has_identity(state):
+        return validate_cust_space_id(state["custSpaceId"]), normalize_phone_number(
+            state["phoneNumber"]
+        )
     return parse_resource_id(resource_id)
 
 
