@@ -426,6 +426,16 @@ def test_moving_a_number_between_spaces_is_refused_while_it_would_stay_registere
     assert not check_inputs(news, {}).failures
 
 
+def test_an_invalid_new_space_is_reported_once_and_never_quoted_raw() -> None:
+    olds = {"custSpaceId": DEMO, "phoneNumber": PENDING, "deregisterOnDelete": False}
+    for bad in ("cams-demo-space ", "cams-\x1b[31mred\x07"):
+        outcome = check_inputs({"custSpaceId": bad, "phoneNumber": PENDING}, olds)
+        assert [f.property for f in outcome.failures] == ["custSpaceId"], outcome.failures
+        (failure,) = outcome.failures
+        assert "cannot change from" not in failure.reason
+        assert "\x1b" not in failure.reason and "\x07" not in failure.reason
+
+
 def test_moving_a_number_that_deregisters_on_delete_ends_registered_in_the_new_space(
     controller: RegistrationController, emulator: EmulatorServer
 ) -> None:

@@ -208,3 +208,21 @@ def test_misuse_is_a_clear_type_error(call: Callable[[], object], message: str) 
     with pytest.raises(TypeError) as exc:
         call()
     assert str(exc.value) == message
+
+
+def test_config_keys_holding_finds_a_code_as_a_value_or_inside_an_object() -> None:
+    from pulumi_cams.phone_number_registration import config_keys_holding
+
+    config = {
+        "proj:verifyCode": "246810",
+        "proj:verifyCodes": '{"8613800001234": "246810", "other": "135791"}',
+        "proj:note": "code 246810 is in this text, but is not its value",
+        "proj:list": '["1", 246810]',
+        "proj:broken": "{not json 246810",
+    }
+    assert config_keys_holding("246810", config) == [
+        "proj:list",
+        "proj:verifyCode",
+        "proj:verifyCodes",
+    ]
+    assert config_keys_holding("999999", config) == []

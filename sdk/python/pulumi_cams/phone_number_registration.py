@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import threading
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pulumi
@@ -16,6 +19,58 @@ __all__ = ["PhoneNumberRegistration", "PhoneNumberRegistrationArgs"]
 _SNAKE_TO_CAMEL: dict[str, str] = {p.python: p.wire for p in PROPERTIES}
 _CAMEL_TO_SNAKE: dict[str, str] = {camel: snake for snake, camel in _SNAKE_TO_CAMEL.items()}
 _OUTPUTS = tuple(p.python for p in PROPERTIES if p.is_output and not p.is_input)
+
+
+_clear_code_warned = threading.Event()  # the warning below is given once per program run
+
+
+def config_keys_holding(code: str, config: Mapping[str, Any]) -> list[str]:
+    """The stack config keys whose value is ``code``, or an object or list holding it."""
+
+    def leaves(value: Any) -> Iterator[Any]:
+        if isinstance(value, dict):
+            for item in value.values():
+                yield from leaves(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from leaves(item)
+        else:
+            yield value
+
+    found = []
+    for key, value in config.items():
+        if isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                pass
+        if any(str(leaf) == code for leaf in leaves(value)):
+            found.append(key)
+    return sorted(found)
+
+
+def _warn_if_in_clear_config(code: Any) -> Any:
+    """Warn, once and without the value, when the code sits in the stack config unencrypted.
+
+    The engine gives a dynamic provider the whole stack config and stores it in the state as
+    the provider's inputs (`pulumi:providers:pulumi-python`): a key set without `--secret` is
+    stored there in clear, whatever this resource does with the code. Only the program can
+    tell which keys are secret, so the check is made here."""
+    if not isinstance(code, str) or not code.strip() or _clear_code_warned.is_set():
+        return code
+    config = {**pulumi.runtime.get_config_env(), **pulumi.runtime.config.CONFIG.get()}
+    clear = [k for k in config_keys_holding(code, config) if not pulumi.runtime.is_config_secret(k)]
+    if clear:
+        _clear_code_warned.set()
+        project = f"{pulumi.get_project()}:"
+        keys = ", ".join(k.removeprefix(project) for k in clear)
+        pulumi.log.warn(
+            f"stack config {keys} holds a verify code in clear, and Pulumi stores the whole "
+            "stack config in the state with the dynamic provider: set it again as a secret "
+            "(`pulumi config set --secret <key> <code>`, with `--path` for a value inside an "
+            "object), or remove it once the number is registered"
+        )
+    return code
 
 
 @pulumi.input_type
@@ -209,7 +264,11 @@ class PhoneNumberRegistration(
             "verify_code": (
                 None
                 if keywords["verify_code"] is None
-                else pulumi.Output.secret(keywords["verify_code"])
+                else pulumi.Output.secret(
+                    pulumi.Output.from_input(keywords["verify_code"]).apply(
+                        _warn_if_in_clear_config
+                    )
+                )
             ),
             "deregister_on_delete": (
                 False
