@@ -16,7 +16,15 @@ from pathlib import Path
 
 import pytest
 from cams_emulator import EmulatorServer
-from pulumi_cli import REPO_ROOT, PulumiCli, leftovers, run
+from pulumi_cli import MARK, REPO_ROOT, PulumiCli, leftovers, run
+
+
+@pytest.fixture(scope="session", autouse=True)
+def nothing_left_running() -> Iterator[None]:
+    """At the end of the suite, no process that any e2e command started is still running."""
+    yield
+    left = leftovers(f"{MARK}=")
+    assert left == [], "processes outlived the e2e suite"
 
 
 @pytest.fixture(scope="session")

@@ -41,6 +41,9 @@ _SCRUBBED_PREFIXES = ("CAMS_", "ALIBABA_CLOUD_", "ALICLOUD_", "PULUMI_")
 # Output a test can read, as in CI: no prompts, no colours, no progress animation.
 _PLAIN = ("--non-interactive", "--color", "never")
 _PROXIES = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")
+MARK = "PULUMI_CAMS_E2E_COMMAND"
+"""Each command's environment carries this variable with a value of its own, which everything
+the command starts inherits."""
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,7 @@ class PulumiCli:
         process = subprocess.Popen(
             [str(self.bin_dir / "pulumi"), *args, *_PLAIN],
             cwd=cwd,
-            env={**self.env, **(env or {}), _MARK: (mark := uuid.uuid4().hex)},
+            env={**self.env, **(env or {}), MARK: (mark := uuid.uuid4().hex)},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -157,7 +160,7 @@ class PulumiCli:
             process = subprocess.Popen(
                 [str(self.bin_dir / "pulumi"), *args, *_PLAIN],
                 cwd=cwd,
-                env={**self.env, _MARK: (mark := uuid.uuid4().hex)},
+                env={**self.env, MARK: (mark := uuid.uuid4().hex)},
                 stdout=handle,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -192,11 +195,6 @@ class PulumiCli:
         return dict(json.loads(self("stack", "export", cwd=project).stdout))
 
 
-_MARK = "PULUMI_CAMS_E2E_COMMAND"
-"""Each command's environment carries this variable with a value of its own, which everything
-the command starts inherits."""
-
-
 def end_command(process: subprocess.Popen[Any], mark: str) -> None:
     """SIGKILL what is left of the command ``process``: its process group, then every process
     that carries its ``mark`` (until none is left: one may start another meanwhile); reap it."""
@@ -204,7 +202,7 @@ def end_command(process: subprocess.Popen[Any], mark: str) -> None:
         os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
     for _ in range(20):
-        left = leftovers(f"{_MARK}={mark}")
+        left = leftovers(f"{MARK}={mark}")
         if not left:
             return
         for line in left:
@@ -214,10 +212,12 @@ def end_command(process: subprocess.Popen[Any], mark: str) -> None:
 
 
 def leftovers(marker: str) -> list[str]:
-    """The live processes whose environment holds ``marker`` (``KEY=value``): each one a
-    test started and did not end. Zombies are not counted: they hold nothing."""
+    """The live processes whose environment holds ``marker`` (``KEY=value``, or ``KEY=`` for
+    any value): each one a test started and did not end. Zombies are not counted: they hold
+    nothing."""
     found = []
     needle = marker.encode()
+    matches = (lambda entry: entry.startswith(needle)) if marker.endswith("=") else needle.__eq__
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
             continue
@@ -228,7 +228,7 @@ def leftovers(marker: str) -> list[str]:
         except OSError:
             continue
         state = stat.rsplit(")", 1)[1].split()[0]
-        if needle in environ.split(b"\0") and state != "Z":
+        if state != "Z" and any(matches(entry) for entry in environ.split(b"\0")):
             found.append(f"{entry.name}: {cmdline.strip()}")
     return found
 
