@@ -175,9 +175,9 @@ class PulumiCli:
         cancelling a job."""
         end_command(process, self._marks.pop(process.pid))
 
-    def install(self, project: Path) -> Result:
+    def install(self, project: Path, *flags: str) -> Result:
         """`pulumi install`: the project's virtualenv and its requirements, as a user runs it."""
-        return self("install", cwd=project, timeout=900)
+        return self("install", *flags, cwd=project, timeout=900)
 
     def stack_init(self, project: Path, stack: str = "dev") -> None:
         self("stack", "init", stack, cwd=project)
