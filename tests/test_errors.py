@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import pickle
+import socket
 from typing import Any
 
 import pytest
@@ -429,6 +430,20 @@ def test_5xx_without_a_code_uses_the_status() -> None:
             "ConnectionFailed",
             "connection closed without a response",
         ),
+        (
+            requests.exceptions.ConnectionError(
+                socket.gaierror(socket.EAI_NONAME, f"Name or service not known {URL}")
+            ),
+            "NameNotResolved",
+            "the endpoint's host name does not resolve",
+        ),
+        (
+            requests.exceptions.ConnectionError(
+                socket.gaierror(socket.EAI_AGAIN, f"Temporary failure in name resolution {URL}")
+            ),
+            "ConnectionFailed",
+            "the endpoint's host name could not be resolved",
+        ),
     ],
 )
 def test_transport_failures_use_fixed_words_never_the_url(
@@ -445,7 +460,7 @@ def test_transport_failures_use_fixed_words_never_the_url(
         read_timeout_s=10,
     )
     read = error_from_exception(exc, action="GetPhoneNumberVerificationStatus")
-    if code == "ConnectionRefused":  # nothing was sent: definite for reads and writes alike
+    if code in ("ConnectionRefused", "NameNotResolved"):  # nothing was sent: definite
         assert type(write) is CamsUnreachable and type(read) is CamsUnreachable
     else:
         assert type(write) is CamsAmbiguous and type(read) is CamsUnavailable

@@ -30,6 +30,7 @@ from plugin_harness import (
 from pulumi.runtime.proto import engine_pb2, provider_pb2
 from pulumi_cams_provider import models
 from pulumi_cams_provider.native import RESOURCE_TYPE
+from pulumi_cams_provider.resource import SETTINGS
 from pulumi_cams_provider.settings import ProviderSettings
 
 REGISTERED_ID = f"{SPACE}/{PENDING}"
@@ -190,6 +191,9 @@ def test_every_route_reads_the_same_setting_names() -> None:
     assert set(dynamic._CONFIG_NAMES) == from_settings
 
 
+_SETTING_DEFAULTS = {setting.key: setting.default for setting in SETTINGS}
+
+
 def test_schema_config_matches_the_settings_module() -> None:
     schema = json.loads((REPO_ROOT / "provider/pulumi_cams_provider/schema.json").read_text())
     variables = schema["config"]["variables"]
@@ -198,8 +202,12 @@ def test_schema_config_matches_the_settings_module() -> None:
     defaults = ProviderSettings.from_config({}, environ={})
     for name, spec in variables.items():
         assert spec.get("secret", False) == (name in ("accessKeySecret", "securityToken")), name
-        if "default" in spec:
-            assert _setting(defaults, name) == spec["default"], name
+        # No schema default: `pulumi do` would send it ahead of the environment variables.
+        assert "default" not in spec, name
+        default = _SETTING_DEFAULTS[name]
+        if default is not None:
+            assert _setting(defaults, name) == default, name
+            assert spec["description"].endswith(f" Default: `{default}`."), name
         for variable in spec["defaultInfo"]["environment"]:
             environ = {variable: _SAMPLE_SETTINGS[name], **_COMPANIONS.get(name, {})}
             settings = ProviderSettings.from_config({}, environ=environ)
@@ -430,3 +438,65 @@ def test_check_config_returns_the_settings_the_schema_marks_secret_as_secrets(
         assert fields[name].struct_value.fields[signature].string_value == secret, name
     for name in ("endpoint", "accessKeyId"):
         assert fields[name].HasField("string_value"), name
+
+
+def test_configure_as_pulumi_do_sends_it_leaves_unset_settings_to_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`pulumi do` configures the plugin with every config variable the schema names: unset
+    ones as null args and "null" variables. Those must not hide CAMS_ENDPOINT and friends."""
+    import asyncio
+
+    from pulumi.provider.experimental.property_value import PropertyValue
+    from pulumi.provider.experimental.provider import ConfigureRequest
+    from pulumi_cams_provider.native import CamsProvider
+
+    monkeypatch.setenv("CAMS_ENDPOINT", "http://127.0.0.1:9")
+    monkeypatch.setenv("CAMS_RETRY_TIMEOUT", "5")
+    names = [setting.key for setting in SETTINGS]
+    request = ConfigureRequest(
+        variables={f"cams:config:{name}": "null" for name in names},
+        args={name: PropertyValue(None) for name in names},
+        accept_secrets=True,
+        accept_resources=True,
+    )
+    provider = CamsProvider()
+    loop = asyncio.new_event_loop()  # not asyncio.run: it would leave no loop for later tests
+    try:
+        loop.run_until_complete(provider.configure(request))
+    finally:
+        loop.close()
+    settings = provider._controller._settings  # type: ignore[union-attr]
+    assert (settings.endpoint, settings.retry_timeout) == ("http://127.0.0.1:9", 5.0)
+
+
+def test_the_plugin_exits_when_the_process_that_started_it_is_gone(tmp_path: Path) -> None:
+    """A killed `pulumi` (or language host) must not leave the plugin running."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    pid_file = tmp_path / "plugin.pid"
+    # A parent that starts the plugin as the engine does, reads its port, then dies.
+    launcher = (
+        "import subprocess, sys; "
+        f"p = subprocess.Popen([sys.executable, {str(REPO_ROOT)!r}, '127.0.0.1:9'], "
+        "stdout=subprocess.PIPE, stderr=subprocess.DEVNULL); "
+        "p.stdout.readline(); "
+        f"open({str(pid_file)!r}, 'w').write(str(p.pid))"
+    )
+    subprocess.run([sys.executable, "-c", launcher], check=True, timeout=30)
+    pid = int(pid_file.read_text())
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        with open(f"/proc/{pid}/stat") as stat:
+            if stat.read().rsplit(")", 1)[1].split()[0] == "Z":
+                return  # exited; waiting for init to reap it
+        time.sleep(0.2)
+    os.kill(pid, 9)
+    raise AssertionError("the plugin outlived its parent by 20 s")

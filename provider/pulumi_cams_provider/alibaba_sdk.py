@@ -21,6 +21,7 @@ from .errors import (
     CONNECTION_FAILED,
     CONNECTION_REFUSED,
     MALFORMED_RESPONSE,
+    NAME_NOT_RESOLVED,
     REQUEST_TIMEOUT,
     TLS_HANDSHAKE_FAILED,
     CamsError,
@@ -231,6 +232,8 @@ def error_from_exception(
         code, description = _describe_transport(exc, connect_timeout_s, read_timeout_s)
         if code == CONNECTION_REFUSED and host:
             description = _refused(host)
+        elif code == NAME_NOT_RESOLVED and host:
+            description = f"the endpoint's host name does not resolve ({host})"
         return make_error(code, description, http_status=None, mutating=mutating, **context)
 
     if isinstance(exc, RuntimeError) and str(exc).startswith("Failed to parse the value as json"):
@@ -304,6 +307,11 @@ def _describe_transport(
         return CONNECTION_FAILED, "connection reset by peer"
     if "SSLError" in names:
         return TLS_HANDSHAKE_FAILED, "TLS handshake failed"
+    # A name that does not exist will not exist on a retry; a resolver that did not answer
+    # (EAI_AGAIN) may answer on the next.
+    unknown_name = (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME))
+    if any(isinstance(e, socket.gaierror) and e.errno in unknown_name for e in seen):
+        return NAME_NOT_RESOLVED, "the endpoint's host name does not resolve"
     if "NameResolutionError" in names or any(isinstance(e, socket.gaierror) for e in seen):
         return CONNECTION_FAILED, "the endpoint's host name could not be resolved"
     if "ProxyError" in names:

@@ -17,6 +17,7 @@ from .errors import (
     CONNECTION_REFUSED,
     CREDENTIALS_UNAVAILABLE,
     MALFORMED_RESPONSE,
+    NAME_NOT_RESOLVED,
     OPERATION_TIMEOUT,
     REQUEST_TIMEOUT,
     TLS_HANDSHAKE_FAILED,
@@ -233,6 +234,10 @@ _CATALOGUE: dict[str, _Known] = {
     CONNECTION_REFUSED: _Known(
         CamsUnreachable,
         _endpoint_advice("nothing listens at that address"),
+    ),
+    NAME_NOT_RESOLVED: _Known(
+        CamsUnreachable,
+        _endpoint_advice("no host of that name exists (a typo, or a region without CAMS)"),
     ),
     TLS_HANDSHAKE_FAILED: _Known(
         CamsUnreachable,

@@ -8,8 +8,9 @@ The tree::
     │                          failure / malformed body on a read-only action
     ├── CamsAmbiguous          the outcome of a mutating action is unknown (timeout, reset, 5xx,
     │                          malformed body): observe the number before retrying
-    ├── CamsUnreachable        nothing was sent: the endpoint refused the connection or failed the
-    │                          TLS handshake; retrying will not help until the endpoint is fixed
+    ├── CamsUnreachable        nothing was sent: the endpoint's name does not resolve, it refused
+    │                          the connection or failed the TLS handshake; retrying will not help
+    │                          until the endpoint is fixed
     ├── CamsNotFound           the number or WABA is not bound to the space
     │                          (ERR-OPERATION-MAAP-0065, ERR-OPERATION-MAAP-0060)
     ├── CamsAccessDenied       RAM denial, product not activated, space of another account, bad or
@@ -63,6 +64,7 @@ __all__ = [
 REQUEST_TIMEOUT = "RequestTimeout"
 CONNECTION_FAILED = "ConnectionFailed"
 CONNECTION_REFUSED = "ConnectionRefused"
+NAME_NOT_RESOLVED = "NameNotResolved"
 TLS_HANDSHAKE_FAILED = "TlsHandshakeFailed"
 MALFORMED_RESPONSE = "MalformedResponse"
 CREDENTIALS_UNAVAILABLE = "CredentialsUnavailable"
@@ -181,8 +183,8 @@ class CamsAmbiguous(CamsError):
 
 
 class CamsUnreachable(CamsError):
-    """The request never reached CAMS (connection refused, TLS handshake failed): nothing
-    happened, and the same endpoint will refuse the next attempt too."""
+    """The request never reached CAMS (name not resolved, connection refused, TLS handshake
+    failed): nothing happened, and the same endpoint will refuse the next attempt too."""
 
 
 class CamsNotFound(CamsError):

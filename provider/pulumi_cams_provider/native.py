@@ -22,6 +22,7 @@ import asyncio
 import functools
 import importlib.metadata
 import json
+import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
@@ -78,6 +79,7 @@ DISTRIBUTION = "pulumi-cams"
 # Inputs that make up the resource ID, which Pulumi stores and shows unencrypted.
 _ID_INPUTS = ("custSpaceId", "phoneNumber")
 _GRPC_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
+_PARENT_POLL_S = 1.0
 
 _T = TypeVar("_T")
 
@@ -141,19 +143,24 @@ class CamsProvider(Provider):
 
         ``request.args`` carries the provider inputs under their bare names, typed and with
         secrets marked; ``request.variables`` carries the same values as strings keyed
-        ``cams:config:<name>`` (the engine's older spelling). Args win; variables fill gaps.
+        ``cams:config:<name>`` (the engine's older spelling), and is read only when there are
+        no args. An unset setting arrives as a null arg (and as the string "null" among the
+        variables: `pulumi do` sends every config variable the schema names), and is left to
+        the environment.
         """
         names = _config_names()
         config: dict[str, Any] = {}
-        for key, text in request.variables.items():
-            namespace, _, name = key.partition(":")
-            name = name.removeprefix("config:")
-            if namespace == PACKAGE and name in names:
-                config[name] = text
-        for name, value in request.args.items():
-            plain = to_python(value)
-            if name in names and plain is not None and not models.is_unknown(plain):
-                config[name] = plain
+        if request.args:
+            for name, value in request.args.items():
+                plain = to_python(value)
+                if name in names and plain is not None and not models.is_unknown(plain):
+                    config[name] = plain
+        else:
+            for key, text in request.variables.items():
+                namespace, _, name = key.partition(":")
+                name = name.removeprefix("config:")
+                if namespace == PACKAGE and name in names and text != "null":
+                    config[name] = text
         self._controller = RegistrationController.from_config(config)
         # Preview support lets dependent resources see this resource's outputs as "computed"
         # during `pulumi preview` instead of as absent. It is safe only because create and
@@ -326,6 +333,14 @@ class _Servicer(ProviderServicer):
     Delete = _one_line_errors(ProviderServicer.Delete)
 
 
+async def _stop_when_orphaned(server: grpc.aio.Server, parent: int) -> None:
+    """Stop serving once the process that started this plugin (the engine, or the language
+    host that runs it from source) is gone: a killed `pulumi` must not leave it running."""
+    while os.getppid() == parent:
+        await asyncio.sleep(_PARENT_POLL_S)
+    await server.stop(grace=None)
+
+
 def _parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="pulumi-resource-cams", description=__doc__)
     parser.add_argument("engine", nargs="?", default="", help="the Pulumi engine's gRPC address")
@@ -340,6 +355,7 @@ def _parse_args(argv: Sequence[str]) -> argparse.Namespace:
 def serve(argv: Sequence[str]) -> None:
     """Serve the provider on 127.0.0.1, print the port on stdout, run until terminated."""
     args = _parse_args(argv)
+    parent = os.getppid()
     provider = CamsProvider(engine_address=args.engine)
 
     async def run() -> None:
@@ -350,7 +366,9 @@ def serve(argv: Sequence[str]) -> None:
         await server.start()
         sys.stdout.write(f"{port}\n")
         sys.stdout.flush()
+        watch = asyncio.create_task(_stop_when_orphaned(server, parent))
         await server.wait_for_termination()
+        watch.cancel()
 
     try:
         asyncio.run(run())

@@ -60,9 +60,12 @@ def schema(version: str | None = None) -> dict[str, Any]:
     """The Pulumi package schema of ``cams``, with ``version`` when given."""
 
     def setting_spec(setting: Setting) -> dict[str, Any]:
-        spec: dict[str, Any] = {"type": setting.type, "description": setting.description}
+        # No schema `default`: `pulumi do` and the generated SDKs would send it as if it were
+        # set, ahead of the environment variables; the provider applies it after them.
+        description = setting.description
         if setting.default is not None:
-            spec["default"] = setting.default
+            description += f" Default: `{setting.default}`."
+        spec: dict[str, Any] = {"type": setting.type, "description": description}
         if setting.secret:
             spec["secret"] = True
         spec["defaultInfo"] = {"environment": list(setting.environment)}

@@ -38,12 +38,12 @@ export class Provider extends pulumi.ProviderResource {
             resourceInputs["accessKeySecret"] = (args?.accessKeySecret ? pulumi.secret(args.accessKeySecret) : undefined) ?? utilities.getEnv("ALICLOUD_SECRET_KEY", "ALIBABA_CLOUD_ACCESS_KEY_SECRET");
             resourceInputs["endpoint"] = (args?.endpoint) ?? utilities.getEnv("CAMS_ENDPOINT");
             resourceInputs["profile"] = (args?.profile) ?? utilities.getEnv("ALICLOUD_PROFILE", "ALIBABA_CLOUD_PROFILE");
-            resourceInputs["region"] = (args?.region) ?? (utilities.getEnv("ALIBABA_CLOUD_REGION", "ALICLOUD_REGION") || "ap-southeast-1");
-            resourceInputs["registerTimeout"] = pulumi.output((args?.registerTimeout) ?? (utilities.getEnvNumber("CAMS_REGISTER_TIMEOUT") || 30)).apply(JSON.stringify);
-            resourceInputs["requestsPerSecond"] = pulumi.output((args?.requestsPerSecond) ?? (utilities.getEnvNumber("CAMS_REQUESTS_PER_SECOND") || 10)).apply(JSON.stringify);
-            resourceInputs["retryTimeout"] = pulumi.output((args?.retryTimeout) ?? (utilities.getEnvNumber("CAMS_RETRY_TIMEOUT") || 120)).apply(JSON.stringify);
+            resourceInputs["region"] = (args?.region) ?? utilities.getEnv("ALIBABA_CLOUD_REGION", "ALICLOUD_REGION");
+            resourceInputs["registerTimeout"] = pulumi.output((args?.registerTimeout) ?? utilities.getEnvNumber("CAMS_REGISTER_TIMEOUT")).apply(JSON.stringify);
+            resourceInputs["requestsPerSecond"] = pulumi.output((args?.requestsPerSecond) ?? utilities.getEnvNumber("CAMS_REQUESTS_PER_SECOND")).apply(JSON.stringify);
+            resourceInputs["retryTimeout"] = pulumi.output((args?.retryTimeout) ?? utilities.getEnvNumber("CAMS_RETRY_TIMEOUT")).apply(JSON.stringify);
             resourceInputs["securityToken"] = (args?.securityToken ? pulumi.secret(args.securityToken) : undefined) ?? utilities.getEnv("ALICLOUD_SECURITY_TOKEN", "ALIBABA_CLOUD_SECURITY_TOKEN");
-            resourceInputs["settleTimeout"] = pulumi.output((args?.settleTimeout) ?? (utilities.getEnvNumber("CAMS_SETTLE_TIMEOUT") || 45)).apply(JSON.stringify);
+            resourceInputs["settleTimeout"] = pulumi.output((args?.settleTimeout) ?? utilities.getEnvNumber("CAMS_SETTLE_TIMEOUT")).apply(JSON.stringify);
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         super(Provider.__pulumiType, name, resourceInputs, opts);
@@ -71,19 +71,19 @@ export interface ProviderArgs {
      */
     profile?: pulumi.Input<string | undefined>;
     /**
-     * Alibaba Cloud region of the CAMS endpoint.
+     * Alibaba Cloud region of the CAMS endpoint. Default: `ap-southeast-1`.
      */
     region?: pulumi.Input<string | undefined>;
     /**
-     * Seconds a register or deregister call may take to answer before its answer counts as lost. Longer than reads, so that a slow answer is not taken for a lost one (which would be followed by a second call).
+     * Seconds a register or deregister call may take to answer before its answer counts as lost. Longer than reads, so that a slow answer is not taken for a lost one (which would be followed by a second call). Default: `30`.
      */
     registerTimeout?: pulumi.Input<number | undefined>;
     /**
-     * Most CAMS requests this provider starts per second for one account and API action. CAMS allows 10; lower it when other tools share the quota.
+     * Most CAMS requests this provider starts per second for one account and API action. CAMS allows 10; lower it when other tools share the quota. Default: `10`.
      */
     requestsPerSecond?: pulumi.Input<number | undefined>;
     /**
-     * Seconds one create, refresh or delete may take in all, in wall time: every request and its timeouts, retries of throttling and transient faults, and re-reads of the number.
+     * Seconds one create, refresh or delete may take in all, in wall time: every request and its timeouts, retries of throttling and transient faults, and re-reads of the number. Default: `120`.
      */
     retryTimeout?: pulumi.Input<number | undefined>;
     /**
@@ -91,7 +91,7 @@ export interface ProviderArgs {
      */
     securityToken?: pulumi.Input<string | undefined>;
     /**
-     * Seconds to keep re-reading the number after a register or deregister call (answered or lost) before concluding that it had no effect.
+     * Seconds to keep re-reading the number after a register or deregister call (answered or lost) before concluding that it had no effect. Default: `45`.
      */
     settleTimeout?: pulumi.Input<number | undefined>;
 }

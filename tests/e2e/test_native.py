@@ -5,6 +5,8 @@ package get-schema` serves it, and `pulumi import` by ID."""
 from __future__ import annotations
 
 import json
+import shutil
+import time
 from pathlib import Path
 
 import emulator_control as ctl
@@ -106,3 +108,28 @@ def test_pulumi_import_reads_a_registration_by_id(cli: PulumiCli, emulator: Emul
     assert registration["outputs"]["status"] == "CONNECTED"
     writes = [e for e in ctl.requests(emulator.url) if e["action"] != "QueryChatappPhoneNumbers"]
     assert writes == []
+
+
+def test_pulumi_do_reads_a_registration_with_settings_from_the_environment_alone(
+    cli: PulumiCli, emulator: EmulatorServer
+) -> None:
+    """`pulumi do` configures the plugin with every config variable the schema names, unset
+    ones as null: CAMS_ENDPOINT and the access key from the environment must still be used."""
+    plugin = shutil.which("pulumi-resource-cams", path=cli.env["PATH"])
+    assert plugin is not None
+    read = [
+        "do", "--package", plugin, TYPE, "read", f"{SPACE}/{CONNECTED}",
+    ]  # fmt: skip
+    done = cli(*read, cwd=cli.workspace, timeout=120)
+    assert 'status                : "CONNECTED"' in done.output, done
+    assert f'id                    : "{SPACE}/{CONNECTED}"' in done.output, done
+
+    started = time.monotonic()
+    refused = cli(
+        *read, cwd=cli.workspace, env={"CAMS_ENDPOINT": "http://127.0.0.1:9"}, check=False
+    )
+    assert refused.code != 0 and time.monotonic() - started < 30, refused
+    assert (
+        "QueryChatappPhoneNumbers for phone number 8613800005678 in space cams-demo-space failed: "
+        "ConnectionRefused: connection refused by 127.0.0.1:9 (is the emulator running?)"
+    ) in refused.output, refused

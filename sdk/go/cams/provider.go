@@ -44,22 +44,22 @@ func NewProvider(ctx *pulumi.Context,
 		}
 	}
 	if args.Region == nil {
-		if d := internal.GetEnvOrDefault("ap-southeast-1", nil, "ALIBABA_CLOUD_REGION", "ALICLOUD_REGION"); d != nil {
+		if d := internal.GetEnvOrDefault(nil, nil, "ALIBABA_CLOUD_REGION", "ALICLOUD_REGION"); d != nil {
 			args.Region = pulumi.StringPtr(d.(string))
 		}
 	}
 	if args.RegisterTimeout == nil {
-		if d := internal.GetEnvOrDefault(30.0, internal.ParseEnvFloat, "CAMS_REGISTER_TIMEOUT"); d != nil {
+		if d := internal.GetEnvOrDefault(nil, internal.ParseEnvFloat, "CAMS_REGISTER_TIMEOUT"); d != nil {
 			args.RegisterTimeout = pulumi.Float64Ptr(d.(float64))
 		}
 	}
 	if args.RequestsPerSecond == nil {
-		if d := internal.GetEnvOrDefault(10.0, internal.ParseEnvFloat, "CAMS_REQUESTS_PER_SECOND"); d != nil {
+		if d := internal.GetEnvOrDefault(nil, internal.ParseEnvFloat, "CAMS_REQUESTS_PER_SECOND"); d != nil {
 			args.RequestsPerSecond = pulumi.Float64Ptr(d.(float64))
 		}
 	}
 	if args.RetryTimeout == nil {
-		if d := internal.GetEnvOrDefault(120.0, internal.ParseEnvFloat, "CAMS_RETRY_TIMEOUT"); d != nil {
+		if d := internal.GetEnvOrDefault(nil, internal.ParseEnvFloat, "CAMS_RETRY_TIMEOUT"); d != nil {
 			args.RetryTimeout = pulumi.Float64Ptr(d.(float64))
 		}
 	}
@@ -69,7 +69,7 @@ func NewProvider(ctx *pulumi.Context,
 		}
 	}
 	if args.SettleTimeout == nil {
-		if d := internal.GetEnvOrDefault(45.0, internal.ParseEnvFloat, "CAMS_SETTLE_TIMEOUT"); d != nil {
+		if d := internal.GetEnvOrDefault(nil, internal.ParseEnvFloat, "CAMS_SETTLE_TIMEOUT"); d != nil {
 			args.SettleTimeout = pulumi.Float64Ptr(d.(float64))
 		}
 	}
@@ -97,17 +97,17 @@ type providerArgs struct {
 	Endpoint *string `pulumi:"endpoint"`
 	// Name of an Alibaba Cloud CLI profile to take credentials from.
 	Profile *string `pulumi:"profile"`
-	// Alibaba Cloud region of the CAMS endpoint.
+	// Alibaba Cloud region of the CAMS endpoint. Default: `ap-southeast-1`.
 	Region *string `pulumi:"region"`
-	// Seconds a register or deregister call may take to answer before its answer counts as lost. Longer than reads, so that a slow answer is not taken for a lost one (which would be followed by a second call).
+	// Seconds a register or deregister call may take to answer before its answer counts as lost. Longer than reads, so that a slow answer is not taken for a lost one (which would be followed by a second call). Default: `30`.
 	RegisterTimeout *float64 `pulumi:"registerTimeout"`
-	// Most CAMS requests this provider starts per second for one account and API action. CAMS allows 10; lower it when other tools share the quota.
+	// Most CAMS requests this provider starts per second for one account and API action. CAMS allows 10; lower it when other tools share the quota. Default: `10`.
 	RequestsPerSecond *float64 `pulumi:"requestsPerSecond"`
-	// Seconds one create, refresh or delete may take in all, in wall time: every request and its timeouts, retries of throttling and transient faults, and re-reads of the number.
+	// Seconds one create, refresh or delete may take in all, in wall time: every request and its timeouts, retries of throttling and transient faults, and re-reads of the number. Default: `120`.
 	RetryTimeout *float64 `pulumi:"retryTimeout"`
 	// STS security token, when `accessKeyId` and `accessKeySecret` are temporary credentials.
 	SecurityToken *string `pulumi:"securityToken"`
-	// Seconds to keep re-reading the number after a register or deregister call (answered or lost) before concluding that it had no effect.
+	// Seconds to keep re-reading the number after a register or deregister call (answered or lost) before concluding that it had no effect. Default: `45`.
 	SettleTimeout *float64 `pulumi:"settleTimeout"`
 }
 
@@ -121,17 +121,17 @@ type ProviderArgs struct {
 	Endpoint pulumi.StringPtrInput
 	// Name of an Alibaba Cloud CLI profile to take credentials from.
 	Profile pulumi.StringPtrInput
-	// Alibaba Cloud region of the CAMS endpoint.
+	// Alibaba Cloud region of the CAMS endpoint. Default: `ap-southeast-1`.
 	Region pulumi.StringPtrInput
-	// Seconds a register or deregister call may take to answer before its answer counts as lost. Longer than reads, so that a slow answer is not taken for a lost one (which would be followed by a second call).
+	// Seconds a register or deregister call may take to answer before its answer counts as lost. Longer than reads, so that a slow answer is not taken for a lost one (which would be followed by a second call). Default: `30`.
 	RegisterTimeout pulumi.Float64PtrInput
-	// Most CAMS requests this provider starts per second for one account and API action. CAMS allows 10; lower it when other tools share the quota.
+	// Most CAMS requests this provider starts per second for one account and API action. CAMS allows 10; lower it when other tools share the quota. Default: `10`.
 	RequestsPerSecond pulumi.Float64PtrInput
-	// Seconds one create, refresh or delete may take in all, in wall time: every request and its timeouts, retries of throttling and transient faults, and re-reads of the number.
+	// Seconds one create, refresh or delete may take in all, in wall time: every request and its timeouts, retries of throttling and transient faults, and re-reads of the number. Default: `120`.
 	RetryTimeout pulumi.Float64PtrInput
 	// STS security token, when `accessKeyId` and `accessKeySecret` are temporary credentials.
 	SecurityToken pulumi.StringPtrInput
-	// Seconds to keep re-reading the number after a register or deregister call (answered or lost) before concluding that it had no effect.
+	// Seconds to keep re-reading the number after a register or deregister call (answered or lost) before concluding that it had no effect. Default: `45`.
 	SettleTimeout pulumi.Float64PtrInput
 }
 

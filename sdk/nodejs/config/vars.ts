@@ -52,45 +52,45 @@ Object.defineProperty(exports, "profile", {
 });
 
 /**
- * Alibaba Cloud region of the CAMS endpoint.
+ * Alibaba Cloud region of the CAMS endpoint. Default: `ap-southeast-1`.
  */
-export declare const region: string;
+export declare const region: string | undefined;
 Object.defineProperty(exports, "region", {
     get() {
-        return __config.get("region") ?? (utilities.getEnv("ALIBABA_CLOUD_REGION", "ALICLOUD_REGION") || "ap-southeast-1");
+        return __config.get("region") ?? utilities.getEnv("ALIBABA_CLOUD_REGION", "ALICLOUD_REGION");
     },
     enumerable: true,
 });
 
 /**
- * Seconds a register or deregister call may take to answer before its answer counts as lost. Longer than reads, so that a slow answer is not taken for a lost one (which would be followed by a second call).
+ * Seconds a register or deregister call may take to answer before its answer counts as lost. Longer than reads, so that a slow answer is not taken for a lost one (which would be followed by a second call). Default: `30`.
  */
-export declare const registerTimeout: number;
+export declare const registerTimeout: number | undefined;
 Object.defineProperty(exports, "registerTimeout", {
     get() {
-        return __config.getObject<number>("registerTimeout") ?? (utilities.getEnvNumber("CAMS_REGISTER_TIMEOUT") || 30);
+        return __config.getObject<number>("registerTimeout") ?? utilities.getEnvNumber("CAMS_REGISTER_TIMEOUT");
     },
     enumerable: true,
 });
 
 /**
- * Most CAMS requests this provider starts per second for one account and API action. CAMS allows 10; lower it when other tools share the quota.
+ * Most CAMS requests this provider starts per second for one account and API action. CAMS allows 10; lower it when other tools share the quota. Default: `10`.
  */
-export declare const requestsPerSecond: number;
+export declare const requestsPerSecond: number | undefined;
 Object.defineProperty(exports, "requestsPerSecond", {
     get() {
-        return __config.getObject<number>("requestsPerSecond") ?? (utilities.getEnvNumber("CAMS_REQUESTS_PER_SECOND") || 10);
+        return __config.getObject<number>("requestsPerSecond") ?? utilities.getEnvNumber("CAMS_REQUESTS_PER_SECOND");
     },
     enumerable: true,
 });
 
 /**
- * Seconds one create, refresh or delete may take in all, in wall time: every request and its timeouts, retries of throttling and transient faults, and re-reads of the number.
+ * Seconds one create, refresh or delete may take in all, in wall time: every request and its timeouts, retries of throttling and transient faults, and re-reads of the number. Default: `120`.
  */
-export declare const retryTimeout: number;
+export declare const retryTimeout: number | undefined;
 Object.defineProperty(exports, "retryTimeout", {
     get() {
-        return __config.getObject<number>("retryTimeout") ?? (utilities.getEnvNumber("CAMS_RETRY_TIMEOUT") || 120);
+        return __config.getObject<number>("retryTimeout") ?? utilities.getEnvNumber("CAMS_RETRY_TIMEOUT");
     },
     enumerable: true,
 });
@@ -107,12 +107,12 @@ Object.defineProperty(exports, "securityToken", {
 });
 
 /**
- * Seconds to keep re-reading the number after a register or deregister call (answered or lost) before concluding that it had no effect.
+ * Seconds to keep re-reading the number after a register or deregister call (answered or lost) before concluding that it had no effect. Default: `45`.
  */
-export declare const settleTimeout: number;
+export declare const settleTimeout: number | undefined;
 Object.defineProperty(exports, "settleTimeout", {
     get() {
-        return __config.getObject<number>("settleTimeout") ?? (utilities.getEnvNumber("CAMS_SETTLE_TIMEOUT") || 45);
+        return __config.getObject<number>("settleTimeout") ?? utilities.getEnvNumber("CAMS_SETTLE_TIMEOUT");
     },
     enumerable: true,
 });

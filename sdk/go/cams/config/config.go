@@ -63,53 +63,53 @@ func GetProfile(ctx *pulumi.Context) string {
 	return value
 }
 
-// Alibaba Cloud region of the CAMS endpoint.
+// Alibaba Cloud region of the CAMS endpoint. Default: `ap-southeast-1`.
 func GetRegion(ctx *pulumi.Context) string {
 	v, err := config.Try(ctx, "cams:region")
 	if err == nil {
 		return v
 	}
 	var value string
-	if d := internal.GetEnvOrDefault("ap-southeast-1", nil, "ALIBABA_CLOUD_REGION", "ALICLOUD_REGION"); d != nil {
+	if d := internal.GetEnvOrDefault(nil, nil, "ALIBABA_CLOUD_REGION", "ALICLOUD_REGION"); d != nil {
 		value = d.(string)
 	}
 	return value
 }
 
-// Seconds a register or deregister call may take to answer before its answer counts as lost. Longer than reads, so that a slow answer is not taken for a lost one (which would be followed by a second call).
+// Seconds a register or deregister call may take to answer before its answer counts as lost. Longer than reads, so that a slow answer is not taken for a lost one (which would be followed by a second call). Default: `30`.
 func GetRegisterTimeout(ctx *pulumi.Context) float64 {
 	v, err := config.TryFloat64(ctx, "cams:registerTimeout")
 	if err == nil {
 		return v
 	}
 	var value float64
-	if d := internal.GetEnvOrDefault(30.0, internal.ParseEnvFloat, "CAMS_REGISTER_TIMEOUT"); d != nil {
+	if d := internal.GetEnvOrDefault(nil, internal.ParseEnvFloat, "CAMS_REGISTER_TIMEOUT"); d != nil {
 		value = d.(float64)
 	}
 	return value
 }
 
-// Most CAMS requests this provider starts per second for one account and API action. CAMS allows 10; lower it when other tools share the quota.
+// Most CAMS requests this provider starts per second for one account and API action. CAMS allows 10; lower it when other tools share the quota. Default: `10`.
 func GetRequestsPerSecond(ctx *pulumi.Context) float64 {
 	v, err := config.TryFloat64(ctx, "cams:requestsPerSecond")
 	if err == nil {
 		return v
 	}
 	var value float64
-	if d := internal.GetEnvOrDefault(10.0, internal.ParseEnvFloat, "CAMS_REQUESTS_PER_SECOND"); d != nil {
+	if d := internal.GetEnvOrDefault(nil, internal.ParseEnvFloat, "CAMS_REQUESTS_PER_SECOND"); d != nil {
 		value = d.(float64)
 	}
 	return value
 }
 
-// Seconds one create, refresh or delete may take in all, in wall time: every request and its timeouts, retries of throttling and transient faults, and re-reads of the number.
+// Seconds one create, refresh or delete may take in all, in wall time: every request and its timeouts, retries of throttling and transient faults, and re-reads of the number. Default: `120`.
 func GetRetryTimeout(ctx *pulumi.Context) float64 {
 	v, err := config.TryFloat64(ctx, "cams:retryTimeout")
 	if err == nil {
 		return v
 	}
 	var value float64
-	if d := internal.GetEnvOrDefault(120.0, internal.ParseEnvFloat, "CAMS_RETRY_TIMEOUT"); d != nil {
+	if d := internal.GetEnvOrDefault(nil, internal.ParseEnvFloat, "CAMS_RETRY_TIMEOUT"); d != nil {
 		value = d.(float64)
 	}
 	return value
@@ -128,14 +128,14 @@ func GetSecurityToken(ctx *pulumi.Context) string {
 	return value
 }
 
-// Seconds to keep re-reading the number after a register or deregister call (answered or lost) before concluding that it had no effect.
+// Seconds to keep re-reading the number after a register or deregister call (answered or lost) before concluding that it had no effect. Default: `45`.
 func GetSettleTimeout(ctx *pulumi.Context) float64 {
 	v, err := config.TryFloat64(ctx, "cams:settleTimeout")
 	if err == nil {
 		return v
 	}
 	var value float64
-	if d := internal.GetEnvOrDefault(45.0, internal.ParseEnvFloat, "CAMS_SETTLE_TIMEOUT"); d != nil {
+	if d := internal.GetEnvOrDefault(nil, internal.ParseEnvFloat, "CAMS_SETTLE_TIMEOUT"); d != nil {
 		value = d.(float64)
 	}
 	return value
