@@ -130,6 +130,12 @@ class PluginProcess:
 
     # -- RPCs, with the request shapes the engine sends ------------------------------------
 
+    def invoke(self, token: str, **args: Any) -> provider_pb2.InvokeResponse:
+        """Invoke a function of the provider with ``args``."""
+        return self.stub.Invoke(
+            provider_pb2.InvokeRequest(tok=token, args=marshal(args)), timeout=RPC_TIMEOUT_S
+        )
+
     def check_config(self, **config: Any) -> provider_pb2.CheckResponse:
         """CheckConfig of the provider's inputs, as the engine sends them (bare names)."""
         return self.stub.CheckConfig(

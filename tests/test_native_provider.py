@@ -500,3 +500,38 @@ def test_the_plugin_exits_when_the_process_that_started_it_is_gone(tmp_path: Pat
         time.sleep(0.2)
     os.kill(pid, 9)
     raise AssertionError("the plugin outlived its parent by 20 s")
+
+
+def test_get_phone_number_reads_a_number_and_reports_bad_input_in_one_line(
+    provider: PluginProcess, emulator: EmulatorServer
+) -> None:
+    token = "cams:index:getPhoneNumber"
+    registered = provider.invoke(token, custSpaceId=SPACE, phoneNumber="+86 138-0000-5678")
+    pending = provider.invoke(token, custSpaceId=SPACE, phoneNumber=PENDING)
+
+    assert unmarshal(getattr(registered, "return")).values == {
+        "custSpaceId": SPACE,
+        "phoneNumber": "8613800005678",
+        "status": "CONNECTED",
+        "codeVerificationStatus": "VERIFIED",
+        "verifiedName": "Demo Shop Support",
+        "qualityRating": "UNKNOWN",
+        "messagingLimitTier": "TIER_250",
+        "nameStatus": "Approval",
+        "registered": True,
+        "codeNeeded": False,
+    }
+    pending_values = unmarshal(getattr(pending, "return")).values
+    assert (pending_values["status"], pending_values["codeNeeded"]) == ("PENDING", True)
+    assert set(emulator_control.actions(emulator.url)) == {"QueryChatappPhoneNumbers"}
+
+    bad = rpc_error(provider.invoke, token, custSpaceId=SPACE, phoneNumber="12")
+    assert bad.details() == (
+        "phoneNumber must have 8 to 15 digits including the country code; '12' has 2"
+    )
+    error = rpc_error(provider.invoke, token, custSpaceId=SPACE, phoneNumber="8613800009999")
+    assert error.details().startswith(
+        "QueryChatappPhoneNumbers for phone number 8613800009999 in space cams-demo-space "
+        "failed: PhoneNumberNotInSpace: the space's phone-number list does not contain it"
+    )
+    assert "\n" not in error.details()

@@ -82,7 +82,13 @@ def outputs_of(registration: PhoneNumberRegistration) -> pulumi.Output[Any]:
 
 
 def test_public_surface() -> None:
-    assert pulumi_cams.__all__ == ["PhoneNumberRegistration", "PhoneNumberRegistrationArgs"]
+    assert pulumi_cams.__all__ == [
+        "GetPhoneNumberResult",
+        "PhoneNumberRegistration",
+        "PhoneNumberRegistrationArgs",
+        "get_phone_number",
+        "get_phone_number_output",
+    ]
     assert issubclass(PhoneNumberRegistration, pulumi.dynamic.Resource)
     assert f"pulumi-python:{PhoneNumberRegistration._resource_type_name}" == TYPE_TOKEN
 
@@ -226,3 +232,49 @@ def test_config_keys_holding_finds_a_code_as_a_value_or_inside_an_object() -> No
         "proj:verifyCodes",
     ]
     assert config_keys_holding("999999", config) == []
+
+
+def test_get_phone_number_result_has_the_function_outputs_by_their_python_names() -> None:
+    import dataclasses
+
+    from pulumi_cams_provider.resource import FUNCTION_OUTPUTS
+
+    fields = [f.name for f in dataclasses.fields(pulumi_cams.GetPhoneNumberResult)]
+    assert fields == [p.python for p in FUNCTION_OUTPUTS]
+
+
+def test_get_phone_number_reads_with_the_stack_settings_and_fails_in_one_line(
+    emulator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import emulator_control as ctl
+    from demo_seed import DEMO_KEY, SPACE
+
+    for name in ("CAMS_ENDPOINT", "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    config = {
+        "cams:endpoint": emulator.url,
+        "cams:accessKeyId": DEMO_KEY[0],
+        "cams:accessKeySecret": DEMO_KEY[1],
+    }
+    context = contextvars.copy_context()  # the runtime config is a context variable
+
+    def read() -> None:
+        pulumi.runtime.set_all_config(config, ["cams:accessKeySecret"])
+        number = pulumi_cams.get_phone_number(SPACE, "+86 138-0000-5678")
+        assert (number.phone_number, number.status) == ("8613800005678", "CONNECTED")
+        assert (number.registered, number.code_needed) == (True, False)
+        with pytest.raises(pulumi.RunError) as absent:
+            pulumi_cams.get_phone_number(SPACE, "8613800009999")
+        assert str(absent.value).startswith(
+            "getPhoneNumber: QueryChatappPhoneNumbers for phone number 8613800009999 in space "
+            "cams-demo-space failed: PhoneNumberNotInSpace: "
+        )
+        with pytest.raises(pulumi.RunError) as bad:
+            pulumi_cams.get_phone_number(SPACE, "12")
+        assert str(bad.value) == (
+            "getPhoneNumber: phoneNumber must have 8 to 15 digits including the country code; "
+            "'12' has 2"
+        )
+
+    context.run(read)
+    assert set(ctl.actions(emulator.url)) == {"QueryChatappPhoneNumbers"}

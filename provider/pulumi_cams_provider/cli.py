@@ -21,6 +21,7 @@ from .client import CamsClient
 from .errors import AUDIENCE, CamsError, SettingsError, one_line
 from .phone_number_list import PhoneNumber
 from .phone_numbers import PhoneNumberFinder
+from .registration import lookup_document
 from .resource import PROPERTIES
 from .settings import ProviderSettings
 from .validation import normalize_phone_number, validate_cust_space_id
@@ -255,7 +256,7 @@ def status(
             "or add the number to the WhatsApp Business account bound to this space."
         )
     if as_json:
-        click.echo(json.dumps(_status_document(cust_space_id, found), sort_keys=False))
+        click.echo(json.dumps(lookup_document(cust_space_id, found), sort_keys=False))
     else:
         click.echo(_status_table(cust_space_id, found))
 
@@ -263,15 +264,6 @@ def status(
 # A number's columns are the resource's outputs that CAMS reports, named as the stack's outputs
 # name them (resource.PROPERTIES), so that `status` and `pulumi stack output` agree.
 _REPORTED = tuple(p for p in PROPERTIES if p.is_output and p.python in PhoneNumber.model_fields)
-
-
-def _status_document(cust_space_id: str, number: PhoneNumber) -> dict[str, Any]:
-    document: dict[str, Any] = {"custSpaceId": cust_space_id}
-    document.update((p.wire, getattr(number, p.python)) for p in _REPORTED)
-    # The provider registers with ChatappVerifyAndRegister, which always takes a fresh code; a
-    # registered number is adopted without one.
-    document.update(registered=number.registered, codeNeeded=not number.registered)
-    return document
 
 
 def _status_table(cust_space_id: str, number: PhoneNumber) -> str:

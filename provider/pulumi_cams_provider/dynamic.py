@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from .outcomes import Note
     from .registration import RegistrationController
 
-__all__ = ["PhoneNumberRegistrationProvider", "SHARE_LISTINGS_ENV"]
+__all__ = ["PhoneNumberRegistrationProvider", "SHARE_LISTINGS_ENV", "look_up"]
 
 PROVIDER_KEY: Final = "__provider"
 
@@ -146,6 +146,35 @@ class PhoneNumberRegistrationProvider(ResourceProvider):
     def __getstate__(self) -> dict[str, Any]:
         # Whatever configure() set up belongs to one process and may hold secrets.
         return {}
+
+
+def look_up(cust_space_id: object, phone_number: object) -> dict[str, Any]:
+    """getPhoneNumber for a Python program: a number's registration state, read in the
+    program's own process with the stack's `cams:` config and then the environment, as the
+    provider would read them. A failure is a `pulumi.RunError`: Pulumi prints its one line."""
+    import pulumi
+
+    from .checks import check_inputs
+    from .errors import user_message
+    from .registration import RegistrationController
+
+    checked = check_inputs({"custSpaceId": cust_space_id, "phoneNumber": phone_number})
+    if checked.failures:
+        reasons = "; ".join(f.reason for f in checked.failures)
+        raise pulumi.RunError(f"getPhoneNumber: {reasons}")
+    config = {
+        f"cams:{name}": value
+        for name in _CONFIG_NAMES
+        if (value := pulumi.runtime.get_config(f"cams:{name}")) is not None
+    }
+    space, phone = checked.inputs["custSpaceId"], checked.inputs["phoneNumber"]
+    try:
+        return RegistrationController.from_config(config).look_up(space, phone)
+    except Exception as err:
+        message = user_message(err)
+        if message is None:
+            raise
+        raise pulumi.RunError(f"getPhoneNumber: {message}") from None
 
 
 class _OneLineTraceback(types.ModuleType):

@@ -42,6 +42,8 @@ from pulumi.provider.experimental.provider import (
     DiffResponse,
     GetSchemaRequest,
     GetSchemaResponse,
+    InvokeRequest,
+    InvokeResponse,
     PropertyDiff,
     PropertyDiffKind,
     Provider,
@@ -61,7 +63,7 @@ from .outcomes import Note
 from .package_schema import schema
 from .property_values import secret_keys, to_dict, to_outputs, to_property, to_python
 from .registration import RegistrationController
-from .resource import PACKAGE, RESOURCE_TYPE, SECRET_INPUTS
+from .resource import FUNCTION_TOKEN, PACKAGE, RESOURCE_TYPE, SECRET_INPUTS
 
 __all__ = [
     "DISTRIBUTION",
@@ -187,6 +189,22 @@ class CamsProvider(Provider):
             inputs={k: to_property(v, k in secret) for k, v in outcome.inputs.items()},
             failures=failures,
         )
+
+    async def invoke(self, request: InvokeRequest) -> InvokeResponse:
+        """getPhoneNumber: a number's registration state; reads only, at preview too. A bad
+        space ID or phone number is an error that says what check would (`pulumi do` shows
+        invoke failures as an empty result)."""
+        if request.tok != FUNCTION_TOKEN:
+            raise ValueError(
+                f"unknown function {request.tok!r}: the cams provider serves only {FUNCTION_TOKEN}"
+            )
+        args = to_dict(request.args)
+        checked = check_inputs({name: args.get(name) for name in ("custSpaceId", "phoneNumber")})
+        if checked.failures:
+            raise ValueError("; ".join(f.reason for f in checked.failures))
+        space, phone = checked.inputs["custSpaceId"], checked.inputs["phoneNumber"]
+        found = await self._call(lambda c: c.look_up(space, phone))
+        return InvokeResponse(return_value={k: to_property(v) for k, v in found.items()})
 
     async def diff(self, request: DiffRequest) -> DiffResponse:
         """Compare the stored outputs with the new inputs; identity changes replace."""
@@ -324,6 +342,7 @@ class _Servicer(ProviderServicer):
     """The SDK's servicer with user-facing errors kept to the message the user acts on."""
 
     CheckConfig = _one_line_errors(ProviderServicer.CheckConfig)
+    Invoke = _one_line_errors(ProviderServicer.Invoke)
     Configure = _one_line_errors(ProviderServicer.Configure)
     Check = _one_line_errors(ProviderServicer.Check)
     Diff = _one_line_errors(ProviderServicer.Diff)

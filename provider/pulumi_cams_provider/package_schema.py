@@ -12,7 +12,17 @@ from __future__ import annotations
 import json
 from typing import Any, Final
 
-from .resource import PROPERTIES, RESOURCE_DESCRIPTION, RESOURCE_TYPE, SETTINGS, Property, Setting
+from .resource import (
+    FUNCTION_DESCRIPTION,
+    FUNCTION_OUTPUTS,
+    FUNCTION_TOKEN,
+    PROPERTIES,
+    RESOURCE_DESCRIPTION,
+    RESOURCE_TYPE,
+    SETTINGS,
+    Property,
+    Setting,
+)
 
 __all__ = ["schema", "schema_text"]
 
@@ -105,6 +115,26 @@ def schema(version: str | None = None) -> dict[str, Any]:
                 if p.output_description is not None
             },
             "required": [p.wire for p in PROPERTIES if p.required_output],
+        }
+    }
+    document["functions"] = {
+        FUNCTION_TOKEN: {
+            "description": FUNCTION_DESCRIPTION,
+            "inputs": {
+                "properties": {
+                    p.wire: property_spec(p, p.output_description or "", as_input=False)
+                    for p in PROPERTIES
+                    if p.required_input
+                },
+                "required": [p.wire for p in PROPERTIES if p.required_input],
+            },
+            "outputs": {
+                "properties": {
+                    p.wire: property_spec(p, p.output_description or "", as_input=False)
+                    for p in FUNCTION_OUTPUTS
+                },
+                "required": [p.wire for p in FUNCTION_OUTPUTS if p.required_output],
+            },
         }
     }
     document["language"] = _LANGUAGE

@@ -60,6 +60,7 @@ from .outcomes import (
 )
 from .phone_number_list import PhoneNumber
 from .phone_numbers import Listing, PhoneNumberFinder
+from .resource import FUNCTION_OUTPUTS
 from .retry import Deadline, RetryPolicy
 from .settings import ProviderSettings
 from .writes import MAX_WRITE_CALLS, ConfirmedWrite, registered, unregistered
@@ -67,6 +68,7 @@ from .writes import MAX_WRITE_CALLS, ConfirmedWrite, registered, unregistered
 __all__ = [
     "MAX_WRITE_CALLS",
     "RegistrationController",
+    "lookup_document",
 ]
 
 LISTING_SHARE = 0.8
@@ -238,6 +240,24 @@ class RegistrationController:
         )
         return ReadOutcome(resource_id=current.resource_id, outputs=current.to_wire())
 
+    def look_up(self, cust_space_id: object, phone_number: object) -> dict[str, Any]:
+        """A number's registration state, as getPhoneNumber returns it (`lookup_document`);
+        one listing, never a write. A number the space does not list is an error."""
+        space = validate_cust_space_id(cust_space_id)
+        phone = normalize_phone_number(phone_number)
+        listing = self._listing(space, phone, self._deadline())
+        number = listing.number(phone)
+        if number is None:
+            raise PhoneNumberNotInSpace(
+                "the space's phone-number list does not contain it",
+                action="QueryChatappPhoneNumbers",
+                code="PhoneNumberNotInSpace",
+                request_id=listing.request_id,
+                cust_space_id=space,
+                phone_number=phone,
+            )
+        return lookup_document(space, number)
+
     def update(
         self, resource_id: str, olds: dict[str, Any], news: dict[str, Any]
     ) -> dict[str, Any]:
@@ -336,6 +356,21 @@ class RegistrationController:
                     clock=self._clock,
                 )
             return self._finder
+
+
+def lookup_document(space: str, number: PhoneNumber) -> dict[str, Any]:
+    """What getPhoneNumber returns and `pulumi-cams status --json` prints for a number:
+    `resource.FUNCTION_OUTPUTS` by their wire names."""
+    document: dict[str, Any] = {"custSpaceId": space}
+    document.update(
+        (p.wire, getattr(number, p.python))
+        for p in FUNCTION_OUTPUTS
+        if p.python in PhoneNumber.model_fields
+    )
+    # ChatappVerifyAndRegister always takes a fresh code; a registered number is adopted
+    # without one.
+    document.update(registered=number.registered, codeNeeded=not number.registered)
+    return document
 
 
 def _listing_interval(client: CamsClient) -> float:

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 __all__ = [
+    "FUNCTION_DESCRIPTION",
+    "FUNCTION_OUTPUTS",
+    "FUNCTION_TOKEN",
     "INPUT_PROPERTIES",
     "OUTPUT_PROPERTIES",
     "PACKAGE",
@@ -29,6 +32,12 @@ __all__ = [
 
 PACKAGE: Final = "cams"
 RESOURCE_TYPE: Final = "cams:index:PhoneNumberRegistration"
+FUNCTION_TOKEN: Final = "cams:index:getPhoneNumber"
+FUNCTION_DESCRIPTION: Final = (
+    "Reads a phone number's registration state in a CAMS space (QueryChatappPhoneNumbers) "
+    "without managing it: what `pulumi-cams status --json` shows. It reads at preview too and "
+    "never writes. A number the space does not list is an error."
+)
 
 
 @dataclass(frozen=True)
@@ -200,6 +209,39 @@ PROPERTIES: Final[tuple[Property, ...]] = (
         required_output=True,
     ),
 )
+
+# getPhoneNumber takes the resource's identity (custSpaceId, phoneNumber) and returns it with
+# what CAMS reports of the number, and two answers of its own.
+_LOOKUP_ANSWERS: Final[tuple[Property, ...]] = (
+    Property(
+        wire="registered",
+        python="registered",
+        type="boolean",
+        input_description=None,
+        output_description=(
+            "True when the number is registered (`CONNECTED`, `FLAGGED`, `RATE_LIMITED` or "
+            "`RESTRICTED`): a PhoneNumberRegistration adopts it without a code."
+        ),
+        required_output=True,
+    ),
+    Property(
+        wire="codeNeeded",
+        python="code_needed",
+        type="boolean",
+        input_description=None,
+        output_description=(
+            "True when registering the number needs a fresh code (`pulumi-cams request-code`)."
+        ),
+        required_output=True,
+    ),
+)
+FUNCTION_OUTPUTS: Final[tuple[Property, ...]] = (
+    *(p for p in PROPERTIES if p.required_input),
+    *(p for p in PROPERTIES if p.is_output and not p.is_input and not p.required_output),
+    *_LOOKUP_ANSWERS,
+)
+"""What getPhoneNumber returns: the identity, what CAMS reports (not `adopted`, which is the
+resource's), `registered` and `codeNeeded`."""
 
 SETTINGS: Final[tuple[Setting, ...]] = (
     Setting(

@@ -5,6 +5,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 // Export members:
+export { GetPhoneNumberArgs, GetPhoneNumberResult, GetPhoneNumberOutputArgs } from "./getPhoneNumber";
+export const getPhoneNumber: typeof import("./getPhoneNumber").getPhoneNumber = null as any;
+export const getPhoneNumberOutput: typeof import("./getPhoneNumber").getPhoneNumberOutput = null as any;
+utilities.lazyLoad(exports, ["getPhoneNumber","getPhoneNumberOutput"], () => require("./getPhoneNumber"));
+
 export { PhoneNumberRegistrationArgs } from "./phoneNumberRegistration";
 export type PhoneNumberRegistration = import("./phoneNumberRegistration").PhoneNumberRegistration;
 export const PhoneNumberRegistration: typeof import("./phoneNumberRegistration").PhoneNumberRegistration = null as any;

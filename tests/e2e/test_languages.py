@@ -147,3 +147,25 @@ def test_the_python_sdk_gen_sdk_writes_runs_on_the_native_plugin(
     assert registers(emulator, PENDING) == 1
     cli("preview", "--expect-no-changes", cwd=project)
     cli("destroy", "--yes", cwd=project)
+
+
+LOOKUP_TS = """import * as cams from "@pulumi-cams/cams";
+
+const number = cams.getPhoneNumberOutput({
+    custSpaceId: "cams-demo-space",
+    phoneNumber: "+86 138-0000-5678",
+});
+export const status = number.status;
+export const registered = number.registered;
+"""
+
+
+def test_get_phone_number_from_typescript(
+    cli: PulumiCli, emulator: EmulatorServer, typescript_modules: Path
+) -> None:
+    project = typescript_project(cli, typescript_modules)
+    (project / "index.ts").write_text(LOOKUP_TS)
+    cli.stack_init(project)
+    cli("up", "--yes", cwd=project)
+    assert cli.outputs(project) == {"status": "CONNECTED", "registered": True}
+    assert set(ctl.actions(emulator.url)) == {"QueryChatappPhoneNumbers"}

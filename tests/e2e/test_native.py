@@ -133,3 +133,45 @@ def test_pulumi_do_reads_a_registration_with_settings_from_the_environment_alone
         "QueryChatappPhoneNumbers for phone number 8613800005678 in space cams-demo-space failed: "
         "ConnectionRefused: connection refused by 127.0.0.1:9 (is the emulator running?)"
     ) in refused.output, refused
+
+
+LOOKUP_YAML = f"""name: cams-lookup
+runtime: yaml
+variables:
+  number:
+    fn::invoke:
+      function: cams:index:getPhoneNumber
+      arguments:
+        custSpaceId: {SPACE}
+        phoneNumber: "+86 138-0000-5678"
+outputs:
+  status: ${{number.status}}
+  codeNeeded: ${{number.codeNeeded}}
+"""
+
+
+def test_get_phone_number_from_yaml_reads_at_preview_and_from_pulumi_do(
+    cli: PulumiCli, emulator: EmulatorServer
+) -> None:
+    project = cli.workspace / "lookup"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text(LOOKUP_YAML)
+    cli.stack_init(project)
+
+    preview = cli("preview", cwd=project)
+    assert ctl.actions(emulator.url) == ["QueryChatappPhoneNumbers"], preview
+    cli("up", "--yes", cwd=project)
+    assert cli.outputs(project) == {"status": "CONNECTED", "codeNeeded": False}
+
+    plugin = shutil.which("pulumi-resource-cams", path=cli.env["PATH"])
+    assert plugin is not None
+    function = ["do", "--package", plugin, "cams:getPhoneNumber", "--cust-space-id", SPACE]
+    found = cli(*function, "--phone-number", PENDING, "--output", "json", cwd=project)
+    assert json.loads(found.stdout)["codeNeeded"] is True, found
+    bad = cli(*function, "--phone-number", "12", cwd=project, check=False)
+    assert bad.code != 0, bad
+    assert "phoneNumber must have 8 to 15 digits including the country code; '12' has 2" in (
+        bad.output
+    ), bad
+    writes = [a for a in ctl.actions(emulator.url) if a != "QueryChatappPhoneNumbers"]
+    assert writes == []

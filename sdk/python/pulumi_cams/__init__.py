@@ -1,10 +1,18 @@
 """Pulumi resources for Alibaba Cloud Chat App Message Service (CAMS).
 
-``PhoneNumberRegistration`` registers a WhatsApp Business phone number in a CAMS space. Importing
+``PhoneNumberRegistration`` registers a WhatsApp Business phone number in a CAMS space;
+``get_phone_number`` reads a number's state without managing it. Importing
 this package loads neither the Alibaba Cloud SDK nor any credentials: the provider does that
 when it first calls CAMS.
 """
 
+from .get_phone_number import GetPhoneNumberResult, get_phone_number, get_phone_number_output
 from .phone_number_registration import PhoneNumberRegistration, PhoneNumberRegistrationArgs
 
-__all__ = ["PhoneNumberRegistration", "PhoneNumberRegistrationArgs"]
+__all__ = [
+    "GetPhoneNumberResult",
+    "PhoneNumberRegistration",
+    "PhoneNumberRegistrationArgs",
+    "get_phone_number",
+    "get_phone_number_output",
+]
