@@ -28,6 +28,7 @@ from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2, prov
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RPC_TIMEOUT_S = 30.0
 START_TIMEOUT_S = 30.0
+RESOURCE_TYPE = "cams:index:PhoneNumberRegistration"
 URN = "urn:pulumi:dev::cams-yaml::cams:index:PhoneNumberRegistration::registration"
 UNKNOWN = rpc.UNKNOWN
 
@@ -135,6 +136,16 @@ class PluginProcess:
         return self.stub.Invoke(
             provider_pb2.InvokeRequest(tok=token, args=marshal(args)), timeout=RPC_TIMEOUT_S
         )
+
+    def list(
+        self, query: Mapping[str, Any], *, page_size: int = 0, start: str = ""
+    ) -> list[provider_pb2.ListResponse]:
+        """List registrations (the stream, collected)."""
+        request = provider_pb2.ListRequest(
+            token=RESOURCE_TYPE, query=marshal(query), page_size=page_size,
+            continuation_token=start,
+        )  # fmt: skip
+        return list(self.stub.List(request, timeout=RPC_TIMEOUT_S))
 
     def check_config(self, **config: Any) -> provider_pb2.CheckResponse:
         """CheckConfig of the provider's inputs, as the engine sends them (bare names)."""

@@ -616,3 +616,61 @@ def test_request_code_refuses_a_locale_cams_does_not_document(
         "See 'pulumi-cams request-code --help'.\n"
     )
     assert ctl.codes(emulator.url) == []
+
+
+def test_import_file_writes_the_registered_numbers_of_each_space(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    import cams_emulator
+    import emulator_control as ctl
+
+    seed = json.loads(Path(cams_emulator.DEMO_SEED_PATH).read_text())
+    seed["spaces"].append({"custSpaceId": "cams-empty-space", "accountId": "5012345678901234"})
+    ctl.seed(emulator.url, seed)
+    document = tmp_path / "import.json"
+    spaces = ["--space", "cams-demo-space", "--space", "cams-empty-space"]
+
+    result = _invoke(
+        ["import-file", *spaces, "--space", "cams-demo-space", "--output", str(document)],
+        env=_cams(emulator),
+    )
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(document.read_text()) == {
+        "resources": [
+            {
+                "type": "cams:index:PhoneNumberRegistration",
+                "name": "cams-demo-space-8613800005678",
+                "id": "cams-demo-space/8613800005678",
+            }
+        ]
+    }
+    assert result.stderr == ("registered numbers: 1 in 2 space(s); not registered, left out: 2\n")
+    assert ctl.actions(emulator.url) == ["QueryChatappPhoneNumbers"] * 2
+
+    empty = _invoke(["import-file", "--space", "cams-empty-space"], env=_cams(emulator))
+    assert (empty.exit_code, json.loads(empty.stdout)) == (0, {"resources": []})
+
+    python = _invoke(["import-file", *spaces, "--format", "python"], env=_cams(emulator))
+    assert python.stdout.endswith(
+        "PhoneNumberRegistration(\n"
+        '    "cams-demo-space-8613800005678",\n'
+        '    cust_space_id="cams-demo-space",\n'
+        '    phone_number="8613800005678",\n'
+        ")\n"
+    )
+    compile(python.stdout, "import.py", "exec")  # a program a user can paste
+
+
+def test_import_file_of_a_space_of_another_account_fails_in_one_line(
+    emulator: EmulatorServer,
+) -> None:
+    result = _invoke(["import-file", "--space", "cams-other-tenant"], env=_cams(emulator))
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(
+        "Error: QueryChatappPhoneNumbers in space cams-other-tenant failed: "
+        "Unknown.ResourceOwnerId: "
+    )
+    assert result.stderr.count("\n") == 1

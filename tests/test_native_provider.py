@@ -535,3 +535,39 @@ def test_get_phone_number_reads_a_number_and_reports_bad_input_in_one_line(
         "failed: PhoneNumberNotInSpace: the space's phone-number list does not contain it"
     )
     assert "\n" not in error.details()
+
+
+def test_list_streams_the_registered_numbers_of_a_space_a_page_at_a_time(
+    provider: PluginProcess, emulator: EmulatorServer
+) -> None:
+    import cams_emulator
+
+    seed = json.loads(Path(cams_emulator.DEMO_SEED_PATH).read_text())
+    seed["phoneNumbers"] += [
+        {"custSpaceId": SPACE, "phoneNumber": f"8613900000{i:03d}", "status": "CONNECTED"}
+        for i in range(3)
+    ]
+    emulator_control.seed(emulator.url, seed)
+
+    everything = provider.list({"custSpaceId": SPACE})
+    assert [(r.result.id, r.result.name) for r in everything] == [
+        (f"{SPACE}/8613800005678", f"{SPACE}-8613800005678"),
+        (f"{SPACE}/8613900000000", f"{SPACE}-8613900000000"),
+        (f"{SPACE}/8613900000001", f"{SPACE}-8613900000001"),
+        (f"{SPACE}/8613900000002", f"{SPACE}-8613900000002"),
+    ]
+    first = provider.list({"custSpaceId": SPACE}, page_size=3)
+    assert [r.WhichOneof("response") for r in first] == ["result"] * 3 + ["continuation"]
+    rest = provider.list(
+        {"custSpaceId": SPACE}, page_size=3, start=first[-1].continuation.continuation_token
+    )
+    assert [r.result.id for r in rest] == [f"{SPACE}/8613900000002"]
+
+    missing = rpc_error(provider.list, {})
+    assert missing.details().startswith(
+        "List of cams:index:PhoneNumberRegistration needs custSpaceId"
+    )
+    other = rpc_error(provider.list, {"custSpaceId": "cams-other-tenant"})
+    assert other.details().startswith(
+        "QueryChatappPhoneNumbers in space cams-other-tenant failed: Unknown.ResourceOwnerId"
+    )

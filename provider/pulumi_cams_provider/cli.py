@@ -13,12 +13,14 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
 from .client import CamsClient
 from .errors import AUDIENCE, CamsError, SettingsError, one_line
+from .import_document import import_json, python_declarations, registered_numbers
 from .phone_number_list import PhoneNumber
 from .phone_numbers import PhoneNumberFinder
 from .registration import lookup_document
@@ -282,6 +284,55 @@ def _status_table(cust_space_id: str, number: PhoneNumber) -> str:
     ]
     width = max(len(label) for label, _ in rows)
     return "\n".join(f"{label:<{width}}  {value or '-'}" for label, value in rows)
+
+
+@main.command("import-file")
+@click.option(
+    "--space",
+    "spaces",
+    required=True,
+    multiple=True,
+    type=_SpaceIdType(),
+    help="CAMS space ID (CustSpaceId) whose registered numbers to import; repeat for more.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Write the document to this file instead of stdout.",
+)
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["json", "python"]),
+    default="json",
+    show_default=True,
+    help="json: for `pulumi import --file` (native plugin); python: declarations that "
+    "`pulumi up` adopts (Python SDK).",
+)
+@_connection_options
+def import_file(
+    spaces: tuple[str, ...],
+    output: Path | None,
+    form: str,
+    endpoint: str | None,
+    region: str | None,
+    profile: str | None,
+) -> None:
+    """Write the registered numbers of spaces as a `pulumi import --file` document."""
+    finder = PhoneNumberFinder(_client(endpoint, region, profile), share=False)
+    listings = {space: list(finder.list_space(space).values()) for space in dict.fromkeys(spaces)}
+    registered, left_out = registered_numbers(listings)
+    text = import_json(registered) if form == "json" else python_declarations(registered)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text)
+    click.echo(
+        f"registered numbers: {len(registered)} in {len(listings)} space(s); not registered, "
+        f"left out: {left_out}",
+        err=True,
+    )
 
 
 @main.command("emulator")

@@ -24,11 +24,12 @@ import importlib.metadata
 import json
 import os
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 import grpc
 import grpc.aio
+from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.provider.experimental.provider import (
     CheckFailure,
     CheckRequest,
@@ -53,12 +54,13 @@ from pulumi.provider.experimental.provider import (
     UpdateResponse,
 )
 from pulumi.provider.experimental.server import ProviderServicer
-from pulumi.runtime.proto import provider_pb2_grpc
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from . import models
 from .checks import check_inputs, diff_inputs
 from .engine_log import EngineLog
 from .errors import user_message
+from .import_document import registration_name
 from .outcomes import Note
 from .package_schema import schema
 from .property_values import secret_keys, to_dict, to_outputs, to_property, to_python
@@ -206,6 +208,33 @@ class CamsProvider(Provider):
         found = await self._call(lambda c: c.look_up(space, phone))
         return InvokeResponse(return_value={k: to_property(v) for k, v in found.items()})
 
+    async def list_page(
+        self, token: str, query: dict[str, Any], start: str, page_size: int, limit: int
+    ) -> tuple[list[tuple[str, str]] | None, str]:
+        """One page of List: the (ID, name) of each registered number of the query's space,
+        from ``start`` (an offset, "" for the first page), and the next page's start ("" when
+        this is the last). None for the page when the space is not known yet (a preview)."""
+        _require_resource_type(token)
+        space = query.get("custSpaceId")
+        if models.is_unknown(space):
+            return None, ""
+        if space is None:
+            raise ValueError(
+                "List of cams:index:PhoneNumberRegistration needs custSpaceId, the space whose "
+                "registered numbers to list (pulumi do: --cust-space-id <space>)"
+            )
+        checked = check_inputs({"custSpaceId": space, "phoneNumber": "8613800000000"})
+        if checked.failures:
+            raise ValueError(checked.failures[0].reason)
+        space = checked.inputs["custSpaceId"]
+        numbers, _ = await self._call(lambda c: c.registered_numbers(space))
+        if limit > 0:
+            numbers = numbers[:limit]
+        offset = int(start or 0)
+        end = len(numbers) if page_size < 1 else offset + page_size
+        page = [(f"{space}/{phone}", registration_name(space, phone)) for phone in numbers]
+        return page[offset:end], (str(end) if end < len(numbers) else "")
+
     async def diff(self, request: DiffRequest) -> DiffResponse:
         """Compare the stored outputs with the new inputs; identity changes replace."""
         _require_resource_type(request.type)
@@ -350,6 +379,35 @@ class _Servicer(ProviderServicer):
     Read = _one_line_errors(ProviderServicer.Read)
     Update = _one_line_errors(ProviderServicer.Update)
     Delete = _one_line_errors(ProviderServicer.Delete)
+
+    async def List(  # type: ignore[override]  # a stream: the SDK's stub says coroutine
+        self, request: provider_pb2.ListRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> AsyncIterator[provider_pb2.ListResponse]:
+        """The protocol's List (`pulumi do <token> list`), which pulumi's Python provider API
+        does not serve: the registered numbers of a space, a page at a time, streamed."""
+        provider = self._provider
+        assert isinstance(provider, CamsProvider)
+        query = to_dict(PropertyValue.unmarshal_map(request.query))
+        try:
+            page, following = await provider.list_page(
+                request.token, query, request.continuation_token, request.page_size, request.limit
+            )
+        except Exception as raised:
+            message = user_message(raised)
+            if message is None:
+                raise
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, message)
+        if page is None:
+            yield provider_pb2.ListResponse(computed=provider_pb2.ListResponse.Computed())
+            return
+        for resource_id, name in page:
+            yield provider_pb2.ListResponse(
+                result=provider_pb2.ListResponse.Result(id=resource_id, name=name)
+            )
+        if following:
+            yield provider_pb2.ListResponse(
+                continuation=provider_pb2.ListResponse.Continuation(continuation_token=following)
+            )
 
 
 async def _stop_when_orphaned(server: grpc.aio.Server, parent: int) -> None:

@@ -115,6 +115,15 @@ def schema(version: str | None = None) -> dict[str, Any]:
                 if p.output_description is not None
             },
             "required": [p.wire for p in PROPERTIES if p.required_output],
+            # List (`pulumi do <token> list`) takes the space whose registrations to list.
+            "listInputs": {
+                "properties": {
+                    p.wire: property_spec(p, p.output_description or "", as_input=False)
+                    for p in PROPERTIES
+                    if p.wire == "custSpaceId"
+                },
+                "required": ["custSpaceId"],
+            },
         }
     }
     document["functions"] = {

@@ -258,6 +258,14 @@ class RegistrationController:
             )
         return lookup_document(space, number)
 
+    def registered_numbers(self, cust_space_id: object) -> tuple[list[str], int]:
+        """The registered numbers of a space, sorted (one listing), and how many numbers it
+        lists that are not registered: what List and `pulumi-cams import-file` offer."""
+        space = validate_cust_space_id(cust_space_id)
+        listing = self._get_finder().list_space(space, fresh=True, deadline=self._deadline())
+        registered = sorted(phone for phone, number in listing.items() if number.registered)
+        return registered, len(listing) - len(registered)
+
     def update(
         self, resource_id: str, olds: dict[str, Any], news: dict[str, Any]
     ) -> dict[str, Any]:

@@ -16,14 +16,14 @@ from pathlib import Path
 
 import pytest
 from cams_emulator import EmulatorServer
-from pulumi_cli import MARK, REPO_ROOT, PulumiCli, leftovers, run
+from pulumi_cli import MARK, REPO_ROOT, SESSION, PulumiCli, leftovers, run
 
 
 @pytest.fixture(scope="session", autouse=True)
 def nothing_left_running() -> Iterator[None]:
     """At the end of the suite, no process that any e2e command started is still running."""
     yield
-    left = leftovers(f"{MARK}=")
+    left = leftovers(f"{MARK}={SESSION}.", prefix=True)
     assert left == [], "processes outlived the e2e suite"
 
 

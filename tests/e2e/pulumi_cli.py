@@ -43,7 +43,8 @@ _PLAIN = ("--non-interactive", "--color", "never")
 _PROXIES = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")
 MARK = "PULUMI_CAMS_E2E_COMMAND"
 """Each command's environment carries this variable with a value of its own, which everything
-the command starts inherits."""
+the command starts inherits: this test session's `SESSION`, a dot, and the command's own."""
+SESSION = uuid.uuid4().hex
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ class PulumiCli:
         process = subprocess.Popen(
             [str(self.bin_dir / "pulumi"), *args, *_PLAIN],
             cwd=cwd,
-            env={**self.env, **(env or {}), MARK: (mark := uuid.uuid4().hex)},
+            env={**self.env, **(env or {}), MARK: (mark := _new_mark())},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -160,7 +161,7 @@ class PulumiCli:
             process = subprocess.Popen(
                 [str(self.bin_dir / "pulumi"), *args, *_PLAIN],
                 cwd=cwd,
-                env={**self.env, MARK: (mark := uuid.uuid4().hex)},
+                env={**self.env, MARK: (mark := _new_mark())},
                 stdout=handle,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -195,6 +196,10 @@ class PulumiCli:
         return dict(json.loads(self("stack", "export", cwd=project).stdout))
 
 
+def _new_mark() -> str:
+    return f"{SESSION}.{uuid.uuid4().hex}"
+
+
 def end_command(process: subprocess.Popen[Any], mark: str) -> None:
     """SIGKILL what is left of the command ``process``: its process group, then every process
     that carries its ``mark`` (until none is left: one may start another meanwhile); reap it."""
@@ -211,13 +216,13 @@ def end_command(process: subprocess.Popen[Any], mark: str) -> None:
         time.sleep(0.05)
 
 
-def leftovers(marker: str) -> list[str]:
-    """The live processes whose environment holds ``marker`` (``KEY=value``, or ``KEY=`` for
-    any value): each one a test started and did not end. Zombies are not counted: they hold
-    nothing."""
+def leftovers(marker: str, *, prefix: bool = False) -> list[str]:
+    """The live processes whose environment holds ``marker`` (``KEY=value``; with ``prefix``,
+    a value that starts so): each one a test started and did not end. Zombies are not
+    counted: they hold nothing."""
     found = []
     needle = marker.encode()
-    matches = (lambda entry: entry.startswith(needle)) if marker.endswith("=") else needle.__eq__
+    matches = (lambda entry: entry.startswith(needle)) if prefix else needle.__eq__
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
             continue

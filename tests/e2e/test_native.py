@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
+import cams_emulator
 import emulator_control as ctl
 import pytest
 from cams_emulator import EmulatorServer
@@ -175,3 +177,59 @@ def test_get_phone_number_from_yaml_reads_at_preview_and_from_pulumi_do(
     ), bad
     writes = [a for a in ctl.actions(emulator.url) if a != "QueryChatappPhoneNumbers"]
     assert writes == []
+
+
+FLEET = 300
+
+
+def fleet_seed() -> dict:
+    """The demo seed and a space of the demo account holding FLEET registered numbers and
+    two that are not registered."""
+    seed = json.loads(Path(cams_emulator.DEMO_SEED_PATH).read_text())
+    owner = next(s["accountId"] for s in seed["spaces"] if s["custSpaceId"] == SPACE)
+    seed["spaces"].append({"custSpaceId": "cams-fleet-space", "accountId": owner})
+    for i in range(FLEET + 2):
+        seed["phoneNumbers"].append(
+            {
+                "custSpaceId": "cams-fleet-space",
+                "phoneNumber": f"86139{i:08d}",
+                "status": "CONNECTED" if i < FLEET else "PENDING",
+                "codeVerificationStatus": "VERIFIED" if i < FLEET else "NOT_VERIFIED",
+                "verifiedName": "Fleet",
+            }
+        )
+    return seed
+
+
+def test_a_console_managed_space_is_imported_whole_with_shared_listings(
+    cli: PulumiCli, emulator: EmulatorServer
+) -> None:
+    """The README's fleet workflow: import-file, `pulumi import --file` (which prints the
+    program to add), then a preview with no changes."""
+    ctl.seed(emulator.url, fleet_seed())
+    project = cli.workspace / "fleet-import"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: cams-fleet-import\nruntime: yaml\n")
+    cli.stack_init(project)
+    document = project / "import.json"
+    done = subprocess.run(
+        ["pulumi-cams", "import-file", "--space", "cams-fleet-space", "--output", str(document)],
+        env=cli.env, capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    assert done.stderr == "registered numbers: 300 in 1 space(s); not registered, left out: 2\n"
+    assert len(json.loads(document.read_text())["resources"]) == FLEET
+    ctl.clear_requests(emulator.url)
+
+    cli("import", "--file", str(document), "--out", "program.yaml", "--yes", "--protect=false",
+        cwd=project, timeout=900)  # fmt: skip
+
+    actions = ctl.actions(emulator.url)
+    assert "ChatappVerifyAndRegister" not in actions
+    assert 1 <= actions.count("QueryChatappPhoneNumbers") <= -(-FLEET // 25), actions.count(
+        "QueryChatappPhoneNumbers"
+    )
+    program = (project / "program.yaml").read_text()
+    with (project / "Pulumi.yaml").open("a") as file:
+        file.write(program)
+    assert len(resources_of(cli.export(project), TYPE)) == FLEET
+    cli("preview", "--expect-no-changes", cwd=project, timeout=900)
