@@ -49,6 +49,7 @@ import shared_account  # noqa: E402
 from cams_emulator import DEMO_SEED_PATH, load_seed  # noqa: E402
 from demo_seed import DEMO_KEY  # noqa: E402
 from engine import DynamicProvider, ProviderError, provider_blob  # noqa: E402
+from plugin_harness import FakeEngine, PluginProcess  # noqa: E402
 from pulumi.dynamic.dynamic import serialize_provider  # noqa: E402
 from trivial_provider import TrivialProvider  # noqa: E402
 
@@ -236,6 +237,50 @@ def run_refresh(
     return answered, seconds, gone
 
 
+@dataclass(frozen=True)
+class ImportRun:
+    """`pulumi-cams import-file` of the fleet's space, then every number read by ID through
+    the native plugin, as `pulumi import --file` reads them (no state, 8 in flight)."""
+
+    file_seconds: float
+    file_listings: int
+    imported: int
+    read_seconds: float
+    read_calls: Counter[str]
+
+
+def run_import(url: str, rate: float, tmp: Path) -> ImportRun:
+    env = {
+        **os.environ,
+        "CAMS_ENDPOINT": url,
+        "ALIBABA_CLOUD_ACCESS_KEY_ID": ACCESS_KEY_ID,
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": ACCESS_KEY_SECRET,
+        "CAMS_REQUESTS_PER_SECOND": str(rate),
+    }
+    ctl.clear_requests(url)
+    started = time.perf_counter()
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("pulumi-cams")), "import-file", "--space", FLEET_SPACE],
+        env=env, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    file_seconds = time.perf_counter() - started
+    file_listings = calls(url)[LIST]
+    ids = [r["id"] for r in json.loads(done.stdout)["resources"]]
+    engine = FakeEngine()
+    plugin = PluginProcess(engine.address, cwd=tmp, stderr_path=tmp / "plugin.stderr", env=env)
+    try:
+        plugin.configure(requestsPerSecond=float(rate))
+        ctl.clear_requests(url)
+        started = time.perf_counter()
+        read = pool_map(lambda i: plugin.read(ids[i], {}).id, len(ids))
+        read_seconds = time.perf_counter() - started
+    finally:
+        plugin.stop()
+        engine.stop()
+    assert read == ids, "an import read lost a number"
+    return ImportRun(file_seconds, file_listings, len(ids), read_seconds, calls(url))
+
+
 def run_preview(url: str, rate: float, states: list[tuple[str, dict[str, Any]]]) -> int:
     """API calls made by check and diff for every resource (the state as the old outputs)."""
     with provider(url, rate) as process:
@@ -348,6 +393,7 @@ def main(argv: list[str] | None = None) -> int:
                 for i in range(args.fleet)
             ]
             fleet_lists, fleet_s, fleet_gone = run_refresh(url, rate, fleet_states, share=True)
+            imported = run_import(url, rate, Path(tmp))
             naive = run_creates(url, n, rate, share=False)
             print(f"naive creates: {naive.seconds:.2f} s", file=sys.stderr)
             naive_lists, naive_refresh_s, _ = run_refresh(url, rate, naive.outputs, share=False)
@@ -398,6 +444,21 @@ def main(argv: list[str] | None = None) -> int:
         f"{fleet_lists} in {fleet_s:.2f} s",
         f"<= ceil({args.fleet}/25) = {fleet_bound}",
         fleet_lists <= fleet_bound and fleet_gone == 0,
+    )
+    reads = imported.read_calls
+    per_number = sum(reads.values()) / max(imported.imported, 1)
+    row(
+        f"import x{imported.imported}: import-file",
+        f"{imported.file_listings} listing in {imported.file_seconds:.2f} s",
+        "1 listing per space",
+        imported.file_listings == 1 and imported.imported == args.fleet,
+    )
+    row(
+        f"import x{imported.imported}: reads by ID (pulumi import --file)",
+        f"{reads[LIST]} listings, {reads[REGISTER]} registers, {per_number:.3f} calls per "
+        f"number, in {imported.read_seconds:.2f} s",
+        f"<= ceil({args.fleet}/25) = {fleet_bound} listings, 0 registers",
+        reads[LIST] <= fleet_bound and reads[REGISTER] == 0,
     )
     row(f"preview x{n} (check + diff): API calls", str(preview_calls), "0", preview_calls == 0)
     startup_ratio = ours_start / trivial_start
