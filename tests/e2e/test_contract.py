@@ -9,6 +9,7 @@ resources); the native route runs YAML programs with the plugin from PATH.
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import emulator_control as ctl
@@ -244,3 +245,25 @@ def test_a_verify_code_set_in_clear_is_warned_about_once_without_its_value(
     assert "`pulumi config set --secret <key> <code>`" in up.output
     assert CODE not in up.output
     assert calls(emulator, REGISTER) == 1
+
+
+def test_import_file_python_declarations_are_adopted_without_a_register_call(
+    cli: PulumiCli, emulator: EmulatorServer, python_venv: Path
+) -> None:
+    """The dynamic route's import: `import-file --format python` writes the program, and
+    `pulumi up` adopts every registered number of the space."""
+    project = cli.project(PROGRAM, venv=python_venv)
+    done = subprocess.run(
+        ["pulumi-cams", "import-file", "--space", SPACE, "--format", "python"],
+        env=cli.env, capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    (project / "__main__.py").write_text(done.stdout)
+    cli.stack_init(project)
+
+    up = cli("up", "--yes", cwd=project)
+
+    (adopted,) = resources_of(cli.export(project), DYNAMIC)
+    assert adopted["id"] == f"{SPACE}/{CONNECTED}"
+    assert adopted["outputs"]["adopted"] is True, up
+    assert [a for a in ctl.actions(emulator.url) if a != "QueryChatappPhoneNumbers"] == []
+    cli("preview", "--expect-no-changes", cwd=project)
