@@ -455,7 +455,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     row(
         f"import x{imported.imported}: reads by ID (pulumi import --file)",
-        f"{reads[LIST]} listings, {reads[REGISTER]} registers, {per_number:.3f} calls per "
+        f"{reads[LIST]} listing(s), {reads[REGISTER]} registers, {per_number:.3f} calls per "
         f"number, in {imported.read_seconds:.2f} s",
         f"<= ceil({args.fleet}/25) = {fleet_bound} listings, 0 registers",
         reads[LIST] <= fleet_bound and reads[REGISTER] == 0,
