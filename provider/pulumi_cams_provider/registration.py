@@ -71,6 +71,7 @@ __all__ = [
     "lookup_document",
 ]
 
+LIST = "QueryChatappPhoneNumbers"
 LISTING_SHARE = 0.8
 """While other processes share the account, a space's listings depart at most this many times
 per register this process may send (see `_listing_interval`)."""
@@ -148,14 +149,7 @@ class RegistrationController:
         listing = self._listing(space, phone, budget)
         observed = listing.number(phone)
         if observed is None:
-            raise PhoneNumberNotInSpace(
-                "the space's phone-number list (QueryChatappPhoneNumbers) does not contain it",
-                action="ChatappVerifyAndRegister",
-                code="PhoneNumberNotInSpace",
-                request_id=listing.request_id,
-                cust_space_id=space,
-                phone_number=phone,
-            )
+            raise _not_in_space(listing, space, phone, action=VERIFY_AND_REGISTER)
         notes: list[Note] = []
         adopted = observed.registered
         if adopted:
@@ -171,7 +165,7 @@ class RegistrationController:
                 raise MissingVerifyCode(
                     f"the number is not registered yet (status {observed.status}) and no "
                     "verifyCode was given",
-                    action="ChatappVerifyAndRegister",
+                    action=VERIFY_AND_REGISTER,
                     code="MissingVerifyCode",
                     cust_space_id=space,
                     phone_number=phone,
@@ -179,7 +173,7 @@ class RegistrationController:
             code = wanted.verify_code.get_secret_value()
             client = self._get_client()
             observed, extra = self._confirmed_write().until_seen(
-                "ChatappVerifyAndRegister",
+                VERIFY_AND_REGISTER,
                 lambda deadline: client.chatapp_verify_and_register(
                     space, phone, code, deadline=deadline
                 ),
@@ -210,19 +204,13 @@ class RegistrationController:
         if observed is None or not observed.registered:
             if not _has_identity(state):  # an import: there is nothing to import
                 if observed is None:
-                    raise PhoneNumberNotInSpace(
-                        "the space's phone-number list does not contain it, so there is "
-                        "nothing to import",
-                        action="QueryChatappPhoneNumbers",
-                        code="PhoneNumberNotInSpace",
-                        request_id=listing.request_id,
-                        cust_space_id=space,
-                        phone_number=phone,
+                    raise _not_in_space(
+                        listing, space, phone, but=", so there is nothing to import"
                     )
                 raise NotRegistered(
                     f"the number is not registered (status {observed.status}), so there is "
                     "nothing to import",
-                    action="QueryChatappPhoneNumbers",
+                    action=LIST,
                     code="NotRegistered",
                     request_id=listing.request_id,
                     cust_space_id=space,
@@ -248,14 +236,7 @@ class RegistrationController:
         listing = self._listing(space, phone, self._deadline())
         number = listing.number(phone)
         if number is None:
-            raise PhoneNumberNotInSpace(
-                "the space's phone-number list does not contain it",
-                action="QueryChatappPhoneNumbers",
-                code="PhoneNumberNotInSpace",
-                request_id=listing.request_id,
-                cust_space_id=space,
-                phone_number=phone,
-            )
+            raise _not_in_space(listing, space, phone)
         return lookup_document(space, number)
 
     def registered_numbers(self, cust_space_id: object) -> tuple[list[str], int]:
@@ -394,6 +375,22 @@ def _listing_interval(client: CamsClient) -> float:
     ceiling = client.settings.requests_per_second
     allowed = client.allowed_rate(VERIFY_AND_REGISTER)
     return 1.0 / (allowed if allowed >= ceiling else LISTING_SHARE * allowed)
+
+
+def _not_in_space(
+    listing: Listing, space: str, phone: str, *, action: str = LIST, but: str = ""
+) -> PhoneNumberNotInSpace:
+    """The error for a number that ``listing`` of its space does not show; ``action`` is what
+    was being done (a listing, unless named), ``but`` what follows for it."""
+    source = "" if action == LIST else " (QueryChatappPhoneNumbers)"
+    return PhoneNumberNotInSpace(
+        f"the space's phone-number list{source} does not contain it{but}",
+        action=action,
+        code="PhoneNumberNotInSpace",
+        request_id=listing.request_id,
+        cust_space_id=space,
+        phone_number=phone,
+    )
 
 
 def _kept_advice(err: CamsError, operation: str) -> str:
