@@ -223,10 +223,12 @@ class CamsProvider(Provider):
                 "List of cams:index:PhoneNumberRegistration needs custSpaceId, the space whose "
                 "registered numbers to list (pulumi do: --cust-space-id <space>)"
             )
-        checked = check_inputs({"custSpaceId": space, "phoneNumber": "8613800000000"})
-        if checked.failures:
-            raise ValueError(checked.failures[0].reason)
-        space = checked.inputs["custSpaceId"]
+        try:
+            space = models.validate_cust_space_id(space)
+        except ValueError as err:
+            raise ValueError(f"custSpaceId {err}") from None
+        if not (start or "0").isdigit():
+            raise ValueError(f"continuation token {start!r} was not given by this provider")
         numbers, _ = await self._call(lambda c: c.registered_numbers(space))
         if limit > 0:
             numbers = numbers[:limit]

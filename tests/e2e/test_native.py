@@ -233,3 +233,25 @@ def test_a_console_managed_space_is_imported_whole_with_shared_listings(
         file.write(program)
     assert len(resources_of(cli.export(project), TYPE)) == FLEET
     cli("preview", "--expect-no-changes", cwd=project, timeout=900)
+
+
+def test_pulumi_do_lists_the_registered_numbers_of_a_space(
+    cli: PulumiCli, emulator: EmulatorServer
+) -> None:
+    plugin = shutil.which("pulumi-resource-cams", path=cli.env["PATH"])
+    assert plugin is not None
+    listing = ["do", "--package", plugin, TYPE.replace(":index:", ":"), "list", "--all"]
+
+    found = cli(*listing, "--cust-space-id", SPACE, cwd=cli.workspace)
+
+    assert json.loads(found.stdout) == [
+        {"id": f"{SPACE}/{CONNECTED}", "name": f"{SPACE}-{CONNECTED}"}
+    ], found
+    missing = cli(*listing, cwd=cli.workspace, check=False)
+    assert missing.code != 0 and 'Missing required input "custSpaceId"' in missing.output
+    other = cli(*listing, "--cust-space-id", "cams-other-tenant", cwd=cli.workspace, check=False)
+    assert other.code != 0
+    assert (
+        "QueryChatappPhoneNumbers in space cams-other-tenant failed: Unknown.ResourceOwnerId"
+        in (other.output)
+    ), other
