@@ -17,11 +17,11 @@ export function getPhoneNumber(args: GetPhoneNumberArgs, opts?: pulumi.InvokeOpt
 
 export interface GetPhoneNumberArgs {
     /**
-     * ID of the CAMS space (channel) whose WhatsApp Business Account holds the number. Changing it replaces the resource; since a number sits in only one space, the old resource is deleted first.
+     * ID of the CAMS space whose WhatsApp Business Account holds the number.
      */
     custSpaceId: string;
     /**
-     * The phone number with its country code, for example `8613800001234`. `+86 138-0000-1234` and `008613800001234` are accepted and stored as digits (8 to 15). Changing it replaces the resource.
+     * The phone number with its country code, as digits.
      */
     phoneNumber: string;
 }
@@ -81,11 +81,11 @@ export function getPhoneNumberOutput(args: GetPhoneNumberOutputArgs, opts?: pulu
 
 export interface GetPhoneNumberOutputArgs {
     /**
-     * ID of the CAMS space (channel) whose WhatsApp Business Account holds the number. Changing it replaces the resource; since a number sits in only one space, the old resource is deleted first.
+     * ID of the CAMS space whose WhatsApp Business Account holds the number.
      */
     custSpaceId: pulumi.Input<string>;
     /**
-     * The phone number with its country code, for example `8613800001234`. `+86 138-0000-1234` and `008613800001234` are accepted and stored as digits (8 to 15). Changing it replaces the resource.
+     * The phone number with its country code, as digits.
      */
     phoneNumber: pulumi.Input<string>;
 }

@@ -23,9 +23,9 @@ func GetPhoneNumber(ctx *pulumi.Context, args *GetPhoneNumberArgs, opts ...pulum
 }
 
 type GetPhoneNumberArgs struct {
-	// ID of the CAMS space (channel) whose WhatsApp Business Account holds the number. Changing it replaces the resource; since a number sits in only one space, the old resource is deleted first.
+	// ID of the CAMS space whose WhatsApp Business Account holds the number.
 	CustSpaceId string `pulumi:"custSpaceId"`
-	// The phone number with its country code, for example `8613800001234`. `+86 138-0000-1234` and `008613800001234` are accepted and stored as digits (8 to 15). Changing it replaces the resource.
+	// The phone number with its country code, as digits.
 	PhoneNumber string `pulumi:"phoneNumber"`
 }
 
@@ -58,9 +58,9 @@ func GetPhoneNumberOutput(ctx *pulumi.Context, args GetPhoneNumberOutputArgs, op
 }
 
 type GetPhoneNumberOutputArgs struct {
-	// ID of the CAMS space (channel) whose WhatsApp Business Account holds the number. Changing it replaces the resource; since a number sits in only one space, the old resource is deleted first.
+	// ID of the CAMS space whose WhatsApp Business Account holds the number.
 	CustSpaceId pulumi.StringInput `pulumi:"custSpaceId"`
-	// The phone number with its country code, for example `8613800001234`. `+86 138-0000-1234` and `008613800001234` are accepted and stored as digits (8 to 15). Changing it replaces the resource.
+	// The phone number with its country code, as digits.
 	PhoneNumber pulumi.StringInput `pulumi:"phoneNumber"`
 }
 
