@@ -8,6 +8,7 @@ import base64
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import emulator_control as ctl
@@ -110,3 +111,30 @@ def test_refreshing_many_numbers_costs_one_listing(
         )
     assert [resource_id for resource_id, _ in results] == [f"{DEMO}/{p}" for p in phones]
     assert [e["action"] for e in ctl.requests(emulator.url)] == ["QueryChatappPhoneNumbers"]
+
+
+OLD_PICKLE = (Path(__file__).parent / "fixtures" / "dynamic-provider-0911373.b64").read_text()
+
+
+def test_a_provider_pickled_by_an_earlier_main_serves_every_operation(
+    dynamic_provider: DynamicProvider, emulator: EmulatorServer
+) -> None:
+    """Every existing stack stores `__provider` as main at 0911373 pickled it (the fixture:
+    `serialize_provider(PhoneNumberRegistrationProvider())` run on that commit's checkout). The
+    path `pulumi_cams_provider.dynamic.PhoneNumberRegistrationProvider` must keep serving
+    check, diff, read, update and delete of those stacks through `python -m pulumi.dynamic`."""
+    dynamic_provider.blob = OLD_PICKLE.strip()
+    inputs = {"custSpaceId": DEMO, "phoneNumber": "+86 138-0000-5678", "deregisterOnDelete": True}
+
+    checked = dynamic_provider.check(inputs)
+    assert checked.failures == {}
+    resource_id, outputs = dynamic_provider.create(checked.inputs)
+    assert (resource_id, outputs["adopted"]) == (f"{DEMO}/8613800005678", True)
+    assert dynamic_provider.diff(resource_id, outputs, checked.inputs).changes == "DIFF_NONE"
+    assert dynamic_provider.read(resource_id, outputs)[0] == resource_id
+    updated = dynamic_provider.update(
+        resource_id, outputs, {**checked.inputs, "deregisterOnDelete": False}
+    )
+    assert updated["deregisterOnDelete"] is False
+    dynamic_provider.delete(resource_id, updated)
+    assert ctl.number_status(emulator.url, DEMO, "8613800005678") == "CONNECTED"
