@@ -172,10 +172,9 @@ class PhoneNumberRegistration(
         )
         pulumi.export("status", number.status)
 
-    Provider settings come from stack config (``cams:region``, ``cams:accessKeyId``,
-    ``cams:accessKeySecret`` (secret), ``cams:profile``, ``cams:endpoint``,
-    ``cams:requestsPerSecond``, ``cams:retryTimeout``) or the standard Alibaba Cloud credential
-    chain.
+    Provider settings come from the stack's ``cams:`` config, then the environment, then the
+    standard Alibaba Cloud credential chain; ``pulumi_cams_provider.resource.SETTINGS`` lists
+    them (the README's "Configuration and credentials" too).
     """
 
     cust_space_id: pulumi.Output[str]
