@@ -61,9 +61,11 @@ def _how_to_set_credentials(_: CamsError) -> str:
     )
 
 
-def request_code_advice(space: str, phone: str) -> str:
-    """How to get a fresh one-time code: the one place that says it."""
-    return f"request a fresh code with `pulumi-cams request-code --space {space} --phone {phone}`"
+def request_code_advice(space: str, phone: str, *, fresh: bool = True) -> str:
+    """How to get a one-time code (``fresh``: after one was refused): the one place that says
+    it."""
+    code = "a fresh code" if fresh else "a code"
+    return f"request {code} with `pulumi-cams request-code --space {space} --phone {phone}`"
 
 
 def remediation(err: CamsError) -> str | None:

@@ -78,9 +78,11 @@ class MissingVerifyCode(CamsInvalidRequest):
     @property
     def remediation(self) -> str:
         """How to get and pass a code."""
-        advice = request_code_advice(self.cust_space_id or "<space>", self.phone_number or "")
+        advice = request_code_advice(
+            self.cust_space_id or "<space>", self.phone_number or "", fresh=False
+        )
         return (
-            f"{advice.replace('a fresh code', 'a code').capitalize()}, store it with "
+            f"{advice.capitalize()}, store it with "
             "`pulumi config set --secret <key> <code>`, pass it as the verifyCode input "
             "(verify_code in Python), and run `pulumi up` again."
         )
@@ -92,9 +94,11 @@ class NotRegistered(CamsInvalidRequest):
     @property
     def remediation(self) -> str:
         """Register it instead of importing it."""
-        advice = request_code_advice(self.cust_space_id or "<space>", self.phone_number or "")
+        advice = request_code_advice(
+            self.cust_space_id or "<space>", self.phone_number or "", fresh=False
+        )
         return (
-            f"Register it instead: {advice.replace('a fresh code', 'a code')}, declare the "
+            f"Register it instead: {advice}, declare the "
             "registration in the program with that code as verifyCode, and run `pulumi up`."
         )
 
