@@ -153,18 +153,7 @@ def test_status_json_for_a_registered_number(emulator: EmulatorServer) -> None:
     )
 
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == {
-        "custSpaceId": "cams-demo-space",
-        "phoneNumber": "8613800005678",
-        "status": "CONNECTED",
-        "codeVerificationStatus": "VERIFIED",
-        "verifiedName": "Demo Shop Support",
-        "qualityRating": "UNKNOWN",
-        "messagingLimitTier": "TIER_250",
-        "nameStatus": "Approval",
-        "registered": True,
-        "codeNeeded": False,
-    }
+    assert json.loads(result.stdout) == seed.CONNECTED_LOOKUP
     assert result.stdout.count("\n") == 1
 
 

@@ -15,7 +15,7 @@ import grpc
 import pytest
 import yaml
 from cams_emulator import EmulatorServer
-from demo_seed import CODE, DEMO_KEY, NO_CODE, PENDING, SPACE
+from demo_seed import CODE, CONNECTED_LOOKUP, DEMO_KEY, NO_CODE, PENDING, SPACE
 from demo_seed import SECOND_SPACE as OTHER_SPACE
 from google.protobuf import empty_pb2
 from plugin_harness import (
@@ -509,18 +509,7 @@ def test_get_phone_number_reads_a_number_and_reports_bad_input_in_one_line(
     registered = provider.invoke(token, custSpaceId=SPACE, phoneNumber="+86 138-0000-5678")
     pending = provider.invoke(token, custSpaceId=SPACE, phoneNumber=PENDING)
 
-    assert unmarshal(getattr(registered, "return")).values == {
-        "custSpaceId": SPACE,
-        "phoneNumber": "8613800005678",
-        "status": "CONNECTED",
-        "codeVerificationStatus": "VERIFIED",
-        "verifiedName": "Demo Shop Support",
-        "qualityRating": "UNKNOWN",
-        "messagingLimitTier": "TIER_250",
-        "nameStatus": "Approval",
-        "registered": True,
-        "codeNeeded": False,
-    }
+    assert unmarshal(getattr(registered, "return")).values == CONNECTED_LOOKUP
     pending_values = unmarshal(getattr(pending, "return")).values
     assert (pending_values["status"], pending_values["codeNeeded"]) == ("PENDING", True)
     assert set(emulator_control.actions(emulator.url)) == {"QueryChatappPhoneNumbers"}
