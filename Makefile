@@ -50,7 +50,7 @@ dist: $(VENV)/.installed
 
 ## Throughput, refresh, preview and start-up against the emulator's rate limit (~1 minute).
 bench: $(VENV)/.installed
-	env -u HTTP_PROXY -u http_proxy -u HTTPS_PROXY -u https_proxy $(PY) bench/bench.py $(BENCH_ARGS)
+	env -u HTTP_PROXY -u http_proxy -u HTTPS_PROXY -u https_proxy $(PY) -m bench.bench $(BENCH_ARGS)
 
 ## The quickstart end to end against the bundled emulator (needs the Pulumi CLI).
 demo: $(VENV)/.installed

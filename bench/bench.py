@@ -1,4 +1,4 @@
-"""How close pulumi-cams gets to CAMS's physical limit: `make bench` (`python bench/bench.py`).
+"""How close pulumi-cams gets to CAMS's physical limit: `make bench` (`python -m bench.bench`).
 
 Everything runs the way a `pulumi up` would, short of the CLI: the emulator in its own process
 (``python -m cams_emulator --qps L``), the provider in ``python -u -m pulumi.dynamic`` driven
@@ -39,19 +39,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(HERE))
+from cams_emulator import DEMO_SEED_PATH, load_seed
+from pulumi.dynamic.dynamic import serialize_provider
 
-import emulator_control as ctl  # noqa: E402
-import shared_account  # noqa: E402
-from cams_emulator import DEMO_SEED_PATH, load_seed  # noqa: E402
-from demo_seed import DEMO_KEY  # noqa: E402
-from engine import DynamicProvider, ProviderError, provider_blob  # noqa: E402
-from plugin_harness import FakeEngine, PluginProcess  # noqa: E402
-from pulumi.dynamic.dynamic import serialize_provider  # noqa: E402
-from trivial_provider import TrivialProvider  # noqa: E402
+from bench import shared_account
+from bench.trivial_provider import TrivialProvider
+from tests.support import emulator_control as ctl
+from tests.support.demo_seed import DEMO_KEY
+from tests.support.engine import DynamicProvider, ProviderError, provider_blob
+from tests.support.plugin_harness import FakeEngine, PluginProcess
+
+ROOT = Path(__file__).resolve().parents[1]
+
 
 ACCOUNT = "5012345678901234"
 ACCESS_KEY_ID, ACCESS_KEY_SECRET = DEMO_KEY
@@ -297,7 +296,9 @@ def run_preview(url: str, rate: float, states: list[tuple[str, dict[str, Any]]])
 
 def first_check_seconds(url: str, blob: str, news: dict[str, Any]) -> float:
     """Start ``python -m pulumi.dynamic``, Configure, Check: seconds until Check answered."""
-    env = {"PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])}
+    # The trivial provider is pickled by reference (bench.trivial_provider): the provider
+    # process finds it from the checkout.
+    env = {"PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     started = time.perf_counter()
     with DynamicProvider(env=env) as process:
         process.configure(stack_config(url, 10))

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import emulator_control as ctl
-from engine import DynamicProvider, ProviderError
+from tests.support import emulator_control as ctl
+from tests.support.engine import DynamicProvider, ProviderError
 
 ACCOUNT = "5012345678901234"
 REGISTER = "ChatappVerifyAndRegister"

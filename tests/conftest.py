@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 from cams_emulator import DEMO_SEED_PATH, EmulatorServer, load_seed
-from demo_seed import DEMO_KEY
+
+from tests.support.demo_seed import DEMO_KEY
 
 # Every test's captured output and provider-process stderr is scanned for secrets.
-from secret_hygiene import pytest_runtest_makereport, watch_provider_processes  # noqa: F401
+from tests.support.secret_hygiene import pytest_runtest_makereport, watch_provider_processes  # noqa: F401
 
 # alibabacloud-credentials reads its environment once, at import time, and its default chain
 # would otherwise ask the ECS metadata service (100.100.100.200) for a role: tests must never
@@ -33,7 +34,7 @@ _SETTINGS_ENV_NAMES = ("ALIBABA_CLOUD_REGION", "ALIBABA_CLOUD_PROFILE")
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Each test starts without provider settings inherited from the developer's shell, and
     with the process-wide adaptive rates at their ceilings (a throttling test lowers them)."""
-    from pulumi_cams_provider.adaptive import shared_rates
+    from pulumi_cams_provider.cams.adaptive import shared_rates
 
     for name in list(os.environ):
         if name.startswith(_SETTINGS_ENV_PREFIXES) or name in _SETTINGS_ENV_NAMES:
@@ -63,7 +64,7 @@ def dynamic_provider(emulator: EmulatorServer) -> Iterator[Any]:
     """A real ``python -m pulumi.dynamic`` (tests/engine.py's driver), configured like a stack
     whose config points at the emulator with the demo access key. A fresh process per test:
     the host caches the configured provider, and the finder caches listings."""
-    from engine import DynamicProvider
+    from tests.support.engine import DynamicProvider
 
     with DynamicProvider() as provider:
         provider.configure(
@@ -79,7 +80,7 @@ def dynamic_provider(emulator: EmulatorServer) -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def engine() -> Iterator[Any]:
     """A stand-in for the engine's Log service, recording what the native plugin tells users."""
-    from plugin_harness import FakeEngine
+    from tests.support.plugin_harness import FakeEngine
 
     fake = FakeEngine()
     yield fake
@@ -90,7 +91,7 @@ def engine() -> Iterator[Any]:
 def plugin(engine: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The native plugin, started as the language host starts it: in the *program's*
     directory, not the plugin's. One process per test module."""
-    from plugin_harness import PluginProcess
+    from tests.support.plugin_harness import PluginProcess
 
     program_dir = tmp_path_factory.mktemp("program")
     process = PluginProcess(engine.address, cwd=program_dir, stderr_path=program_dir / "stderr")
@@ -102,7 +103,7 @@ def plugin(engine: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[An
 def route(request: pytest.FixtureRequest, emulator: EmulatorServer, engine: Any) -> Iterator[Any]:
     """Each route's provider process (tests/routes.py), configured for the reset emulator
     with the demo key: a test that takes it runs once per route."""
-    from routes import start_route
+    from tests.support.routes import start_route
 
     plugin = request.getfixturevalue("plugin") if request.param == "native" else None
     with start_route(request.param, engine, plugin) as started:

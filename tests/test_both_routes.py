@@ -7,10 +7,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import emulator_control as ctl
 import pytest
 from cams_emulator import EmulatorServer
-from demo_seed import (
+from pulumi.runtime import rpc
+from pulumi_cams_provider.cams.client import CamsClient
+from pulumi_cams_provider.cams.settings import ProviderSettings
+
+from tests.support import emulator_control as ctl
+from tests.support.demo_seed import (
     CODE,
     CONNECTED,
     DEMO_KEY,
@@ -22,10 +26,7 @@ from demo_seed import (
     SECOND_SPACE_CODE,
     SPACE,
 )
-from pulumi.runtime import rpc
-from pulumi_cams_provider.client import CamsClient
-from pulumi_cams_provider.settings import ProviderSettings
-from routes import Route, RouteError, Secret
+from tests.support.routes import Route, RouteError, Secret
 
 REGISTER = "ChatappVerifyAndRegister"
 DEREGISTER = "ChatappPhoneNumberDeregister"

@@ -16,16 +16,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pulumi.runtime import rpc
-from pulumi_cams_provider.checks import check_inputs
-from pulumi_cams_provider.dynamic import PhoneNumberRegistrationProvider
-from pulumi_cams_provider.models import (
-    INPUT_PROPERTIES,
-    OUTPUT_PROPERTIES,
+from pulumi_cams_provider.controller.checks import check_inputs
+from pulumi_cams_provider.controller.validation import (
     UNKNOWN,
     normalize_phone_number,
     validate_cust_space_id,
     validate_verify_code,
 )
+from pulumi_cams_provider.dynamic import PhoneNumberRegistrationProvider
+from pulumi_cams_provider.resource import INPUT_PROPERTIES, OUTPUT_PROPERTIES
 
 MAX_REASON = 400  # a reason is read by a person: it never quotes a huge value in full
 

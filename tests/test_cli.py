@@ -13,14 +13,15 @@ import sys
 import urllib.request
 from pathlib import Path
 
-import demo_seed as seed
-import emulator_control as ctl
 import pytest
 from cams_emulator import DEMO_SEED_PATH, EmulatorServer
 from click.testing import CliRunner, Result
-from pulumi_cams_provider.cli import main
-from pulumi_cams_provider.client import CamsClient
-from pulumi_cams_provider.settings import ProviderSettings
+from pulumi_cams_provider.cams.client import CamsClient
+from pulumi_cams_provider.cams.settings import ProviderSettings
+from pulumi_cams_provider.cli.commands import main
+
+from tests.support import demo_seed as seed
+from tests.support import emulator_control as ctl
 
 REPO = Path(__file__).resolve().parent.parent
 CONSOLE_SCRIPT = str(Path(sys.executable).parent / "pulumi-cams")
@@ -471,13 +472,28 @@ def test_emulator_refuses_a_bad_seed_in_one_line(tmp_path: Path) -> None:
     seed = tmp_path / "seed.json"
     seed.write_text('{"accounts": [], "spaces": [{"custSpaceId": "s", "accountId": "1"}]}')
 
-    result = _invoke(["emulator", "--seed", str(seed)])
-
-    assert result.exit_code == 2
-    assert result.stderr == (
-        "Error: Invalid value for '--seed': spaces[0].accountId: no account '1' in accounts. "
-        "See 'pulumi-cams emulator --help'.\n"
+    result = subprocess.run(
+        [CONSOLE_SCRIPT, "emulator", "--seed", str(seed)],
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
+
+    assert result.returncode == 2
+    assert (result.stdout, result.stderr) == (
+        "",
+        "pulumi-cams emulator: error: spaces[0].accountId: no account '1' in accounts\n",
+    )
+
+
+def test_the_command_line_never_imports_the_emulator() -> None:
+    """It runs the emulator as a process of its own (python -c), as users' CI would."""
+    code = (
+        "import sys, pulumi_cams_provider.cli, pulumi_cams_provider.cli.commands; "
+        "print(sorted(m for m in sys.modules if m.startswith('cams_emulator')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout == "[]\n", result.stderr
 
 
 def test_no_command_prints_the_help() -> None:
@@ -611,7 +627,8 @@ def test_import_file_writes_the_registered_numbers_of_each_space(
     emulator: EmulatorServer, tmp_path: Path
 ) -> None:
     import cams_emulator
-    import emulator_control as ctl
+
+    from tests.support import emulator_control as ctl
 
     seed = json.loads(Path(cams_emulator.DEMO_SEED_PATH).read_text())
     seed["spaces"].append({"custSpaceId": "cams-empty-space", "accountId": "5012345678901234"})

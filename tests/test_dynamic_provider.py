@@ -11,19 +11,20 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import emulator_control as ctl
 import pytest
 from cams_emulator import DEMO_SEED_PATH, EmulatorServer, load_seed
-from demo_seed import (
-    CODE,
-    DEMO_KEY,
-)
-from demo_seed import SPACE as DEMO
-from engine import DynamicProvider, ProviderError, provider_blob
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi_cams_provider.dynamic import PhoneNumberRegistrationProvider
+
+from tests.support import emulator_control as ctl
+from tests.support.demo_seed import (
+    CODE,
+    DEMO_KEY,
+)
+from tests.support.demo_seed import SPACE as DEMO
+from tests.support.engine import DynamicProvider, ProviderError, provider_blob
 
 
 def program(phone: Any = "+86 138-0000-1234", **extra: Any) -> dict[str, Any]:

@@ -6,17 +6,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import emulator_control as ctl
 import pytest
 from alibabacloud_cams20200606 import models as cams
 from cams_emulator import EmulatorServer
 from darabonba.runtime import RuntimeOptions
-from demo_seed import CONNECTED
-from demo_seed import NO_CODE as PENDING_NO_CODE
-from demo_seed import PENDING as PENDING_WITH_CODE
-from demo_seed import SECOND_SPACE as SECOND
-from demo_seed import SPACE as DEMO
-from emulator_clients import call, cams_client
+
+from tests.support import emulator_control as ctl
+from tests.support.demo_seed import CONNECTED
+from tests.support.demo_seed import NO_CODE as PENDING_NO_CODE
+from tests.support.demo_seed import PENDING as PENDING_WITH_CODE
+from tests.support.demo_seed import SECOND_SPACE as SECOND
+from tests.support.demo_seed import SPACE as DEMO
+from tests.support.emulator_clients import call, cams_client
 
 OTHER = "cams-other-tenant"
 REQUEST_ID = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$")
@@ -520,7 +521,7 @@ def test_unknown_action(emulator: EmulatorServer) -> None:
 
 
 def test_wrong_version(emulator: EmulatorServer) -> None:
-    from emulator_clients import raw_request
+    from tests.support.emulator_clients import raw_request
 
     status, body = raw_request(
         emulator,

@@ -10,7 +10,6 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import emulator_control as ctl
 import pytest
 from alibabacloud_cams20200606 import models as cams
 from cams_emulator import DEMO_SEED_PATH, EmulatorServer, load_seed
@@ -18,9 +17,11 @@ from cams_emulator.backend import Caller, CamsBackend
 from cams_emulator.errors import CamsError
 from darabonba.exceptions import UnretryableException
 from darabonba.runtime import RuntimeOptions
-from demo_seed import PENDING as PHONE
-from demo_seed import SPACE as DEMO
-from emulator_clients import call, cams_client, raw_request
+
+from tests.support import emulator_control as ctl
+from tests.support.demo_seed import PENDING as PHONE
+from tests.support.demo_seed import SPACE as DEMO
+from tests.support.emulator_clients import call, cams_client, raw_request
 
 REGISTER = "ChatappVerifyAndRegister"
 REGISTER_PARAMS = {"CustSpaceId": DEMO, "PhoneNumber": PHONE, "VerifyCode": "246810"}

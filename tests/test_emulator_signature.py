@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta, timezone
 
-import emulator_control as ctl
 import pytest
 from cams_emulator import EmulatorServer, signature
-from emulator_clients import acs_date, call, raw_request
+
+from tests.support import emulator_control as ctl
+from tests.support.emulator_clients import acs_date, call, raw_request
 
 EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 QUERY = {"CustSpaceId": "cams-demo-space"}

@@ -9,10 +9,11 @@ from collections.abc import Coroutine, Iterator
 from typing import Any
 
 import pytest
-from plugin_harness import FakeEngine, LoggedMessage
 from pulumi.runtime.proto import engine_pb2
+from pulumi_cams_provider.controller.outcomes import Note
 from pulumi_cams_provider.engine_log import EngineLog, tell
-from pulumi_cams_provider.outcomes import Note
+
+from tests.support.plugin_harness import FakeEngine, LoggedMessage
 
 ADOPTED = Note("warning", "phone number 8613800005678 was already registered; adopted it")
 LEFT = Note("info", "cams-demo-space/8613800005678 left registered in CAMS")

@@ -17,10 +17,9 @@ from alibabacloud_tea_openapi.exceptions import (
 )
 from darabonba.exceptions import RetryError, UnretryableException
 from darabonba.policy.retry import RetryPolicyContext
-from demo_seed import CODE, SPACE
-from demo_seed import PENDING as PHONE
-from pulumi_cams_provider.alibaba_sdk import error_from_exception
-from pulumi_cams_provider.errors import (
+from pulumi_cams_provider.cams.alibaba_sdk import Transport, error_from_exception
+from pulumi_cams_provider.cams.errors import (
+    Call,
     CamsAccessDenied,
     CamsAmbiguous,
     CamsError,
@@ -31,7 +30,10 @@ from pulumi_cams_provider.errors import (
     CamsUnreachable,
     SettingsError,
 )
-from pulumi_cams_provider.responses import classify, credentials_error, error_from_body
+from pulumi_cams_provider.cams.responses import classify, credentials_error, error_from_body
+
+from tests.support.demo_seed import CODE, SPACE
+from tests.support.demo_seed import PENDING as PHONE
 
 URL = f"http://127.0.0.1:9/?CustSpaceId={SPACE}&PhoneNumber={PHONE}&VerifyCode={CODE}"
 
@@ -215,10 +217,7 @@ def test_documented_codes_from_client_exceptions(
 ) -> None:
     err = error_from_exception(
         client_exception(status, code, message),
-        action=action,
-        cust_space_id=SPACE,
-        phone_number=PHONE,
-        secrets=(CODE,),
+        Call(action, cust_space_id=SPACE, phone_number=PHONE, secrets=(CODE,)),
     )
     assert type(err) is cls
     assert (err.code, err.request_id, err.http_status) == (code, "REQ-1", status)
@@ -277,10 +276,7 @@ def test_business_errors_in_200_bodies(
     body = {"RequestId": "R2", "Code": code, "Message": message, "Success": False}
     err = error_from_body(
         body,
-        action="ChatappVerifyAndRegister",
-        cust_space_id=SPACE,
-        phone_number=PHONE,
-        secrets=(CODE,),
+        Call("ChatappVerifyAndRegister", cust_space_id=SPACE, phone_number=PHONE, secrets=(CODE,)),
     )
     assert type(err) is cls
     assert err is not None and str(err) == expected
@@ -288,14 +284,14 @@ def test_business_errors_in_200_bodies(
 
 
 def test_success_bodies_are_not_errors() -> None:
-    assert error_from_body({"Code": "OK", "Success": True}, action="X") is None
-    assert error_from_body({"Code": "OK"}, action="ChatappPhoneNumberDeregister") is None
+    assert error_from_body({"Code": "OK", "Success": True}, Call("X")) is None
+    assert error_from_body({"Code": "OK"}, Call("ChatappPhoneNumberDeregister")) is None
 
 
 def test_ok_code_with_success_false_is_an_unanswered_request() -> None:
     body = {"Code": "OK", "Success": False, "RequestId": "R", "Message": "None"}
-    read = error_from_body(body, action="QueryChatappPhoneNumbers")
-    write = error_from_body(body, action="ChatappVerifyAndRegister", cust_space_id="s")
+    read = error_from_body(body, Call("QueryChatappPhoneNumbers"))
+    write = error_from_body(body, Call("ChatappVerifyAndRegister", cust_space_id="s"))
     # Neither a success nor a CAMS error: a read is retried, a write is observed.
     assert type(read) is CamsUnavailable and type(write) is CamsAmbiguous
     assert str(write) == (
@@ -307,8 +303,8 @@ def test_ok_code_with_success_false_is_an_unanswered_request() -> None:
 
 @pytest.mark.parametrize("body", [None, "text", [], {"Message": "no code"}, {"Code": 5}])
 def test_bodies_without_a_code_are_malformed(body: Any) -> None:
-    read = error_from_body(body, action="QueryChatappPhoneNumbers")
-    write = error_from_body(body, action="ChatappVerifyAndRegister")
+    read = error_from_body(body, Call("QueryChatappPhoneNumbers"))
+    write = error_from_body(body, Call("ChatappVerifyAndRegister"))
     assert type(read) is CamsUnavailable and read.code == "MalformedResponse"
     assert type(write) is CamsAmbiguous and write.code == "MalformedResponse"
 
@@ -320,7 +316,7 @@ def test_access_denied_detail_names_the_ram_action() -> None:
         "User not authorized.",
         AccessDeniedDetail={"AuthAction": "cams:ChatappSyncPhoneNumber", "PolicyType": "x"},
     )
-    err = error_from_exception(exc, action="QueryChatappPhoneNumbers")
+    err = error_from_exception(exc, Call("QueryChatappPhoneNumbers"))
     assert err.auth_action == "cams:ChatappSyncPhoneNumber"
     assert err.remediation is not None
     assert err.remediation.startswith("Grant the RAM action cams:ChatappSyncPhoneNumber ")
@@ -332,13 +328,13 @@ def test_access_denied_detail_as_json_text_in_a_200_body() -> None:
         "Message": "denied",
         "AccessDeniedDetail": '{"AuthAction": "cams:GetChatappVerifyCode"}',
     }
-    err = error_from_body(body, action="GetChatappVerifyCode")
+    err = error_from_body(body, Call("GetChatappVerifyCode"))
     assert err is not None and err.auth_action == "cams:GetChatappVerifyCode"
 
 
 def test_none_access_denied_detail_falls_back_to_the_action() -> None:
     body = {"Code": "Ram.PermissionDeny", "Message": "denied", "AccessDeniedDetail": "None"}
-    err = error_from_body(body, action="ChatappPhoneNumberRegister")
+    err = error_from_body(body, Call("ChatappPhoneNumberRegister"))
     assert err is not None and err.auth_action is None
     assert "Grant the RAM action cams:ChatappPhoneNumberRegister " in str(err)
 
@@ -357,7 +353,7 @@ def test_server_errors_depend_on_whether_the_action_mutates(
         data={"RequestId": "R5", "Code": "InternalError", "Message": "An unknown error occurred."},
         request_id="R5",
     )
-    err = error_from_exception(exc, action=action, cust_space_id=SPACE, phone_number=PHONE)
+    err = error_from_exception(exc, Call(action, cust_space_id=SPACE, phone_number=PHONE))
     assert type(err) is cls
     assert err.retryable is (cls is CamsUnavailable)
 
@@ -365,7 +361,7 @@ def test_server_errors_depend_on_whether_the_action_mutates(
 def test_ambiguous_message_says_to_observe_first() -> None:
     exc = ServerException(status_code=503, code="ServiceUnavailable", data={}, request_id="R")
     err = error_from_exception(
-        exc, action="ChatappPhoneNumberDeregister", cust_space_id=SPACE, phone_number=PHONE
+        exc, Call("ChatappPhoneNumberDeregister", cust_space_id=SPACE, phone_number=PHONE)
     )
     assert str(err) == (
         "ChatappPhoneNumberDeregister for phone number 8613800001234 in space cams-demo-space "
@@ -384,14 +380,14 @@ def test_throttling_exception_is_throttled_even_for_writes_with_retry_after() ->
         retry_after=1500,
         request_id="R",
     )
-    err = error_from_exception(exc, action="ChatappVerifyAndRegister")
+    err = error_from_exception(exc, Call("ChatappVerifyAndRegister"))
     assert type(err) is CamsThrottled
     assert err.retry_after == 1.5
 
 
 def test_5xx_without_a_code_uses_the_status() -> None:
     exc = ServerException(status_code=502, code="None", data={"statusCode": 502})
-    err = error_from_exception(exc, action="QueryChatappPhoneNumbers")
+    err = error_from_exception(exc, Call("QueryChatappPhoneNumbers"))
     assert (type(err), err.code) == (CamsUnavailable, "HTTP502")
 
 
@@ -453,13 +449,10 @@ def test_transport_failures_use_fixed_words_never_the_url(
     assert CODE in str(exc)  # the raw SDK text does leak the verify code ...
     write = error_from_exception(
         exc,
-        action="ChatappVerifyAndRegister",
-        cust_space_id=SPACE,
-        phone_number=PHONE,
-        connect_timeout_s=5,
-        read_timeout_s=10,
+        Call("ChatappVerifyAndRegister", cust_space_id=SPACE, phone_number=PHONE),
+        Transport(connect_timeout_s=5, read_timeout_s=10),
     )
-    read = error_from_exception(exc, action="GetPhoneNumberVerificationStatus")
+    read = error_from_exception(exc, Call("GetPhoneNumberVerificationStatus"))
     if code in ("ConnectionRefused", "NameNotResolved"):  # nothing was sent: definite
         assert type(write) is CamsUnreachable and type(read) is CamsUnreachable
     else:
@@ -471,21 +464,21 @@ def test_transport_failures_use_fixed_words_never_the_url(
 
 def test_malformed_json_is_ambiguous_for_writes() -> None:
     exc = unretryable(RuntimeError(f'Failed to parse the value as json format, Value: "{CODE}".'))
-    err = error_from_exception(exc, action="ChatappVerifyAndRegister")
+    err = error_from_exception(exc, Call("ChatappVerifyAndRegister"))
     assert type(err) is CamsAmbiguous
     assert err.message == "the response body is not valid JSON"
     assert CODE not in str(err)
 
 
 def test_unknown_failures_are_described_by_type_only() -> None:
-    err = error_from_exception(ValueError(URL), action="QueryChatappPhoneNumbers")
+    err = error_from_exception(ValueError(URL), Call("QueryChatappPhoneNumbers"))
     assert type(err) is CamsUnavailable
     assert err.message == "unexpected client failure (ValueError)"
 
 
 def test_credential_failures_say_how_to_provide_credentials() -> None:
     exc = unretryable(CredentialException("unable to load credentials from any of the providers"))
-    err = error_from_exception(exc, action="QueryChatappPhoneNumbers", cust_space_id=SPACE)
+    err = error_from_exception(exc, Call("QueryChatappPhoneNumbers", cust_space_id=SPACE))
     assert type(err) is CamsAccessDenied
     assert str(err) == (
         "QueryChatappPhoneNumbers in space cams-demo-space failed: CredentialsUnavailable: no "
@@ -496,21 +489,21 @@ def test_credential_failures_say_how_to_provide_credentials() -> None:
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET."
     )
     sdk_missing = ClientException(code="InvalidCredentials", message="Please set up ...")
-    assert error_from_exception(sdk_missing, action="X").code == "CredentialsUnavailable"
-    assert credentials_error(source="profile 'ci'").message == (
+    assert error_from_exception(sdk_missing, Call("X")).code == "CredentialsUnavailable"
+    assert credentials_error(Call(""), "profile 'ci'").message == (
         "no Alibaba Cloud credentials could be loaded from profile 'ci'"
     )
 
 
 def test_secrets_in_server_messages_are_scrubbed() -> None:
     exc = client_exception(400, "InvalidParameter", f"bad VerifyCode={CODE}&x; token sekret")
-    err = error_from_exception(exc, action="ChatappVerifyAndRegister", secrets=("sekret",))
+    err = error_from_exception(exc, Call("ChatappVerifyAndRegister", secrets=("sekret",)))
     assert err.message == "bad VerifyCode=***&x; token ***"
 
 
 def test_messages_are_one_line() -> None:
     err = error_from_body(
-        {"Code": "X.Y", "Message": "line one\nline two\r\n", "RequestId": "R\n"}, action="A"
+        {"Code": "X.Y", "Message": "line one\nline two\r\n", "RequestId": "R\n"}, Call("A")
     )
     assert err is not None and str(err) == "A failed: X.Y: line one line two (RequestId R)."
 
@@ -533,15 +526,15 @@ def test_classify_by_code_not_message() -> None:
 
 def test_retryable_flags() -> None:
     assert CamsThrottled.retryable and CamsUnavailable.retryable
-    for cls in (CamsAmbiguous, CamsNotFound, CamsAccessDenied, CamsInvalidRequest, SettingsError):
+    for cls in (CamsAmbiguous, CamsNotFound, CamsAccessDenied, CamsInvalidRequest):
         assert not cls.retryable
+    assert not issubclass(SettingsError, CamsError)  # a setting to fix, not a CAMS failure
 
 
 def test_errors_survive_pickling() -> None:
     err = error_from_body(
         {"Code": "System.LimitControl", "Message": "m", "RequestId": "R"},
-        action="A",
-        cust_space_id=SPACE,
+        Call("A", cust_space_id=SPACE),
     )
     assert err is not None
     copy = pickle.loads(pickle.dumps(err))

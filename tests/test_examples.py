@@ -33,10 +33,11 @@ import pulumi
 import pytest
 import yaml
 from cams_emulator import EmulatorServer
-from demo_seed import DEMO_KEY
-from engine import TYPE_TOKEN, DynamicProvider
 from pulumi.runtime import rpc
 from pulumi.runtime.settings import get_root_resource
+
+from tests.support.demo_seed import DEMO_KEY
+from tests.support.engine import TYPE_TOKEN, DynamicProvider
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 PROGRAMS = sorted(path.parent for path in EXAMPLES.glob("*/__main__.py"))

@@ -26,20 +26,21 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import emulator_control as ctl
 import pytest
 from cams_emulator import EmulatorServer
 from cams_emulator.control import FAULT_KINDS, WRITE_FAULTS
-from demo_seed import CODE, CONNECTED, DEMO_KEY, PENDING
-from demo_seed import SPACE as DEMO
-from engine import DynamicProvider, ProviderError
-from plugin_harness import FakeEngine, PluginProcess, Secret, unmarshal
-from pulumi_cams_provider.client import CamsClient
-from pulumi_cams_provider.errors import CamsError
-from pulumi_cams_provider.registration import RegistrationController
-from pulumi_cams_provider.retry import Deadline, RetryPolicy
-from pulumi_cams_provider.settings import ProviderSettings
+from pulumi_cams_provider.cams.client import CamsClient
+from pulumi_cams_provider.cams.errors import CamsError
+from pulumi_cams_provider.cams.retry import Deadline, RetryPolicy
+from pulumi_cams_provider.cams.settings import ProviderSettings
+from pulumi_cams_provider.controller.registration import RegistrationController
 from pydantic import SecretStr
+
+from tests.support import emulator_control as ctl
+from tests.support.demo_seed import CODE, CONNECTED, DEMO_KEY, PENDING
+from tests.support.demo_seed import SPACE as DEMO
+from tests.support.engine import DynamicProvider, ProviderError
+from tests.support.plugin_harness import FakeEngine, PluginProcess, Secret, unmarshal
 
 REGISTER = "ChatappVerifyAndRegister"
 LIST = "QueryChatappPhoneNumbers"

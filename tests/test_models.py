@@ -5,10 +5,10 @@ from __future__ import annotations
 import pickle
 
 import pytest
-from pulumi_cams_provider.models import (
+from pulumi_cams_provider.cams.phone_number_list import PhoneNumber
+from pulumi_cams_provider.controller.models import RegistrationInputs, state
+from pulumi_cams_provider.controller.validation import (
     UNKNOWN,
-    RegistrationInputs,
-    RegistrationState,
     format_resource_id,
     is_unknown,
     normalize_phone_number,
@@ -188,16 +188,9 @@ def test_inputs_refuse_a_non_boolean_deregister_flag() -> None:
 
 
 def test_state_wire_form_lists_every_output_and_no_code() -> None:
-    state = RegistrationState.from_wire(
-        {
-            "custSpaceId": "cams-demo-space",
-            "phoneNumber": "8613800005678",
-            "status": "CONNECTED",
-            "verifyCode": "246810",
-            "__provider": "blob",
-        }
-    )
-    assert state.to_wire() == {
+    listed = PhoneNumber.from_wire({"PhoneNumber": "8613800005678", "Status": "CONNECTED"})
+    outputs = state("cams-demo-space", "8613800005678", False, listed, False)
+    assert outputs == {
         "custSpaceId": "cams-demo-space",
         "phoneNumber": "8613800005678",
         "deregisterOnDelete": False,

@@ -10,15 +10,21 @@ import json
 from pathlib import Path
 from typing import Any
 
-import emulator_control
 import grpc
 import pytest
 import yaml
 from cams_emulator import EmulatorServer
-from demo_seed import CODE, CONNECTED_LOOKUP, DEMO_KEY, NO_CODE, PENDING, SPACE
-from demo_seed import SECOND_SPACE as OTHER_SPACE
 from google.protobuf import empty_pb2
-from plugin_harness import (
+from pulumi.runtime.proto import engine_pb2, provider_pb2
+from pulumi_cams_provider import resource as models
+from pulumi_cams_provider.cams.settings import ProviderSettings
+from pulumi_cams_provider.config import SETTINGS
+from pulumi_cams_provider.resource import RESOURCE_TYPE
+
+from tests.support import emulator_control
+from tests.support.demo_seed import CODE, CONNECTED_LOOKUP, DEMO_KEY, NO_CODE, PENDING, SPACE
+from tests.support.demo_seed import SECOND_SPACE as OTHER_SPACE
+from tests.support.plugin_harness import (
     REPO_ROOT,
     UNKNOWN,
     URN,
@@ -27,11 +33,6 @@ from plugin_harness import (
     Secret,
     unmarshal,
 )
-from pulumi.runtime.proto import engine_pb2, provider_pb2
-from pulumi_cams_provider import models
-from pulumi_cams_provider.native import RESOURCE_TYPE
-from pulumi_cams_provider.resource import SETTINGS
-from pulumi_cams_provider.settings import ProviderSettings
 
 REGISTERED_ID = f"{SPACE}/{PENDING}"
 OUTPUT_ONLY = [name for name in models.OUTPUT_PROPERTIES if name not in models.INPUT_PROPERTIES]
@@ -183,7 +184,8 @@ def test_yaml_example_uses_the_plugin_as_the_schema_describes_it() -> None:
 def test_every_route_reads_the_same_setting_names() -> None:
     # Three lists that must agree: the settings module's sources, the plugin's schema, and the
     # names the dynamic adapter picks out of the whole stack config (it cannot list them).
-    from pulumi_cams_provider import dynamic, settings
+    from pulumi_cams_provider import dynamic
+    from pulumi_cams_provider.cams import settings
 
     schema = json.loads((REPO_ROOT / "provider/pulumi_cams_provider/schema.json").read_text())
     from_settings = {key for key, _ in settings._SOURCES.values()}
@@ -449,7 +451,7 @@ def test_configure_as_pulumi_do_sends_it_leaves_unset_settings_to_the_environmen
 
     from pulumi.provider.experimental.property_value import PropertyValue
     from pulumi.provider.experimental.provider import ConfigureRequest
-    from pulumi_cams_provider.native import CamsProvider
+    from pulumi_cams_provider.native.provider import CamsProvider
 
     monkeypatch.setenv("CAMS_ENDPOINT", "http://127.0.0.1:9")
     monkeypatch.setenv("CAMS_RETRY_TIMEOUT", "5")

@@ -1,4 +1,4 @@
-"""The finder (pulumi_cams_provider.phone_numbers): which observations one listing may serve."""
+"""The finder (controller.phone_numbers): which observations one listing may serve."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from demo_seed import PENDING
-from demo_seed import SPACE as DEMO
-from pulumi_cams_provider.errors import CamsThrottled
-from pulumi_cams_provider.phone_number_list import PhoneNumber, PhoneNumberList
-from pulumi_cams_provider.phone_numbers import PhoneNumberFinder
-from pulumi_cams_provider.retry import Deadline
+from pulumi_cams_provider.cams.errors import CamsThrottled
+from pulumi_cams_provider.cams.phone_number_list import PhoneNumber, PhoneNumberList
+from pulumi_cams_provider.cams.retry import Deadline
+from pulumi_cams_provider.controller.phone_numbers import PhoneNumberFinder
+
+from tests.support.demo_seed import PENDING
+from tests.support.demo_seed import SPACE as DEMO
 
 QUERY = "QueryChatappPhoneNumbers"
 
@@ -49,7 +50,7 @@ class GatedLister:
         if on_send is not None:
             on_send()
         assert self.release.acquire(timeout=10)
-        return PhoneNumberList([PhoneNumber(phone_number=PENDING, status=f"CALL{call}")])
+        return PhoneNumberList([PhoneNumber(PENDING, {"status": f"CALL{call}"})])
 
 
 @pytest.fixture
@@ -157,7 +158,7 @@ class CountingLister:
             call = self.calls
         if on_send is not None:
             on_send()
-        return PhoneNumberList([PhoneNumber(phone_number=PENDING, status=f"CALL{call}")])
+        return PhoneNumberList([PhoneNumber(PENDING, {"status": f"CALL{call}"})])
 
 
 def test_observers_join_a_paced_listing_until_it_departs() -> None:

@@ -7,8 +7,9 @@ import time
 from collections.abc import Sequence
 
 import pytest
-from fake_clock import FakeClock
-from pulumi_cams_provider.ratelimit import RateLimiter, shared_limiter
+from pulumi_cams_provider.cams.ratelimit import RateLimiter, shared_limiter
+
+from tests.support.fake_clock import FakeClock
 
 
 def limiter(clock: FakeClock, **kwargs: float) -> RateLimiter:

@@ -6,31 +6,30 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import emulator_control as ctl
 import pytest
 from cams_emulator import EmulatorServer
-from demo_seed import CODE, CONNECTED, KEYS, NO_CODE, PENDING
-from demo_seed import SPACE as DEMO
-from pulumi_cams_provider.checks import InputFailure, check_inputs, diff_inputs
-from pulumi_cams_provider.errors import (
+from pulumi_cams_provider.cams.errors import (
     CamsAccessDenied,
     CamsError,
     CamsInvalidRequest,
     CamsThrottled,
 )
-from pulumi_cams_provider.models import UNKNOWN
-from pulumi_cams_provider.outcomes import (
-    DeleteOutcome,
+from pulumi_cams_provider.cams.retry import RetryPolicy
+from pulumi_cams_provider.cams.settings import ProviderSettings
+from pulumi_cams_provider.controller.checks import InputFailure, check_inputs, diff_inputs
+from pulumi_cams_provider.controller.errors import (
     MissingVerifyCode,
-    Note,
     NotRegistered,
     PhoneNumberNotInSpace,
-    ReadOutcome,
 )
-from pulumi_cams_provider.registration import RegistrationController
-from pulumi_cams_provider.retry import RetryPolicy
-from pulumi_cams_provider.settings import ProviderSettings
+from pulumi_cams_provider.controller.outcomes import DeleteOutcome, Note, ReadOutcome
+from pulumi_cams_provider.controller.registration import RegistrationController
+from pulumi_cams_provider.controller.validation import UNKNOWN
 from pydantic import SecretStr
+
+from tests.support import emulator_control as ctl
+from tests.support.demo_seed import CODE, CONNECTED, KEYS, NO_CODE, PENDING
+from tests.support.demo_seed import SPACE as DEMO
 
 REGISTER = "ChatappVerifyAndRegister"
 DEREGISTER = "ChatappPhoneNumberDeregister"
@@ -460,7 +459,7 @@ def test_moving_a_number_that_deregisters_on_delete_ends_registered_in_the_new_s
 
 
 def _fresh_code(emulator: EmulatorServer, space: str, phone: str) -> str:
-    from pulumi_cams_provider.client import CamsClient
+    from pulumi_cams_provider.cams.client import CamsClient
 
     CamsClient(settings_for(emulator)).get_chatapp_verify_code(space, phone)
     return ctl.latest_code(emulator.url, space, phone)

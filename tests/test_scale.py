@@ -9,13 +9,14 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import emulator_control as ctl
 from cams_emulator import DEMO_SEED_PATH, EmulatorServer, load_seed
-from demo_seed import DEMO_KEY
-from pulumi_cams_provider.registration import RegistrationController
-from pulumi_cams_provider.retry import RetryPolicy
-from pulumi_cams_provider.settings import ProviderSettings
+from pulumi_cams_provider.cams.retry import RetryPolicy
+from pulumi_cams_provider.cams.settings import ProviderSettings
+from pulumi_cams_provider.controller.registration import RegistrationController
 from pydantic import SecretStr
+
+from tests.support import emulator_control as ctl
+from tests.support.demo_seed import DEMO_KEY
 
 SPACE = "cams-scale-space"
 REGISTER = "ChatappVerifyAndRegister"

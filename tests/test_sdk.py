@@ -246,8 +246,8 @@ def test_get_phone_number_result_has_the_function_outputs_by_their_python_names(
 def test_get_phone_number_reads_with_the_stack_settings_and_fails_in_one_line(
     emulator: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import emulator_control as ctl
-    from demo_seed import DEMO_KEY, SPACE
+    from tests.support import emulator_control as ctl
+    from tests.support.demo_seed import DEMO_KEY, SPACE
 
     for name in ("CAMS_ENDPOINT", "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"):
         monkeypatch.delenv(name, raising=False)

@@ -13,16 +13,17 @@ import pickle
 from collections.abc import Iterator
 from typing import Any
 
-import emulator_control as ctl
 import pytest
-import secret_hygiene
 from cams_emulator import DEMO_SEED_PATH, EmulatorServer, load_seed
-from engine import DynamicProvider, ProviderError
-from pulumi_cams_provider.errors import CamsError
-from pulumi_cams_provider.registration import RegistrationController
-from pulumi_cams_provider.retry import RetryPolicy
-from pulumi_cams_provider.settings import ProviderSettings
+from pulumi_cams_provider.cams.errors import CamsError
+from pulumi_cams_provider.cams.retry import RetryPolicy
+from pulumi_cams_provider.cams.settings import ProviderSettings
+from pulumi_cams_provider.controller.registration import RegistrationController
 from pydantic import SecretStr
+
+from tests.support import emulator_control as ctl
+from tests.support import secret_hygiene
+from tests.support.engine import DynamicProvider, ProviderError
 
 KEY_ID = "LTAI5tHygieneKey"
 KEY_SECRET = "hygiene-secret-Wq7Rt5Yu"
@@ -204,7 +205,7 @@ def test_the_cli_under_every_debug_switch_prints_no_secret(
 
 
 def test_an_endpoint_with_credentials_in_it_is_not_echoed() -> None:
-    from pulumi_cams_provider.errors import SettingsError
+    from pulumi_cams_provider.cams.errors import SettingsError
 
     with pytest.raises(SettingsError) as exc:
         ProviderSettings.from_config({"cams:endpoint": "http://user:p4ss-w0rd@127.0.0.1:1/x"})

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from pulumi_cams_provider.errors import CamsError, SettingsError
-from pulumi_cams_provider.settings import ProviderSettings
+from pulumi_cams_provider.cams.errors import CamsError, ProviderError, SettingsError
+from pulumi_cams_provider.cams.settings import ProviderSettings
 
 
 def test_defaults_without_config_or_environment() -> None:
@@ -213,8 +213,8 @@ def test_bad_values_name_the_key_to_fix(
     with pytest.raises(SettingsError) as exc:
         ProviderSettings.from_config(config, environ)
     assert str(exc.value) == message
-    assert isinstance(exc.value, CamsError)
-    assert exc.value.code == "InvalidSetting"
+    assert isinstance(exc.value, ProviderError) and not isinstance(exc.value, CamsError)
+    assert exc.value.key in message
     assert "\n" not in str(exc.value)
 
 

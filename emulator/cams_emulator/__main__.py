@@ -6,26 +6,34 @@ import argparse
 import signal
 import sys
 from types import FrameType
+from typing import Literal
 
-from . import EmulatorServer, SeedError, load_seed
+from . import DEMO_SEED_PATH, EmulatorServer, SeedError, load_seed
 
 
-def main(argv: list[str] | None = None, prog: str = "python -m cams_emulator") -> int:
-    """Parse the arguments, print the base URL as the first stdout line, serve."""
+def main(
+    argv: list[str] | None = None,
+    prog: str = "python -m cams_emulator",
+    seed: Literal["empty", "demo"] = "empty",
+) -> int:
+    """Parse the arguments, print the base URL as the first stdout line, serve. ``seed`` is
+    the state without ``--seed``: none, or the demo seed (what ``pulumi-cams emulator``
+    serves)."""
     parser = argparse.ArgumentParser(prog=prog, description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
-    parser.add_argument("--seed", help="seed JSON file (default: empty state)")
+    parser.add_argument("--seed", help=f"seed JSON file (default: {seed} state)")
     parser.add_argument("--qps", type=int, default=10, help="requests/s per account and action")
     args = parser.parse_args(argv)
     if args.qps < 1:
         parser.error("--qps must be at least 1")
+    path = args.seed or (DEMO_SEED_PATH if seed == "demo" else None)
     try:
-        seed = load_seed(args.seed) if args.seed else None
+        state = load_seed(path) if path else None
     except SeedError as exc:
-        parser.error(str(exc))
+        parser.exit(2, f"{parser.prog}: error: {exc}\n")
     try:
-        server = EmulatorServer(host=args.host, port=args.port, qps=args.qps, seed=seed)
+        server = EmulatorServer(host=args.host, port=args.port, qps=args.qps, seed=state)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         parser.exit(

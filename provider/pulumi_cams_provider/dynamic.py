@@ -45,11 +45,11 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
-from .resource import SETTINGS
+from .config import SETTINGS
 
 if TYPE_CHECKING:
-    from .outcomes import Note
-    from .registration import RegistrationController
+    from .controller.outcomes import Note
+    from .controller.registration import RegistrationController
 
 __all__ = ["PhoneNumberRegistrationProvider", "SHARE_LISTINGS_ENV", "look_up"]
 
@@ -91,7 +91,7 @@ class PhoneNumberRegistrationProvider(ResourceProvider):
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Normalise and validate the inputs (offline, no settings needed; runs at preview)."""
-        from .checks import check_inputs
+        from .controller.checks import check_inputs
 
         outcome = check_inputs(_from_engine(news), _from_engine(olds))
         failures = [CheckFailure(f.property, f.reason) for f in outcome.failures]
@@ -99,7 +99,7 @@ class PhoneNumberRegistrationProvider(ResourceProvider):
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Replace on a new space or number, update on deregisterOnDelete, else nothing."""
-        from .checks import diff_inputs
+        from .controller.checks import diff_inputs
 
         outcome = diff_inputs(_from_engine(olds), _from_engine(news))
         return DiffResult(
@@ -133,7 +133,7 @@ class PhoneNumberRegistrationProvider(ResourceProvider):
         _tell(outcome.notes)
 
     def _get_controller(self) -> RegistrationController:
-        from .registration import RegistrationController
+        from .controller.registration import RegistrationController
 
         with _LOCK:
             controller = getattr(self, "_controller", None)
@@ -154,9 +154,9 @@ def look_up(cust_space_id: object, phone_number: object) -> dict[str, Any]:
     provider would read them. A failure is a `pulumi.RunError`: Pulumi prints its one line."""
     import pulumi
 
-    from .checks import check_inputs
-    from .errors import user_message
-    from .registration import RegistrationController
+    from .cams.errors import user_message
+    from .controller.checks import check_inputs
+    from .controller.registration import RegistrationController
 
     checked = check_inputs({"custSpaceId": cust_space_id, "phoneNumber": phone_number})
     if checked.failures:
@@ -190,7 +190,7 @@ class _OneLineTraceback(types.ModuleType):
 
     @staticmethod
     def format_exc(limit: int | None = None, chain: bool = True) -> str:
-        from .errors import user_message
+        from .cams.errors import user_message
 
         return user_message(sys.exc_info()[1]) or traceback.format_exc(limit, chain)
 
@@ -230,7 +230,7 @@ def _share_listings() -> bool:
 
 def _from_engine(props: dict[str, Any]) -> dict[str, Any]:
     """Drop ``__provider`` and turn the host's unknown markers into `models.UNKNOWN`."""
-    from .validation import UNKNOWN
+    from .controller.validation import UNKNOWN
 
     return {
         name: UNKNOWN if isinstance(value, Unknown) or value == rpc.UNKNOWN else value
@@ -241,6 +241,6 @@ def _from_engine(props: dict[str, Any]) -> dict[str, Any]:
 
 def _to_engine(props: dict[str, Any]) -> dict[str, Any]:
     """Turn `models.UNKNOWN` back into the marker the host serialises as unknown."""
-    from .validation import is_unknown
+    from .controller.validation import is_unknown
 
     return {name: rpc.UNKNOWN if is_unknown(value) else value for name, value in props.items()}

@@ -16,7 +16,7 @@ import grpc
 import grpc.aio
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
 
-from .outcomes import Note
+from .controller.outcomes import Note
 
 __all__ = ["EngineLog", "log_request", "tell"]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any, Final
 
+from .config import SETTINGS, Setting
 from .resource import (
     FUNCTION_DESCRIPTION,
     FUNCTION_OUTPUTS,
@@ -19,9 +20,7 @@ from .resource import (
     PROPERTIES,
     RESOURCE_DESCRIPTION,
     RESOURCE_TYPE,
-    SETTINGS,
     Property,
-    Setting,
 )
 
 __all__ = ["schema", "schema_text"]

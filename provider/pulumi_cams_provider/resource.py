@@ -1,19 +1,21 @@
-"""The PhoneNumberRegistration resource and the provider's settings, described once.
+"""The PhoneNumberRegistration resource and the getPhoneNumber function, described once.
 
 Every fact about a property (wire and Python names, type, input or output, secret, replaces on
-change, description) and about a setting (config key, environment variables, default, secrecy)
-is written here, and everything else reads it: the input rules (validation, checks), the
-settings (settings), both adapters, the Python SDK's name maps, the CLI's output and the
-package schema, which `make schema` writes to schema.json (CI fails when the committed file
-differs). Standard library only, so a fresh provider process answers preview fast.
+change, description) is written here, and everything else reads it: the input rules
+(controller.validation, controller.checks), the models, both adapters, the Python SDK's name
+maps, the CLI's columns and the package schema, which `make schema` writes to schema.json (CI
+fails when the committed file differs). The provider's settings are described beside it, in
+`config`. Standard library only, so a fresh provider process answers preview fast.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Final
 
 __all__ = [
+    "DISTRIBUTION",
     "FUNCTION_DESCRIPTION",
     "FUNCTION_OUTPUTS",
     "FUNCTION_TOKEN",
@@ -22,15 +24,17 @@ __all__ = [
     "PACKAGE",
     "PROPERTIES",
     "REPLACING_INPUTS",
+    "REPORTED",
     "RESOURCE_DESCRIPTION",
     "RESOURCE_TYPE",
     "SECRET_INPUTS",
-    "SETTINGS",
+    "installed_version",
     "Property",
-    "Setting",
 ]
 
 PACKAGE: Final = "cams"
+DISTRIBUTION: Final = "pulumi-cams"
+"""The Python distribution that ships the provider, the plugin and the SDK."""
 RESOURCE_TYPE: Final = "cams:index:PhoneNumberRegistration"
 FUNCTION_TOKEN: Final = "cams:index:getPhoneNumber"
 FUNCTION_DESCRIPTION: Final = (
@@ -59,6 +63,14 @@ class Property:
     secret: bool = False
     replaces: bool = False
     default: Any = None
+    reported: bool = False
+    """CAMS reports it: a listing's ``PhoneNumbers[]`` carries it under the PascalCase of
+    ``wire`` (QueryChatappPhoneNumbers), and the state takes it from there."""
+
+    @property
+    def listed_as(self) -> str:
+        """The field of a listing's ``PhoneNumbers[]`` that carries it."""
+        return self.wire[0].upper() + self.wire[1:]
 
     @property
     def is_input(self) -> bool:
@@ -67,24 +79,6 @@ class Property:
     @property
     def is_output(self) -> bool:
         return self.output_description is not None
-
-
-@dataclass(frozen=True)
-class Setting:
-    """One provider setting, read from stack config, then the environment."""
-
-    key: str
-    """The config key without the ``cams:`` namespace, e.g. ``accessKeyId``."""
-    attribute: str
-    """The field name on ``ProviderSettings``."""
-    type: str
-    environment: tuple[str, ...]
-    """Environment variables, in order of preference."""
-    description: str
-    default: Any = None
-    secret: bool = False
-    credential: bool = False
-    """Part of the credential group (set in config, it hides the environment's credentials)."""
 
 
 PROPERTIES: Final[tuple[Property, ...]] = (
@@ -144,6 +138,7 @@ PROPERTIES: Final[tuple[Property, ...]] = (
     ),
     Property(
         wire="status",
+        reported=True,
         python="status",
         type="string",
         input_description=None,
@@ -154,6 +149,7 @@ PROPERTIES: Final[tuple[Property, ...]] = (
     ),
     Property(
         wire="codeVerificationStatus",
+        reported=True,
         python="code_verification_status",
         type="string",
         input_description=None,
@@ -164,6 +160,7 @@ PROPERTIES: Final[tuple[Property, ...]] = (
     ),
     Property(
         wire="verifiedName",
+        reported=True,
         python="verified_name",
         type="string",
         input_description=None,
@@ -171,6 +168,7 @@ PROPERTIES: Final[tuple[Property, ...]] = (
     ),
     Property(
         wire="qualityRating",
+        reported=True,
         python="quality_rating",
         type="string",
         input_description=None,
@@ -180,6 +178,7 @@ PROPERTIES: Final[tuple[Property, ...]] = (
     ),
     Property(
         wire="messagingLimitTier",
+        reported=True,
         python="messaging_limit_tier",
         type="string",
         input_description=None,
@@ -189,6 +188,7 @@ PROPERTIES: Final[tuple[Property, ...]] = (
     ),
     Property(
         wire="nameStatus",
+        reported=True,
         python="name_status",
         type="string",
         input_description=None,
@@ -243,115 +243,8 @@ FUNCTION_OUTPUTS: Final[tuple[Property, ...]] = (
 """What getPhoneNumber returns: the identity, what CAMS reports (not `adopted`, which is the
 resource's), `registered` and `codeNeeded`."""
 
-SETTINGS: Final[tuple[Setting, ...]] = (
-    Setting(
-        key="endpoint",
-        attribute="endpoint",
-        type="string",
-        environment=("CAMS_ENDPOINT",),
-        description=(
-            "CAMS endpoint to call instead of the regional one, for example "
-            "`http://127.0.0.1:8080` for the bundled emulator (`pulumi-cams emulator`). A bare "
-            "host name means HTTPS."
-        ),
-    ),
-    Setting(
-        key="region",
-        attribute="region",
-        type="string",
-        environment=("ALIBABA_CLOUD_REGION", "ALICLOUD_REGION"),
-        description="Alibaba Cloud region of the CAMS endpoint.",
-        default="ap-southeast-1",
-    ),
-    Setting(
-        key="accessKeyId",
-        attribute="access_key_id",
-        type="string",
-        environment=("ALICLOUD_ACCESS_KEY", "ALIBABA_CLOUD_ACCESS_KEY_ID"),
-        description=(
-            "AccessKey ID. When neither keys nor a profile are set, the standard Alibaba Cloud "
-            "credential chain is used (environment, CLI profile, credentials file, ECS RAM "
-            "role, OIDC)."
-        ),
-        credential=True,
-    ),
-    Setting(
-        key="accessKeySecret",
-        attribute="access_key_secret",
-        type="string",
-        environment=("ALICLOUD_SECRET_KEY", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"),
-        description="AccessKey secret belonging to `accessKeyId`.",
-        secret=True,
-        credential=True,
-    ),
-    Setting(
-        key="securityToken",
-        attribute="security_token",
-        type="string",
-        environment=("ALICLOUD_SECURITY_TOKEN", "ALIBABA_CLOUD_SECURITY_TOKEN"),
-        description=(
-            "STS security token, when `accessKeyId` and `accessKeySecret` are temporary "
-            "credentials."
-        ),
-        secret=True,
-        credential=True,
-    ),
-    Setting(
-        key="profile",
-        attribute="profile",
-        type="string",
-        environment=("ALICLOUD_PROFILE", "ALIBABA_CLOUD_PROFILE"),
-        description="Name of an Alibaba Cloud CLI profile to take credentials from.",
-        credential=True,
-    ),
-    Setting(
-        key="requestsPerSecond",
-        attribute="requests_per_second",
-        type="number",
-        environment=("CAMS_REQUESTS_PER_SECOND",),
-        description=(
-            "Most CAMS requests this provider starts per second for one account and API action. "
-            "CAMS allows 10; lower it when other tools share the quota."
-        ),
-        default=10,
-    ),
-    Setting(
-        key="retryTimeout",
-        attribute="retry_timeout",
-        type="number",
-        environment=("CAMS_RETRY_TIMEOUT",),
-        description=(
-            "Seconds one create, refresh or delete may take in all, in wall time: every request "
-            "and its timeouts, retries of throttling and transient faults, and re-reads of the "
-            "number."
-        ),
-        default=120,
-    ),
-    Setting(
-        key="registerTimeout",
-        attribute="register_timeout",
-        type="number",
-        environment=("CAMS_REGISTER_TIMEOUT",),
-        description=(
-            "Seconds a register or deregister call may take to answer before its answer counts "
-            "as lost. Longer than reads, so that a slow answer is not taken for a lost one "
-            "(which would be followed by a second call)."
-        ),
-        default=30,
-    ),
-    Setting(
-        key="settleTimeout",
-        attribute="settle_timeout",
-        type="number",
-        environment=("CAMS_SETTLE_TIMEOUT",),
-        description=(
-            "Seconds to keep re-reading the number after a register or deregister call "
-            "(answered or lost) before concluding that it had no effect."
-        ),
-        default=45,
-    ),
-)
-
+REPORTED: Final = tuple(p for p in PROPERTIES if p.reported)
+"""What CAMS reports of a number, as the resource's outputs carry it."""
 INPUT_PROPERTIES: Final = tuple(p.wire for p in PROPERTIES if p.is_input)
 """Wire names of the inputs, in the order a user meets them."""
 OUTPUT_PROPERTIES: Final = tuple(p.wire for p in PROPERTIES if p.is_output)
@@ -369,3 +262,12 @@ RESOURCE_DESCRIPTION: Final = (
     "number registered unless `deregisterOnDelete` is true.\n\nImport an existing registration "
     "with the ID `<custSpaceId>/<phoneNumber>`."
 )
+
+
+def installed_version() -> str:
+    """The installed distribution's version (the plugin's and the SDK's), or "dev" when run
+    from a source tree that was never installed."""
+    try:
+        return version(DISTRIBUTION)
+    except PackageNotFoundError:
+        return "dev"

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 from cams_emulator import EmulatorServer
-from pulumi_cli import MARK, REPO_ROOT, SESSION, PulumiCli, leftovers, run
+
+from tests.support.pulumi_cli import MARK, REPO_ROOT, SESSION, PulumiCli, leftovers, run
 
 
 @pytest.fixture(scope="session", autouse=True)

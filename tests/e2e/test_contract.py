@@ -12,10 +12,11 @@ import json
 import subprocess
 from pathlib import Path
 
-import emulator_control as ctl
 from cams_emulator import EmulatorServer
-from demo_seed import CODE, CONNECTED, DEMO_KEY, PENDING, SPACE
-from pulumi_cli import PulumiCli, resources_of
+
+from tests.support import emulator_control as ctl
+from tests.support.demo_seed import CODE, CONNECTED, DEMO_KEY, PENDING, SPACE
+from tests.support.pulumi_cli import PulumiCli, resources_of
 
 DYNAMIC = "pulumi-python:dynamic/cams:PhoneNumberRegistration"
 NATIVE = "cams:index:PhoneNumberRegistration"

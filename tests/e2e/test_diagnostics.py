@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import emulator_control as ctl
 import pytest
 from cams_emulator import EmulatorServer
-from demo_seed import PENDING, SPACE
-from pulumi_cli import PulumiCli, yaml_from_path
+
+from tests.support import emulator_control as ctl
+from tests.support.demo_seed import PENDING, SPACE
+from tests.support.pulumi_cli import PulumiCli, yaml_from_path
 
 NOT_IN_SPACE = "8613800009999"
 KEYS = {

@@ -8,10 +8,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import emulator_control as ctl
 from cams_emulator import EmulatorServer
-from pulumi_cli import REPO_ROOT, PulumiCli, resources_of
 from test_quickstart import pulumi_cams
+
+from tests.support import emulator_control as ctl
+from tests.support.pulumi_cli import REPO_ROOT, PulumiCli, resources_of
 
 TYPE = "pulumi-python:dynamic/cams:PhoneNumberRegistration"
 ADDED_ENTRY = """  - space: cams-demo-space

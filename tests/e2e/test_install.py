@@ -13,8 +13,15 @@ from pathlib import Path
 
 import pytest
 from cams_emulator import EmulatorServer
-from demo_seed import CODE
-from pulumi_cli import EXAMPLES, REPO_ROOT, PulumiCli, typescript_project, yaml_from_path
+
+from tests.support.demo_seed import CODE
+from tests.support.pulumi_cli import (
+    EXAMPLES,
+    REPO_ROOT,
+    PulumiCli,
+    typescript_project,
+    yaml_from_path,
+)
 
 
 @pytest.fixture(scope="module")

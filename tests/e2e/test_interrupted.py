@@ -11,10 +11,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import emulator_control as ctl
 from cams_emulator import EmulatorServer
-from demo_seed import PENDING, SPACE
-from pulumi_cli import PulumiCli, quickstart_stack, resources_of
+
+from tests.support import emulator_control as ctl
+from tests.support.demo_seed import PENDING, SPACE
+from tests.support.pulumi_cli import PulumiCli, quickstart_stack, resources_of
 
 TYPE = "pulumi-python:dynamic/cams:PhoneNumberRegistration"
 REGISTER_DELAY_S = 4.0

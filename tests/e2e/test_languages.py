@@ -10,11 +10,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import emulator_control as ctl
 import pytest
 from cams_emulator import EmulatorServer
-from demo_seed import CODE, CONNECTED, PENDING, SPACE
-from pulumi_cli import REPO_ROOT, PulumiCli, resources_of, run, typescript_project
+
+from tests.support import emulator_control as ctl
+from tests.support.demo_seed import CODE, CONNECTED, PENDING, SPACE
+from tests.support.pulumi_cli import REPO_ROOT, PulumiCli, resources_of, run, typescript_project
 
 TYPE = "cams:index:PhoneNumberRegistration"
 REGISTER = "ChatappVerifyAndRegister"

@@ -12,13 +12,14 @@ import subprocess
 from pathlib import Path
 
 import cams_emulator
-import emulator_control as ctl
 from cams_emulator import EmulatorServer
-from demo_seed import CONNECTED, PENDING, SPACE
-from pulumi_cams_provider.client import CamsClient
-from pulumi_cams_provider.settings import ProviderSettings
-from pulumi_cli import REPO_ROOT, PulumiCli, resources_of
+from pulumi_cams_provider.cams.client import CamsClient
+from pulumi_cams_provider.cams.settings import ProviderSettings
 from pydantic import SecretStr
+
+from tests.support import emulator_control as ctl
+from tests.support.demo_seed import CONNECTED, PENDING, SPACE
+from tests.support.pulumi_cli import REPO_ROOT, PulumiCli, resources_of
 
 TYPE = "pulumi-python:dynamic/cams:PhoneNumberRegistration"
 PROGRAM = Path(__file__).parent / "programs" / "lifecycle"

@@ -11,12 +11,19 @@ import time
 from pathlib import Path
 
 import cams_emulator
-import emulator_control as ctl
 import pytest
 from cams_emulator import EmulatorServer
-from demo_seed import CODE, CONNECTED, PENDING, SPACE
-from pulumi_cli import REPO_ROOT, PulumiCli, resources_of, typescript_project, yaml_from_path
 from test_quickstart import SECRET_SIG, pulumi_cams
+
+from tests.support import emulator_control as ctl
+from tests.support.demo_seed import CODE, CONNECTED, PENDING, SPACE
+from tests.support.pulumi_cli import (
+    REPO_ROOT,
+    PulumiCli,
+    resources_of,
+    typescript_project,
+    yaml_from_path,
+)
 
 TYPE = "cams:index:PhoneNumberRegistration"
 

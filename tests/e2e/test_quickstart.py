@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import subprocess
 
-import emulator_control as ctl
 from cams_emulator import EmulatorServer
-from demo_seed import DEMO_KEY, SPACE
-from demo_seed import PENDING as DIGITS
-from pulumi_cli import PulumiCli, resources_of
+
+from tests.support import emulator_control as ctl
+from tests.support.demo_seed import DEMO_KEY, SPACE
+from tests.support.demo_seed import PENDING as DIGITS
+from tests.support.pulumi_cli import PulumiCli, resources_of
 
 PHONE = "+86 138-0000-1234"
 DYNAMIC_TYPE = "pulumi-python:dynamic/cams:PhoneNumberRegistration"

@@ -8,7 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from pulumi_cli import REPO_ROOT, run
+
+from tests.support.pulumi_cli import REPO_ROOT, run
 
 SDK = REPO_ROOT / "sdk"
 

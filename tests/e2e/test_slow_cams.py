@@ -7,10 +7,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import emulator_control as ctl
 from cams_emulator import EmulatorServer
-from demo_seed import PENDING, SPACE
-from pulumi_cli import PulumiCli, quickstart_stack
+
+from tests.support import emulator_control as ctl
+from tests.support.demo_seed import PENDING, SPACE
+from tests.support.pulumi_cli import PulumiCli, quickstart_stack
 
 LATE_S = 60
 

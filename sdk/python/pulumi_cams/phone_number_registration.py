@@ -173,7 +173,7 @@ class PhoneNumberRegistration(
         pulumi.export("status", number.status)
 
     Provider settings come from the stack's ``cams:`` config, then the environment, then the
-    standard Alibaba Cloud credential chain; ``pulumi_cams_provider.resource.SETTINGS`` lists
+    standard Alibaba Cloud credential chain; ``pulumi_cams_provider.config.SETTINGS`` lists
     them (the README's "Configuration and credentials" too).
     """
 

@@ -1,0 +1,348 @@
+"""CamsClient: one method per CAMS action, on top of the official Alibaba OpenAPI client.
+
+Requests are built the way the generated CAMS SDK builds them (``call_api`` with an RPC
+``Params``, business parameters in the query) and signed by the SDK. Around each call sit the
+process-wide rate limiter and the retry helper; the SDK's own retries are off. A HTTP 200 whose
+``Code`` is not ``OK`` is an error like any other.
+
+The Alibaba SDK is imported on the first API call, not when this module is imported, so that
+preview (check, diff) stays fast and offline.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, TypeVar
+
+from .actions import (
+    ADD_PHONE_NUMBER,
+    DEREGISTER,
+    GET_VERIFICATION_STATUS,
+    GET_VERIFY_CODE,
+    QUERY_PHONE_NUMBERS,
+    REGISTER,
+    SYNC_PHONE_NUMBERS,
+    VERIFY_AND_REGISTER,
+)
+from .adaptive import AdaptiveRates, shared_rates
+from .alibaba_sdk import (
+    Transport,
+    build_sdk_client,
+    call_action,
+    credential_source,
+    error_from_exception,
+)
+from .errors import Call, CamsError, CamsThrottled
+from .phone_number_list import PhoneNumber, PhoneNumberList, phone_number_list
+from .ratelimit import RateLimiter, shared_limiter
+from .responses import budget_exhausted, error_from_body, malformed_response, request_id_of
+from .retry import Deadline, RetryPolicy, call_with_retry
+from .settings import ProviderSettings
+
+__all__ = ["CamsClient"]
+
+
+T = TypeVar("T")
+
+
+class CamsClient:
+    """Calls CAMS with the given settings; safe to share between threads.
+
+    ``retry_policy``, ``limiter`` and ``rates`` exist for tests; by default calls retry within
+    the settings' ``retry_timeout`` and share the process-wide limiter and adaptive rates
+    (``requestsPerSecond`` is the ceiling; throttled answers lower the rate, see adaptive).
+    """
+
+    def __init__(
+        self,
+        settings: ProviderSettings,
+        *,
+        retry_policy: RetryPolicy | None = None,
+        limiter: RateLimiter | None = None,
+        rates: AdaptiveRates | None = None,
+    ) -> None:
+        self._settings = settings
+        self._rates = rates
+        self._retry_policy = retry_policy or RetryPolicy(deadline=settings.retry_timeout)
+        self._limiter = limiter
+        self._sdk: Any = None
+        self._sdk_lock = threading.Lock()
+
+    @property
+    def settings(self) -> ProviderSettings:
+        """The settings this client was built with."""
+        return self._settings
+
+    def allowed_rate(self, action: str) -> float:
+        """Requests of ``action`` per second this process may send now: ``requestsPerSecond``,
+        or less while adaptive rate control has found others sharing the account."""
+        settings = self._settings
+        rates = self._rates or shared_rates()
+        return rates.current((settings.credential_identity, action), settings.requests_per_second)
+
+    # Reads: retried on throttling, 5xx, transport failures and malformed answers.
+
+    def query_chatapp_phone_numbers(
+        self,
+        cust_space_id: str,
+        *,
+        deadline: Deadline | None = None,
+        on_send: Callable[[], None] | None = None,
+    ) -> PhoneNumberList:
+        """List the numbers of a space (QueryChatappPhoneNumbers).
+
+        ``on_send`` is called once the rate limiter lets the first attempt go, just before it is
+        sent: whatever the listing returns was observed after that moment.
+        """
+        action = QUERY_PHONE_NUMBERS
+        return self._call(
+            action,
+            {"CustSpaceId": cust_space_id},
+            lambda body: phone_number_list(Call(action, cust_space_id), body),
+            space=cust_space_id,
+            deadline=deadline,
+            on_send=on_send,
+        )
+
+    def get_phone_number_verification_status(self, cust_space_id: str, phone_number: str) -> str:
+        """Return the number's ``CodeVerificationStatus`` (GetPhoneNumberVerificationStatus)."""
+        action = GET_VERIFICATION_STATUS
+
+        def parse(body: Mapping[str, Any]) -> str:
+            data = body.get("Data")
+            status = data.get("CodeVerificationStatus") if isinstance(data, Mapping) else None
+            if not isinstance(status, str):
+                raise malformed_response(body, "no Data", Call(action, cust_space_id, phone_number))
+            return status
+
+        return self._call(
+            action,
+            {"CustSpaceId": cust_space_id, "PhoneNumber": phone_number},
+            parse,
+            space=cust_space_id,
+            phone=phone_number,
+        )
+
+    def chatapp_sync_phone_number(self, cust_space_id: str) -> list[PhoneNumber]:
+        """Pull the numbers of the space's WABA from Meta and list them (ChatappSyncPhoneNumber)."""
+        action = SYNC_PHONE_NUMBERS
+        return self._call(
+            action,
+            {"CustSpaceId": cust_space_id},
+            lambda body: phone_number_list(Call(action, cust_space_id), body),
+            space=cust_space_id,
+        )
+
+    # Writes: retried only when refused by flow control; an unknown outcome raises CamsAmbiguous.
+    # Register and deregister wait `register_timeout` for their answer (see settings).
+
+    def get_chatapp_verify_code(
+        self, cust_space_id: str, phone_number: str, method: str = "sms", locale: str = "en_US"
+    ) -> str:
+        """Ask CAMS to send a verification code by SMS or voice; return the RequestId."""
+        return self._call(
+            GET_VERIFY_CODE,
+            {
+                "CustSpaceId": cust_space_id,
+                "PhoneNumber": phone_number,
+                "Method": method,
+                "Locale": locale,
+            },
+            _request_id,
+            space=cust_space_id,
+            phone=phone_number,
+        )
+
+    def chatapp_verify_and_register(
+        self,
+        cust_space_id: str,
+        phone_number: str,
+        verify_code: str,
+        *,
+        deadline: Deadline | None = None,
+    ) -> str:
+        """Submit the verification code and register the number; return the RequestId."""
+        return self._call(
+            VERIFY_AND_REGISTER,
+            {"CustSpaceId": cust_space_id, "PhoneNumber": phone_number, "VerifyCode": verify_code},
+            _request_id,
+            space=cust_space_id,
+            phone=phone_number,
+            secrets=(verify_code,),
+            deadline=deadline,
+            read_timeout_s=self._settings.register_timeout,
+        )
+
+    def chatapp_phone_number_register(self, cust_space_id: str, phone_number: str) -> str:
+        """Register an already verified number; return the RequestId."""
+        return self._call(
+            REGISTER,
+            {"CustSpaceId": cust_space_id, "PhoneNumber": phone_number},
+            _request_id,
+            space=cust_space_id,
+            phone=phone_number,
+            read_timeout_s=self._settings.register_timeout,
+        )
+
+    def chatapp_phone_number_deregister(
+        self, cust_space_id: str, phone_number: str, *, deadline: Deadline | None = None
+    ) -> str:
+        """Deregister the number from the WABA; return the RequestId."""
+        return self._call(
+            DEREGISTER,
+            {"CustSpaceId": cust_space_id, "PhoneNumber": phone_number},
+            _request_id,
+            space=cust_space_id,
+            phone=phone_number,
+            deadline=deadline,
+            read_timeout_s=self._settings.register_timeout,
+        )
+
+    def add_chatapp_phone_number(
+        self, cust_space_id: str, cc: str, phone_number: str, verified_name: str
+    ) -> str:
+        """Add a number (without its country code ``cc``) to the space's WABA; return RequestId."""
+        return self._call(
+            ADD_PHONE_NUMBER,
+            {
+                "CustSpaceId": cust_space_id,
+                "Cc": cc,
+                "PhoneNumber": phone_number,
+                "VerifiedName": verified_name,
+            },
+            _request_id,
+            space=cust_space_id,
+            phone=f"{cc}{phone_number}",
+        )
+
+    # The machinery under every action.
+
+    def _call(
+        self,
+        action: str,
+        query: dict[str, str],
+        parse: Callable[[Mapping[str, Any]], T],
+        *,
+        space: str | None = None,
+        phone: str | None = None,
+        secrets: tuple[str, ...] = (),
+        deadline: Deadline | None = None,
+        read_timeout_s: float | None = None,
+        on_send: Callable[[], None] | None = None,
+    ) -> T:
+        """One action: rate-limited, retried within ``deadline`` (by default the settings'
+        ``retry_timeout`` from now), each request's timeouts cut to what the deadline leaves."""
+        settings = self._settings
+        call = Call(
+            action,
+            space,
+            phone,
+            secrets + settings.secret_values(),
+            settings.credentials_from,
+        )
+        attempt = _Attempt(
+            self,
+            call,
+            query,
+            parse,
+            deadline or Deadline(self._retry_policy.deadline),
+            settings.read_timeout_ms / 1000 if read_timeout_s is None else read_timeout_s,
+            on_send,
+        )
+        return call_with_retry(attempt.run, self._retry_policy, deadline=attempt.deadline)
+
+    def _transport(self, timeouts: tuple[float, float] | None = None) -> Transport:
+        settings = self._settings
+        connect, read = timeouts or (
+            settings.connect_timeout_ms / 1000,
+            settings.read_timeout_ms / 1000,
+        )
+        return Transport(connect, read, settings.host, credential_source(settings))
+
+    def _sdk_client(self) -> Any:
+        with self._sdk_lock:
+            if self._sdk is None:
+                self._sdk = build_sdk_client(self._settings)
+            return self._sdk
+
+
+class _Attempt(Generic[T]):
+    """One action's attempts: each takes a permit of the rate limiter, sends the request
+    within what the deadline leaves, and turns whatever comes back into the parsed answer or
+    an error of the tree; throttled answers tell the limiter and the adaptive rates."""
+
+    def __init__(
+        self,
+        client: CamsClient,
+        call: Call,
+        query: dict[str, str],
+        parse: Callable[[Mapping[str, Any]], T],
+        deadline: Deadline,
+        read_timeout: float,
+        on_send: Callable[[], None] | None,
+    ) -> None:
+        settings = client.settings
+        self.client, self.call, self.query, self.parse = client, call, query, parse
+        self.deadline, self.read_timeout, self.on_send = deadline, read_timeout, on_send
+        self.connect_timeout = settings.connect_timeout_ms / 1000
+        self.limiter = client._limiter or shared_limiter()
+        self.rates = client._rates or shared_rates()
+        self.key = (settings.credential_identity, call.action)
+        self.ceiling = settings.requests_per_second
+
+    def run(self) -> T:
+        """One attempt; raises the attempt's CamsError."""
+        # Build the SDK client (first call: import it) before taking a permit, so that the
+        # permit's request reaches the server promptly.
+        failure: CamsError | None = None
+        sdk: Any = None
+        try:
+            sdk = self.client._sdk_client()
+        except Exception as exc:  # the SDK's or the credential chain's failure, translated
+            failure = error_from_exception(exc, self.call, self.client._transport())
+        if failure is not None:
+            raise failure
+        body, failure = self._send(sdk)
+        # Raised outside the except block so that the SDK's exception (whose text may hold
+        # the request URL with the verify code) is not chained to ours.
+        if failure is not None:
+            raise failure
+        assert isinstance(body, Mapping)
+        return self.parse(body)
+
+    def _send(self, sdk: Any) -> tuple[Any, CamsError | None]:
+        """The request under a permit: its answer's body, or the error it came to."""
+        key, ceiling, rates = self.key, self.ceiling, self.rates
+        with self.limiter.slot(
+            key, lambda: rates.rate(key, ceiling), on_wait=lambda: rates.waited(key, ceiling)
+        ) as permit:
+            rates.sent(key, ceiling)
+            remaining = self.deadline.remaining()
+            if remaining <= 0:
+                return None, budget_exhausted(self.deadline.seconds, self.call)
+            if self.on_send is not None:
+                self.on_send()
+                self.on_send = None
+            timeouts = (min(self.connect_timeout, remaining), min(self.read_timeout, remaining))
+            body: Any = None
+            failure: CamsError | None
+            try:
+                response = call_action(sdk, self.call.action, self.query, timeouts)
+            except Exception as exc:  # every SDK and transport failure is translated
+                failure = error_from_exception(exc, self.call, self.client._transport(timeouts))
+            else:
+                status = response.get("statusCode") if isinstance(response, Mapping) else None
+                body = response.get("body") if isinstance(response, Mapping) else None
+                failure = error_from_body(
+                    body, self.call, http_status=status if isinstance(status, int) else None
+                )
+            if isinstance(failure, CamsThrottled):
+                self.limiter.refused(permit)
+                rates.throttled(key, ceiling, permit.start)
+        return body, failure
+
+
+def _request_id(body: Mapping[str, Any]) -> str:
+    """What a write returns: its answer's RequestId, or "" when it has none."""
+    return request_id_of(body) or ""

@@ -1,0 +1,153 @@
+"""The provider's settings, described once: config key, environment variables, default, secrecy.
+
+`cams.settings` validates them, `package_schema` publishes them (the provider's config
+variables), the CLI names them in its help and the catalogue in its remediations; none of them
+writes a key, a variable or a default of its own. Standard library only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final
+
+__all__ = ["ADAPTIVE_RATE_ENV", "SETTINGS", "SHARE_LISTINGS_ENV", "Setting", "setting"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One provider setting, read from stack config, then the environment."""
+
+    key: str
+    """The config key without the ``cams:`` namespace, e.g. ``accessKeyId``."""
+    attribute: str
+    """The field name on ``ProviderSettings``."""
+    type: str
+    environment: tuple[str, ...]
+    """Environment variables, in order of preference."""
+    description: str
+    default: Any = None
+    secret: bool = False
+    credential: bool = False
+    """Part of the credential group (set in config, it hides the environment's credentials)."""
+
+
+SETTINGS: Final[tuple[Setting, ...]] = (
+    Setting(
+        key="endpoint",
+        attribute="endpoint",
+        type="string",
+        environment=("CAMS_ENDPOINT",),
+        description=(
+            "CAMS endpoint to call instead of the regional one, for example "
+            "`http://127.0.0.1:8080` for the bundled emulator (`pulumi-cams emulator`). A bare "
+            "host name means HTTPS."
+        ),
+    ),
+    Setting(
+        key="region",
+        attribute="region",
+        type="string",
+        environment=("ALIBABA_CLOUD_REGION", "ALICLOUD_REGION"),
+        description="Alibaba Cloud region of the CAMS endpoint.",
+        default="ap-southeast-1",
+    ),
+    Setting(
+        key="accessKeyId",
+        attribute="access_key_id",
+        type="string",
+        environment=("ALICLOUD_ACCESS_KEY", "ALIBABA_CLOUD_ACCESS_KEY_ID"),
+        description=(
+            "AccessKey ID. When neither keys nor a profile are set, the standard Alibaba Cloud "
+            "credential chain is used (environment, CLI profile, credentials file, ECS RAM "
+            "role, OIDC)."
+        ),
+        credential=True,
+    ),
+    Setting(
+        key="accessKeySecret",
+        attribute="access_key_secret",
+        type="string",
+        environment=("ALICLOUD_SECRET_KEY", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"),
+        description="AccessKey secret belonging to `accessKeyId`.",
+        secret=True,
+        credential=True,
+    ),
+    Setting(
+        key="securityToken",
+        attribute="security_token",
+        type="string",
+        environment=("ALICLOUD_SECURITY_TOKEN", "ALIBABA_CLOUD_SECURITY_TOKEN"),
+        description=(
+            "STS security token, when `accessKeyId` and `accessKeySecret` are temporary "
+            "credentials."
+        ),
+        secret=True,
+        credential=True,
+    ),
+    Setting(
+        key="profile",
+        attribute="profile",
+        type="string",
+        environment=("ALICLOUD_PROFILE", "ALIBABA_CLOUD_PROFILE"),
+        description="Name of an Alibaba Cloud CLI profile to take credentials from.",
+        credential=True,
+    ),
+    Setting(
+        key="requestsPerSecond",
+        attribute="requests_per_second",
+        type="number",
+        environment=("CAMS_REQUESTS_PER_SECOND",),
+        description=(
+            "Most CAMS requests this provider starts per second for one account and API action. "
+            "CAMS allows 10; lower it when other tools share the quota."
+        ),
+        default=10,
+    ),
+    Setting(
+        key="retryTimeout",
+        attribute="retry_timeout",
+        type="number",
+        environment=("CAMS_RETRY_TIMEOUT",),
+        description=(
+            "Seconds one create, refresh or delete may take in all, in wall time: every request "
+            "and its timeouts, retries of throttling and transient faults, and re-reads of the "
+            "number."
+        ),
+        default=120,
+    ),
+    Setting(
+        key="registerTimeout",
+        attribute="register_timeout",
+        type="number",
+        environment=("CAMS_REGISTER_TIMEOUT",),
+        description=(
+            "Seconds a register or deregister call may take to answer before its answer counts "
+            "as lost. Longer than reads, so that a slow answer is not taken for a lost one "
+            "(which would be followed by a second call)."
+        ),
+        default=30,
+    ),
+    Setting(
+        key="settleTimeout",
+        attribute="settle_timeout",
+        type="number",
+        environment=("CAMS_SETTLE_TIMEOUT",),
+        description=(
+            "Seconds to keep re-reading the number after a register or deregister call "
+            "(answered or lost) before concluding that it had no effect."
+        ),
+        default=45,
+    ),
+)
+
+ADAPTIVE_RATE_ENV: Final = "CAMS_ADAPTIVE_RATE"
+"""Set to 0, each process sends at its own ``requestsPerSecond`` whatever CAMS answers (the
+benchmark's "fixed" control); not a setting, so the schema does not offer it."""
+SHARE_LISTINGS_ENV: Final = "CAMS_SHARE_LISTINGS"
+"""Set to 0, every observation makes its own listing (the benchmark's naive baseline); not a
+setting, so the schema does not offer it."""
+
+
+def setting(key: str) -> Setting:
+    """The setting whose config key is ``key``."""
+    return next(s for s in SETTINGS if s.key == key)

@@ -1,0 +1,302 @@
+"""The PhoneNumberRegistration controller: the resource's lifecycle, free of any framework.
+
+Both Pulumi adapters (the dynamic provider and the native plugin) translate their requests into
+calls on `RegistrationController` with camelCase dicts, and its results back. Unknown values
+arrive as `models.UNKNOWN`. check and diff need no settings and no controller: both adapters
+call `checks.check_inputs` and `checks.diff_inputs` directly (the dynamic route must not import
+pydantic at preview). What each operation promises, and the test that holds it to that, is
+written down in docs/contract.md; in short:
+
+- create: observe before acting, since ChatappVerifyAndRegister has no idempotency token; adopt
+  a number that is already registered; otherwise register, and return only once a read shows
+  the number registered. A register whose answer is lost is not repeated while it may still
+  land: the number is re-read for `settle_timeout` first, and at most `MAX_WRITE_CALLS` are made
+  (the write and its confirmation are `writes.ConfirmedWrite`). One create at a time per
+  number (`claims`): a number declared twice is registered once, and adopted by the second;
+- read: the live state; only a definite answer that the number is absent or unregistered
+  reports it gone, any failure to read is an error and the state is kept; an import (no state
+  yet) of a number that is not registered is an error that says how to register it;
+- update: no API call;
+- delete: deregister only when asked to (Meta allows 10 register/deregister calls per number per
+  72 hours), confirmed by a read like create; already gone is success; never a number another
+  resource of the same deployment has just registered or adopted (a rename).
+
+Every operation runs within one `Deadline` of `retry_timeout` seconds, requests included.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from ..cams.actions import DEREGISTER, VERIFY_AND_REGISTER
+from ..cams.client import CamsClient
+from ..cams.errors import CamsError, CamsNotFound
+from ..cams.phone_number_list import PhoneNumber
+from ..cams.retry import Deadline, RetryPolicy
+from ..cams.settings import ProviderSettings
+from ..resource import INPUT_PROPERTIES, OUTPUT_PROPERTIES
+from .claims import Claims
+from .errors import MissingVerifyCode, NotRegistered, not_in_space, state_kept
+from .models import (
+    RegistrationInputs,
+    has_identity,
+    identity,
+    lookup_document,
+    state,
+    updated_state,
+)
+from .outcomes import CreateOutcome, DeleteOutcome, Note, ReadOutcome
+from .phone_numbers import Listing, PhoneNumberFinder, listing_interval
+from .validation import UNKNOWN, format_resource_id, normalize_phone_number, validate_cust_space_id
+from .writes import ConfirmedWrite, registered, unregistered
+
+__all__ = ["RegistrationController"]
+
+
+class RegistrationController:
+    """Runs the PhoneNumberRegistration lifecycle against CAMS; thread-safe.
+
+    The client is built on first use, so `check` and `diff` never touch the SDK or the network.
+    `share_listings=False` gives every observation its own QueryChatappPhoneNumbers call (the
+    benchmark's naive baseline); `retry_policy` shapes the client's backoff. `clock` and `sleep`
+    drive every operation's `Deadline` (tests pass fakes).
+    """
+
+    def __init__(
+        self,
+        settings: ProviderSettings,
+        client: CamsClient | None = None,
+        *,
+        share_listings: bool = True,
+        retry_policy: RetryPolicy | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._settings = settings
+        self._client = client
+        self._finder: PhoneNumberFinder | None = None
+        self._share_listings = share_listings
+        self._retry_policy = retry_policy
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._claims = Claims()
+
+    @classmethod
+    def from_config(
+        cls, config: Mapping[str, Any], *, share_listings: bool = True
+    ) -> RegistrationController:
+        """The controller of a provider configured with ``config`` (its ``cams:`` keys, prefixed
+        or bare), the environment filling the gaps. Both adapters build theirs here; one called
+        before the engine configured it passes ``{}``: the environment only. Raises
+        `SettingsError` naming what to fix."""
+        return cls(ProviderSettings.from_config(config), share_listings=share_listings)
+
+    # Lifecycle, in the order the engine meets it.
+
+    def preview_create(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        """The outputs a create would report, as far as checked inputs tell; no API call, so
+        everything CAMS reports is `UNKNOWN`."""
+        return {
+            name: inputs.get(name, UNKNOWN) if name in INPUT_PROPERTIES else UNKNOWN
+            for name in OUTPUT_PROPERTIES
+        }
+
+    def create(self, inputs: dict[str, Any]) -> CreateOutcome:
+        """Register the number (or adopt it); return once a read shows it registered. Creates
+        of one number wait for each other, so the second observes what the first did."""
+        wanted = RegistrationInputs.checked(inputs)
+        with self._claims.creating(wanted.phone_number) as claimed_before:
+            outcome = self._create(wanted)
+            self._claims.claim(wanted.phone_number)
+        if claimed_before and outcome.adopted:
+            note = Note(
+                "warning",
+                f"phone number {wanted.phone_number} is declared by another resource of this "
+                "deployment too, which registered or adopted it first; adopted it here without "
+                "a register call. Declare each number once.",
+            )
+            return replace(outcome, notes=(*outcome.notes, note))
+        return outcome
+
+    def _create(self, wanted: RegistrationInputs) -> CreateOutcome:
+        space, phone = wanted.cust_space_id, wanted.phone_number
+        budget = self._deadline()
+        listing = self._listing(space, phone, budget)
+        observed = listing.number(phone)
+        if observed is None:
+            raise not_in_space(space, phone, listing.request_id, action=VERIFY_AND_REGISTER)
+        notes: list[Note] = []
+        adopted = observed.registered
+        if adopted:
+            notes.append(
+                Note(
+                    "warning",
+                    f"phone number {phone} was already registered in space {space}; adopted it "
+                    "without a register call (no verify code was used)",
+                )
+            )
+        else:
+            if wanted.verify_code is None:
+                raise MissingVerifyCode.of(observed, space)
+            code = wanted.verify_code.get_secret_value()
+            client = self._get_client()
+            observed, extra = self._confirmed_write().until_seen(
+                VERIFY_AND_REGISTER,
+                lambda deadline: client.chatapp_verify_and_register(
+                    space, phone, code, deadline=deadline
+                ),
+                space,
+                phone,
+                registered,
+                budget,
+            )
+            notes.extend(extra)
+        assert observed is not None  # registered() holds for it
+        return CreateOutcome(
+            resource_id=wanted.resource_id,
+            outputs=state(space, phone, wanted.deregister_on_delete, observed, adopted),
+            adopted=adopted,
+            notes=tuple(notes),
+        )
+
+    def read(self, resource_id: str, props: dict[str, Any]) -> ReadOutcome:
+        """The live registration; `resource_id` None only when a listing of the space shows
+        the number absent or unregistered. Any failure to list raises, keeping the state."""
+        space, phone = identity(resource_id, props)
+        try:
+            listing = self._listing(space, phone, self._deadline(), fresh=False)
+        except CamsError as err:
+            raise state_kept(err, phone, "refresh") from None
+        observed = listing.number(phone)
+        if observed is None or not observed.registered:
+            if not has_identity(props):  # an import: there is nothing to import
+                if observed is None:
+                    but = ", so there is nothing to import"
+                    raise not_in_space(space, phone, listing.request_id, but=but)
+                raise NotRegistered.of(observed, listing.request_id, space)
+            return ReadOutcome(resource_id=None, outputs={})
+        outputs = state(
+            space,
+            phone,
+            props.get("deregisterOnDelete") is True,
+            observed,
+            props.get("adopted") is True,
+        )
+        return ReadOutcome(resource_id=format_resource_id(space, phone), outputs=outputs)
+
+    def look_up(self, cust_space_id: object, phone_number: object) -> dict[str, Any]:
+        """A number's registration state, as getPhoneNumber returns it (`lookup_document`);
+        one listing, never a write. A number the space does not list is an error."""
+        space = validate_cust_space_id(cust_space_id)
+        phone = normalize_phone_number(phone_number)
+        listing = self._listing(space, phone, self._deadline())
+        number = listing.number(phone)
+        if number is None:
+            raise not_in_space(space, phone, listing.request_id)
+        return lookup_document(space, number)
+
+    def registered_numbers(self, cust_space_id: object) -> tuple[list[str], int]:
+        """The registered numbers of a space, sorted (one listing), and how many numbers it
+        lists that are not registered: what List and `pulumi-cams import-file` offer."""
+        space = validate_cust_space_id(cust_space_id)
+        listing = self._get_finder().list_space(space, fresh=True, deadline=self._deadline())
+        registered = sorted(phone for phone, number in listing.items() if number.registered)
+        return registered, len(listing) - len(registered)
+
+    def update(
+        self, resource_id: str, olds: dict[str, Any], news: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Apply `deregisterOnDelete`; no API call, every other output kept."""
+        return updated_state(olds, news)
+
+    def delete(self, resource_id: str, props: dict[str, Any]) -> DeleteOutcome:
+        """Deregister when `deregisterOnDelete` is set, confirmed by a read; a number already
+        gone is success. Otherwise leave it registered and say so."""
+        space, phone = identity(resource_id, props)
+        if props.get("deregisterOnDelete") is not True:
+            note = Note(
+                "info",
+                f"{resource_id} left registered in CAMS because deregisterOnDelete is false; "
+                "the resource is only removed from the stack",
+            )
+            return DeleteOutcome(deregistered=False, notes=(note,))
+        if self._claims.claimed(phone):
+            note = Note(
+                "warning",
+                f"{resource_id} was not deregistered: another resource of this deployment has "
+                "just registered or adopted the number (a renamed resource, or the number "
+                "declared twice), so it stays registered and managed there. To rename a "
+                "resource without a delete, give the new one `aliases` with its old name.",
+            )
+            return DeleteOutcome(deregistered=False, notes=(note,))
+        budget = self._deadline()
+        try:
+            number = self._observe(space, phone, budget)
+        except CamsNotFound:
+            number = None
+        except CamsError as err:
+            raise state_kept(err, phone, "destroy") from None
+        if number is None or not number.registered:
+            return DeleteOutcome(deregistered=True)
+
+        client = self._get_client()
+
+        def deregister(deadline: Deadline) -> str:
+            try:
+                return client.chatapp_phone_number_deregister(space, phone, deadline=deadline)
+            except CamsNotFound as gone:
+                return gone.request_id or ""
+
+        _, notes = self._confirmed_write().until_seen(
+            DEREGISTER, deregister, space, phone, unregistered, budget
+        )
+        return DeleteOutcome(deregistered=True, notes=tuple(notes))
+
+    # Helpers.
+
+    def _confirmed_write(self) -> ConfirmedWrite:
+        return ConfirmedWrite(
+            observe=self._observe,
+            invalidate=self._get_finder().invalidate,
+            settle_timeout=self._settings.settle_timeout,
+        )
+
+    def _observe(
+        self, space: str, phone: str, deadline: Deadline, *, fresh: bool = True
+    ) -> PhoneNumber | None:
+        return self._listing(space, phone, deadline, fresh=fresh).number(phone)
+
+    def _listing(
+        self, space: str, phone: str, deadline: Deadline, *, fresh: bool = True
+    ) -> Listing:
+        """The space's numbers as a listing shows them; its failure is about ``phone``."""
+        try:
+            return self._get_finder().list_space(space, fresh=fresh, deadline=deadline)
+        except CamsError as err:
+            raise err.restated(phone_number=phone) from None
+
+    def _deadline(self) -> Deadline:
+        return Deadline(self._settings.retry_timeout, clock=self._clock, sleep=self._sleep)
+
+    def _get_client(self) -> CamsClient:
+        with self._lock:
+            if self._client is None:
+                self._client = CamsClient(self._settings, retry_policy=self._retry_policy)
+            return self._client
+
+    def _get_finder(self) -> PhoneNumberFinder:
+        client = self._get_client()
+        with self._lock:
+            if self._finder is None:
+                self._finder = PhoneNumberFinder(
+                    client,
+                    share=self._share_listings,
+                    min_interval=lambda: listing_interval(client),
+                    clock=self._clock,
+                )
+            return self._finder

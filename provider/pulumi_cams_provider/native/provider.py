@@ -1,0 +1,288 @@
+"""The ``cams`` provider as ``pulumi.provider.experimental`` serves it: requests to the controller.
+
+Translation only: requests arrive as ``PropertyValue`` maps, go to the shared
+`RegistrationController` as plain camelCase dicts and come back as ``PropertyValue`` maps with
+secrecy restored (``property_values``). The controller is synchronous, so every call runs in a
+worker thread (``asyncio.to_thread``) to keep the gRPC event loop free for other resources.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from pulumi.provider.experimental.provider import (
+    CheckFailure,
+    CheckRequest,
+    CheckResponse,
+    ConfigureRequest,
+    ConfigureResponse,
+    CreateRequest,
+    CreateResponse,
+    DeleteRequest,
+    DiffRequest,
+    DiffResponse,
+    GetSchemaRequest,
+    GetSchemaResponse,
+    InvokeRequest,
+    InvokeResponse,
+    PropertyDiff,
+    PropertyDiffKind,
+    Provider,
+    ReadRequest,
+    ReadResponse,
+    UpdateRequest,
+    UpdateResponse,
+)
+
+from ..cams.errors import InvalidInput
+from ..config import SETTINGS
+from ..controller import validation
+from ..controller.checks import check_inputs, diff_inputs
+from ..controller.outcomes import Note
+from ..controller.registration import RegistrationController
+from ..engine_log import EngineLog
+from ..package_schema import schema
+from ..resource import (
+    FUNCTION_TOKEN,
+    INPUT_PROPERTIES,
+    PACKAGE,
+    RESOURCE_TYPE,
+    SECRET_INPUTS,
+    installed_version,
+)
+from .listing import page
+from .property_values import secret_keys, to_dict, to_outputs, to_property, to_python
+
+__all__ = ["CamsProvider"]
+
+# Inputs that make up the resource ID, which Pulumi stores and shows unencrypted.
+_ID_INPUTS = ("custSpaceId", "phoneNumber")
+_SETTINGS = frozenset(s.key for s in SETTINGS)
+_SECRET_SETTINGS = frozenset(s.key for s in SETTINGS if s.secret)
+
+_T = TypeVar("_T")
+
+
+class CamsProvider(Provider):
+    """The ``cams`` provider: one resource, ``cams:index:PhoneNumberRegistration``.
+
+    ``engine_address`` is the engine's gRPC address the plugin was started with; warnings for
+    the user (such as an adopted registration) go to its Log service, tied to the resource.
+    """
+
+    def __init__(self, engine_address: str | None = None) -> None:
+        super().__init__()
+        self._engine_log = EngineLog(engine_address)
+        self._controller: RegistrationController | None = None
+        # The resource (URN) that declared each number in this deployment: the engine checks
+        # every resource of a deployment in this one process.
+        self._declared: dict[str, str] = {}
+
+    async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
+        """Serve ``schema.json``, the contract every generated SDK is built from."""
+        return GetSchemaResponse(schema=json.dumps(schema(installed_version())))
+
+    async def check_config(self, request: CheckRequest) -> CheckResponse:
+        """The provider's config as the engine will store it: a setting the schema marks
+        secret (an access key secret, a security token) is returned as a secret even when it
+        was set with `pulumi config set --plaintext`, so it is encrypted in every state file
+        (the engine stores what CheckConfig returns as the provider's inputs)."""
+        secret = _SECRET_SETTINGS
+        return CheckResponse(
+            inputs={
+                name: value.with_secret(True) if name in secret else value
+                for name, value in request.new_inputs.items()
+            }
+        )
+
+    async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
+        """Build the settings from the provider's config, then the environment.
+
+        ``request.args`` carries the provider inputs under their bare names, typed and with
+        secrets marked; ``request.variables`` carries the same values as strings keyed
+        ``cams:config:<name>`` (the engine's older spelling), and is read only when there are
+        no args. An unset setting arrives as a null arg (and as the string "null" among the
+        variables: `pulumi do` sends every config variable the schema names), and is left to
+        the environment.
+        """
+        names = _SETTINGS
+        config: dict[str, Any] = {}
+        if request.args:
+            for name, value in request.args.items():
+                plain = to_python(value)
+                if name in names and plain is not None and not validation.is_unknown(plain):
+                    config[name] = plain
+        else:
+            for key, text in request.variables.items():
+                namespace, _, name = key.partition(":")
+                name = name.removeprefix("config:")
+                if namespace == PACKAGE and name in names and text != "null":
+                    config[name] = text
+        self._controller = RegistrationController.from_config(config)
+        # Preview support lets dependent resources see this resource's outputs as "computed"
+        # during `pulumi preview` instead of as absent. It is safe only because create and
+        # update with `preview=True` never call CAMS (see create/update).
+        return ConfigureResponse(
+            accept_secrets=True,
+            supports_preview=True,
+            accept_resources=False,
+            accept_outputs=False,
+        )
+
+    async def check(self, request: CheckRequest) -> CheckResponse:
+        """Normalise and validate the inputs (no network; runs at preview)."""
+        _require_resource_type(request.type)
+        outcome = check_inputs(to_dict(request.new_inputs), to_dict(request.old_inputs))
+        secret = secret_keys(request.new_inputs) | SECRET_INPUTS
+        failures = [CheckFailure(f.property, f.reason) for f in outcome.failures]
+        phone = outcome.inputs.get("phoneNumber")
+        if isinstance(phone, str) and not any(f.property == "phoneNumber" for f in failures):
+            other = self._declared.setdefault(phone, request.urn)
+            if other != request.urn:
+                failures.append(CheckFailure("phoneNumber", _declared_twice(phone, other)))
+        return CheckResponse(
+            inputs={k: to_property(v, k in secret) for k, v in outcome.inputs.items()},
+            failures=failures,
+        )
+
+    async def invoke(self, request: InvokeRequest) -> InvokeResponse:
+        """getPhoneNumber: a number's registration state; reads only, at preview too. A bad
+        space ID or phone number is an error that says what check would (`pulumi do` shows
+        invoke failures as an empty result)."""
+        if request.tok != FUNCTION_TOKEN:
+            raise InvalidInput(
+                f"unknown function {request.tok!r}: the cams provider serves only {FUNCTION_TOKEN}"
+            )
+        args = to_dict(request.args)
+        checked = check_inputs({name: args.get(name) for name in ("custSpaceId", "phoneNumber")})
+        if checked.failures:
+            raise InvalidInput("; ".join(f.reason for f in checked.failures))
+        space, phone = checked.inputs["custSpaceId"], checked.inputs["phoneNumber"]
+        found = await self._call(lambda c: c.look_up(space, phone))
+        return InvokeResponse(return_value={k: to_property(v) for k, v in found.items()})
+
+    async def list_page(
+        self, token: str, query: dict[str, Any], start: str, page_size: int, limit: int
+    ) -> tuple[list[tuple[str, str]] | None, str]:
+        """One page of List (see `listing.page`)."""
+        _require_resource_type(token)
+
+        async def registered(space: str) -> list[str]:
+            numbers, _ = await self._call(lambda c: c.registered_numbers(space))
+            return numbers
+
+        return await page(registered, query, start, page_size, limit)
+
+    async def diff(self, request: DiffRequest) -> DiffResponse:
+        """Compare the stored outputs with the new inputs; identity changes replace."""
+        _require_resource_type(request.type)
+        olds, news = to_dict(request.old_state), to_dict(request.new_inputs)
+        outcome = diff_inputs(olds, news)
+        detailed = {
+            name: PropertyDiff(
+                _diff_kind(name in olds, name in news, name in outcome.replaces), input_diff=True
+            )
+            for name in outcome.changed
+        }
+        return DiffResponse(
+            changes=outcome.changes,
+            replaces=list(outcome.replaces),
+            delete_before_replace=outcome.delete_before_replace,
+            diffs=list(outcome.changed),
+            detailed_diff=detailed,
+        )
+
+    async def create(self, request: CreateRequest) -> CreateResponse:
+        """Register the number, or adopt it; at preview, echo the inputs with outputs unknown."""
+        _require_resource_type(request.type)
+        inputs = to_dict(request.properties)
+        secret = secret_keys(request.properties)
+        if request.preview:
+            planned = await self._call(lambda c: c.preview_create(inputs))
+            return CreateResponse(resource_id="", properties=to_outputs(planned, secret))
+        outcome = await self._call(lambda c: c.create(inputs))
+        for note in outcome.notes:
+            await self._engine_log.tell(note, request.urn)
+        exposed = sorted(secret.intersection(_ID_INPUTS))
+        if exposed:
+            note = Note(
+                "warning",
+                f"{' and '.join(exposed)} is marked secret but is part of the resource ID "
+                "(<custSpaceId>/<phoneNumber>), which Pulumi stores and shows unencrypted",
+            )
+            await self._engine_log.tell(note, request.urn)
+        return CreateResponse(
+            resource_id=outcome.resource_id, properties=to_outputs(outcome.outputs, secret)
+        )
+
+    async def read(self, request: ReadRequest) -> ReadResponse:
+        """Refresh or import: the live state, or an empty ID when the number is gone."""
+        _require_resource_type(request.type)
+        state = to_dict(request.properties)
+        outcome = await self._call(lambda c: c.read(request.resource_id, state))
+        if outcome.resource_id is None:
+            return ReadResponse(resource_id="", properties={}, inputs={})
+        secret = secret_keys(request.properties) | secret_keys(request.inputs)
+        if request.inputs:
+            inputs = dict(request.inputs)
+        else:
+            # Import: no program inputs yet, so offer the ones the live state determines.
+            inputs = {
+                name: to_property(outcome.outputs[name], name in secret)
+                for name in INPUT_PROPERTIES
+                if name in outcome.outputs
+            }
+        return ReadResponse(
+            resource_id=outcome.resource_id,
+            properties=to_outputs(outcome.outputs, secret),
+            inputs=inputs,
+        )
+
+    async def update(self, request: UpdateRequest) -> UpdateResponse:
+        """Apply an in-place change; the controller makes no CAMS call, so preview is the same."""
+        _require_resource_type(request.type)
+        olds, news = to_dict(request.olds), to_dict(request.news)
+        outputs = await self._call(lambda c: c.update(request.resource_id, olds, news))
+        secret = secret_keys(request.olds) | secret_keys(request.news)
+        return UpdateResponse(properties=to_outputs(outputs, secret))
+
+    async def delete(self, request: DeleteRequest) -> None:
+        """Deregister only when ``deregisterOnDelete`` is true; otherwise forget the resource."""
+        _require_resource_type(request.type)
+        state = to_dict(request.properties)
+        outcome = await self._call(lambda c: c.delete(request.resource_id, state))
+        for note in outcome.notes:
+            await self._engine_log.tell(note, request.urn)
+
+    async def _call(self, operation: Callable[[RegistrationController], _T]) -> _T:
+        controller = self._controller
+        if controller is None:  # the engine configures first; a direct caller may not
+            controller = self._controller = RegistrationController.from_config({})
+        return await asyncio.to_thread(operation, controller)
+
+
+def _declared_twice(phone: str, other_urn: str) -> str:
+    return (
+        f"phoneNumber {phone} is declared by resource {other_urn.rsplit('::', 1)[-1]!r} too: a "
+        "number is registered once, so declare it in one resource only (to rename a resource, "
+        "keep one declaration and give it `aliases` with the old name)"
+    )
+
+
+def _require_resource_type(resource_type: str) -> None:
+    if resource_type != RESOURCE_TYPE:
+        raise InvalidInput(
+            f"unknown resource type {resource_type!r}: "
+            f"the cams provider serves only {RESOURCE_TYPE}"
+        )
+
+
+def _diff_kind(in_olds: bool, in_news: bool, replaces: bool) -> PropertyDiffKind:
+    if not in_olds:
+        return PropertyDiffKind.ADD_REPLACE if replaces else PropertyDiffKind.ADD
+    if not in_news:
+        return PropertyDiffKind.DELETE_REPLACE if replaces else PropertyDiffKind.DELETE
+    return PropertyDiffKind.UPDATE_REPLACE if replaces else PropertyDiffKind.UPDATE

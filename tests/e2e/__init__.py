@@ -1,0 +1,1 @@
+"""The end-to-end suite: the real Pulumi CLI and language hosts (make e2e)."""
