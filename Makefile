@@ -27,10 +27,12 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-## Regenerate schema.json from the one description of the resource (provider resource.py);
-## a test fails when the committed file differs.
+## Regenerate schema.json and the Python SDK's typed outputs from the one description of the
+## resource (pulumi_cams_provider/resource.py and config.py); tests fail when the committed
+## files differ.
 schema: $(VENV)/.installed
 	$(PY) -m pulumi_cams_provider.package_schema > provider/pulumi_cams_provider/schema.json
+	$(PY) tools/sdk_outputs.py > provider/pulumi_cams/_outputs.py
 
 ## Regenerate the Node.js and Go SDKs (sdk/nodejs, sdk/go) from schema.json with Pulumi's code
 ## generators (tools/gensdk); CI fails when the committed SDKs differ from what this writes.

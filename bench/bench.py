@@ -41,6 +41,7 @@ from typing import Any
 
 from cams_emulator import DEMO_SEED_PATH, load_seed
 from pulumi.dynamic.dynamic import serialize_provider
+from pulumi_cams_provider.config import SHARE_LISTINGS_ENV
 
 from bench import shared_account
 from bench.trivial_provider import TrivialProvider
@@ -59,7 +60,6 @@ FLEET_SPACE = "cams-bench-fleet"
 REGISTER = "ChatappVerifyAndRegister"
 LIST = "QueryChatappPhoneNumbers"
 CONCURRENCY = 8
-SHARE_ENV = "CAMS_SHARE_LISTINGS"
 
 # Never route loopback through a proxy, never ask an ECS metadata service for credentials.
 CLEAN_ENV = {
@@ -149,7 +149,7 @@ def stack_config(url: str, rate: float) -> dict[str, str]:
 
 def provider(url: str, rate: float, *, share: bool = True) -> DynamicProvider:
     """A configured ``python -m pulumi.dynamic``; ``share=False`` is the naive variant."""
-    env = {} if share else {SHARE_ENV: "0"}
+    env = {} if share else {SHARE_LISTINGS_ENV: "0"}
     process = DynamicProvider(env=env)
     process.configure(stack_config(url, rate))
     return process

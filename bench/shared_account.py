@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pulumi_cams_provider.config import ADAPTIVE_RATE_ENV
+
 from tests.support import emulator_control as ctl
 from tests.support.engine import DynamicProvider, ProviderError
 
@@ -130,7 +132,7 @@ def run(
     rate: float,
 ) -> SharedRun:
     ctl.reset(url)
-    env = {} if adaptive else {"CAMS_ADAPTIVE_RATE": "0"}
+    env = {} if adaptive else {ADAPTIVE_RATE_ENV: "0"}
     providers = [DynamicProvider(env=env) for _ in range(processes)]
     try:
         for process in providers:

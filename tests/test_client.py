@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from cams_emulator import EmulatorServer
-from pulumi_cams_provider.cams import client as client_module
+from pulumi_cams_provider.cams import attempt as attempt_module
 from pulumi_cams_provider.cams.client import CamsClient
 from pulumi_cams_provider.cams.errors import (
     CamsAccessDenied,
@@ -457,9 +457,9 @@ def test_a_refused_connection_fails_at_once_as_unreachable_with_a_fixed_descript
         retry_policy=RetryPolicy(deadline=30, base=0.01, cap=0.02),
     )
     sent: list[str] = []
-    send = client_module.call_action
+    send = attempt_module.call_action
     monkeypatch.setattr(
-        client_module,
+        attempt_module,
         "call_action",
         lambda sdk, action, *args: sent.append(action) or send(sdk, action, *args),
     )
@@ -483,8 +483,8 @@ def test_a_refused_connection_fails_at_once_as_unreachable_with_a_fixed_descript
 
 def test_a_refused_connection_asks_about_the_emulator_only_for_a_loopback_endpoint() -> None:
     import requests
-    from pulumi_cams_provider.cams.alibaba_sdk import Transport, error_from_exception
     from pulumi_cams_provider.cams.errors import Call
+    from pulumi_cams_provider.cams.sdk_errors import Transport, error_from_exception
 
     refused = requests.exceptions.ConnectionError(ConnectionRefusedError(111, "refused"))
     for host, expected in [

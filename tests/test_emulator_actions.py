@@ -552,7 +552,6 @@ def test_verify_codes_never_reach_the_request_log(emulator: EmulatorServer) -> N
 def test_every_action_is_served_and_may_be_denied_or_faulted() -> None:
     # The seed's deniedActions and the fault control check names against ACTIONS; dispatch
     # serves ACTION_SPECS: the two lists must not drift apart.
-    from cams_emulator.dispatch import ACTION_SPECS
-    from cams_emulator.seed import ACTIONS
+    from cams_emulator.actions import ACTION_SPECS, ACTIONS
 
     assert tuple(ACTION_SPECS) == ACTIONS == tuple(VALID)

@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 from alibabacloud_cams20200606 import models as cams
 from cams_emulator import DEMO_SEED_PATH, EmulatorServer, load_seed
-from cams_emulator.backend import Caller, CamsBackend
+from cams_emulator.backend import CamsBackend
 from cams_emulator.errors import CamsError
+from cams_emulator.model import Caller
 from darabonba.exceptions import UnretryableException
 from darabonba.runtime import RuntimeOptions
 

@@ -17,7 +17,6 @@ from alibabacloud_tea_openapi.exceptions import (
 )
 from darabonba.exceptions import RetryError, UnretryableException
 from darabonba.policy.retry import RetryPolicyContext
-from pulumi_cams_provider.cams.alibaba_sdk import Transport, error_from_exception
 from pulumi_cams_provider.cams.errors import (
     Call,
     CamsAccessDenied,
@@ -31,6 +30,7 @@ from pulumi_cams_provider.cams.errors import (
     SettingsError,
 )
 from pulumi_cams_provider.cams.responses import classify, credentials_error, error_from_body
+from pulumi_cams_provider.cams.sdk_errors import Transport, error_from_exception
 
 from tests.support.demo_seed import CODE, SPACE
 from tests.support.demo_seed import PENDING as PHONE

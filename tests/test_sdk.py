@@ -13,6 +13,7 @@ import pulumi_cams
 import pytest
 from pulumi.runtime import rpc
 from pulumi_cams import PhoneNumberRegistration, PhoneNumberRegistrationArgs
+from pulumi_cams_provider.resource import PROPERTIES
 
 TYPE_TOKEN = "pulumi-python:dynamic/cams:PhoneNumberRegistration"
 LIVE = {
@@ -278,3 +279,23 @@ def test_get_phone_number_reads_with_the_stack_settings_and_fails_in_one_line(
 
     context.run(read)
     assert set(ctl.actions(emulator.url)) == {"QueryChatappPhoneNumbers"}
+
+
+def test_the_typed_outputs_are_what_make_schema_writes_from_the_description() -> None:
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    written = subprocess.run(
+        [sys.executable, str(repo / "tools" / "sdk_outputs.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert (repo / "provider" / "pulumi_cams" / "_outputs.py").read_text() == written, (
+        "run `make schema`"
+    )
+    outputs = {p.python for p in PROPERTIES if p.is_output}
+    typed = {
+        name for c in PhoneNumberRegistration.__mro__ for name in vars(c).get("__annotations__", {})
+    }
+    assert typed >= outputs

@@ -5,7 +5,7 @@ under ``/_emulator/``; `load_seed` reads a seed file; `DEMO_SEED_PATH` is the st
 What is faithful to the documentation and what is invented is listed in COVERAGE.md.
 """
 
-from .dispatch import EmulatorServer
 from .seed import DEMO_SEED_PATH, SeedError, load_seed
+from .server import EmulatorServer
 
 __all__ = ["DEMO_SEED_PATH", "EmulatorServer", "SeedError", "load_seed"]

@@ -11,8 +11,10 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from .backend import CamsBackend, IssuedCode
-from .seed import ACTIONS, SeedError
+from .actions import ACTIONS, WRITE_ACTIONS
+from .backend import CamsBackend
+from .model import IssuedCode
+from .seed import SeedError
 
 FAULT_KINDS = (
     "throttle",
@@ -29,9 +31,6 @@ FAULT_KINDS = (
 )
 # Faults about what a register or deregister call does to the number, for those actions only.
 WRITE_FAULTS = frozenset({"no_effect", "settle", "commit_late"})
-WRITE_ACTIONS = frozenset(
-    {"ChatappVerifyAndRegister", "ChatappPhoneNumberRegister", "ChatappPhoneNumberDeregister"}
-)
 MAX_DELAY_SECONDS = 120.0
 REDACTED_PARAMS = frozenset({"VerifyCode"})
 
@@ -249,3 +248,28 @@ def _code_entry(code: IssuedCode) -> dict[str, str]:
         "method": code.method,
         "locale": code.locale,
     }
+
+
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
+
+
+def control_refusal(host: str | None, content_type: str | None, body: bytes) -> str | None:
+    """Why a control request is refused, or None.
+
+    The control routes reset, seed and read the code inbox without a signature, so a web page
+    in the user's browser must not reach them: a DNS-rebinding page sends a foreign Host, and a
+    cross-site form can only send text/plain or form bodies, never application/json.
+    """
+    name = (host or "").strip().lower()
+    if name.startswith("["):
+        name = name.split("]", 1)[0] + "]"
+    else:
+        name = name.rsplit(":", 1)[0] if name.count(":") == 1 else name
+    if name not in _LOOPBACK_HOSTS:
+        return (
+            f"control routes answer only loopback Host names (127.0.0.1, localhost), not {host!r}"
+        )
+    kind = (content_type or "").split(";", 1)[0].strip().lower()
+    if body.strip() and kind != "application/json":
+        return "control request bodies must be sent as Content-Type: application/json"
+    return None

@@ -18,18 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-DEMO_SEED_PATH = str(Path(__file__).with_name("seeds") / "demo.json")
+from .actions import ACTIONS
 
-ACTIONS = (
-    "ChatappVerifyAndRegister",
-    "GetChatappVerifyCode",
-    "GetPhoneNumberVerificationStatus",
-    "QueryChatappPhoneNumbers",
-    "ChatappPhoneNumberRegister",
-    "ChatappPhoneNumberDeregister",
-    "AddChatappPhoneNumber",
-    "ChatappSyncPhoneNumber",
-)
+DEMO_SEED_PATH = str(Path(__file__).with_name("seeds") / "demo.json")
 
 
 class SeedError(ValueError):

@@ -7,10 +7,18 @@ writes a key, a variable or a default of its own. Standard library only.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any, Final
 
-__all__ = ["ADAPTIVE_RATE_ENV", "SETTINGS", "SHARE_LISTINGS_ENV", "Setting", "setting"]
+__all__ = [
+    "ADAPTIVE_RATE_ENV",
+    "SETTINGS",
+    "SHARE_LISTINGS_ENV",
+    "Setting",
+    "setting",
+    "switched_off",
+]
 
 
 @dataclass(frozen=True)
@@ -151,3 +159,9 @@ setting, so the schema does not offer it."""
 def setting(key: str) -> Setting:
     """The setting whose config key is ``key``."""
     return next(s for s in SETTINGS if s.key == key)
+
+
+def switched_off(variable: str) -> bool:
+    """Whether a switch of the environment (`ADAPTIVE_RATE_ENV`, `SHARE_LISTINGS_ENV`) is off:
+    "0", "false" or "no"."""
+    return os.environ.get(variable, "").strip().lower() in ("0", "false", "no")

@@ -25,7 +25,6 @@ What the user sees on this route:
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 import traceback
@@ -45,20 +44,15 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
-from .config import SETTINGS
+from .config import SETTINGS, SHARE_LISTINGS_ENV, switched_off
 
 if TYPE_CHECKING:
     from .controller.outcomes import Note
     from .controller.registration import RegistrationController
 
-__all__ = ["PhoneNumberRegistrationProvider", "SHARE_LISTINGS_ENV", "look_up"]
+__all__ = ["PhoneNumberRegistrationProvider", "look_up"]
 
 PROVIDER_KEY: Final = "__provider"
-
-SHARE_LISTINGS_ENV: Final = "CAMS_SHARE_LISTINGS"
-"""Environment variable: "0" or "false" gives every observation its own QueryChatappPhoneNumbers
-call instead of sharing one listing per space between concurrent operations. Only the benchmark
-sets it, to measure what sharing saves."""
 
 # The stack config keys the settings read; the engine hands dynamic providers the whole stack
 # config, so anything outside them is someone else's.
@@ -225,7 +219,7 @@ def _tell(notes: tuple[Note, ...]) -> None:
 
 
 def _share_listings() -> bool:
-    return os.environ.get(SHARE_LISTINGS_ENV, "").strip().lower() not in ("0", "false", "no")
+    return not switched_off(SHARE_LISTINGS_ENV)
 
 
 def _from_engine(props: dict[str, Any]) -> dict[str, Any]:

@@ -67,30 +67,7 @@ _LANGUAGE: Final[dict[str, Any]] = {
 
 def schema(version: str | None = None) -> dict[str, Any]:
     """The Pulumi package schema of ``cams``, with ``version`` when given."""
-
-    def setting_spec(setting: Setting) -> dict[str, Any]:
-        # No schema `default`: `pulumi do` and the generated SDKs would send it as if it were
-        # set, ahead of the environment variables; the provider applies it after them.
-        description = setting.description
-        if setting.default is not None:
-            description += f" Default: `{setting.default}`."
-        spec: dict[str, Any] = {"type": setting.type, "description": description}
-        if setting.secret:
-            spec["secret"] = True
-        spec["defaultInfo"] = {"environment": list(setting.environment)}
-        return spec
-
-    def property_spec(prop: Property, description: str, *, as_input: bool) -> dict[str, Any]:
-        spec: dict[str, Any] = {"type": prop.type, "description": description}
-        if as_input and prop.replaces:
-            spec["replaceOnChanges"] = True
-        if as_input and prop.secret:
-            spec["secret"] = True
-        if as_input and prop.default is not None:
-            spec["default"] = prop.default
-        return spec
-
-    variables = {s.key: setting_spec(s) for s in SETTINGS}
+    variables = {s.key: _setting_spec(s) for s in SETTINGS}
     document: dict[str, Any] = dict(_PACKAGE_META)
     if version is not None:
         document["version"] = version
@@ -99,54 +76,82 @@ def schema(version: str | None = None) -> dict[str, Any]:
         "description": _PROVIDER_DESCRIPTION,
         "inputProperties": {k: dict(v) for k, v in variables.items()},
     }
-    document["resources"] = {
-        RESOURCE_TYPE: {
-            "description": RESOURCE_DESCRIPTION,
-            "inputProperties": {
-                p.wire: property_spec(p, p.input_description, as_input=True)
-                for p in PROPERTIES
-                if p.input_description is not None
-            },
-            "requiredInputs": [p.wire for p in PROPERTIES if p.required_input],
-            "properties": {
-                p.wire: property_spec(p, p.output_description, as_input=False)
-                for p in PROPERTIES
-                if p.output_description is not None
-            },
-            "required": [p.wire for p in PROPERTIES if p.required_output],
-            # List (`pulumi do <token> list`) takes the space whose registrations to list.
-            "listInputs": {
-                "properties": {
-                    p.wire: property_spec(p, p.output_description or "", as_input=False)
-                    for p in PROPERTIES
-                    if p.wire == "custSpaceId"
-                },
-                "required": ["custSpaceId"],
-            },
-        }
-    }
-    document["functions"] = {
-        FUNCTION_TOKEN: {
-            "description": FUNCTION_DESCRIPTION,
-            "inputs": {
-                "properties": {
-                    p.wire: property_spec(p, p.output_description or "", as_input=False)
-                    for p in PROPERTIES
-                    if p.required_input
-                },
-                "required": [p.wire for p in PROPERTIES if p.required_input],
-            },
-            "outputs": {
-                "properties": {
-                    p.wire: property_spec(p, p.output_description or "", as_input=False)
-                    for p in FUNCTION_OUTPUTS
-                },
-                "required": [p.wire for p in FUNCTION_OUTPUTS if p.required_output],
-            },
-        }
-    }
+    document["resources"] = {RESOURCE_TYPE: _resource_spec()}
+    document["functions"] = {FUNCTION_TOKEN: _function_spec()}
     document["language"] = _LANGUAGE
     return document
+
+
+def _setting_spec(setting: Setting) -> dict[str, Any]:
+    # No schema `default`: `pulumi do` and the generated SDKs would send it as if it were set,
+    # ahead of the environment variables; the provider applies it after them.
+    description = setting.description
+    if setting.default is not None:
+        description += f" Default: `{setting.default}`."
+    spec: dict[str, Any] = {"type": setting.type, "description": description}
+    if setting.secret:
+        spec["secret"] = True
+    spec["defaultInfo"] = {"environment": list(setting.environment)}
+    return spec
+
+
+def _property_spec(prop: Property, description: str, *, as_input: bool) -> dict[str, Any]:
+    spec: dict[str, Any] = {"type": prop.type, "description": description}
+    if as_input and prop.replaces:
+        spec["replaceOnChanges"] = True
+    if as_input and prop.secret:
+        spec["secret"] = True
+    if as_input and prop.default is not None:
+        spec["default"] = prop.default
+    return spec
+
+
+def _resource_spec() -> dict[str, Any]:
+    return {
+        "description": RESOURCE_DESCRIPTION,
+        "inputProperties": {
+            p.wire: _property_spec(p, p.input_description, as_input=True)
+            for p in PROPERTIES
+            if p.input_description is not None
+        },
+        "requiredInputs": [p.wire for p in PROPERTIES if p.required_input],
+        "properties": {
+            p.wire: _property_spec(p, p.output_description, as_input=False)
+            for p in PROPERTIES
+            if p.output_description is not None
+        },
+        "required": [p.wire for p in PROPERTIES if p.required_output],
+        # List (`pulumi do <token> list`) takes the space whose registrations to list.
+        "listInputs": {
+            "properties": {
+                p.wire: _property_spec(p, p.output_description or "", as_input=False)
+                for p in PROPERTIES
+                if p.wire == "custSpaceId"
+            },
+            "required": ["custSpaceId"],
+        },
+    }
+
+
+def _function_spec() -> dict[str, Any]:
+    return {
+        "description": FUNCTION_DESCRIPTION,
+        "inputs": {
+            "properties": {
+                p.wire: _property_spec(p, p.output_description or "", as_input=False)
+                for p in PROPERTIES
+                if p.required_input
+            },
+            "required": [p.wire for p in PROPERTIES if p.required_input],
+        },
+        "outputs": {
+            "properties": {
+                p.wire: _property_spec(p, p.output_description or "", as_input=False)
+                for p in FUNCTION_OUTPUTS
+            },
+            "required": [p.wire for p in FUNCTION_OUTPUTS if p.required_output],
+        },
+    }
 
 
 def schema_text(version: str | None = None) -> str:

@@ -28,6 +28,7 @@ __all__ = [
     "RESOURCE_DESCRIPTION",
     "RESOURCE_TYPE",
     "SECRET_INPUTS",
+    "STATUS",
     "installed_version",
     "Property",
 ]
@@ -245,6 +246,8 @@ resource's), `registered` and `codeNeeded`."""
 
 REPORTED: Final = tuple(p for p in PROPERTIES if p.reported)
 """What CAMS reports of a number, as the resource's outputs carry it."""
+STATUS: Final = next(p for p in REPORTED if p.wire == "status")
+"""The number's status, which says whether it is registered."""
 INPUT_PROPERTIES: Final = tuple(p.wire for p in PROPERTIES if p.is_input)
 """Wire names of the inputs, in the order a user meets them."""
 OUTPUT_PROPERTIES: Final = tuple(p.wire for p in PROPERTIES if p.is_output)

@@ -41,13 +41,14 @@ limit counted in whole requests per second. Measured in ``make bench`` (README, 
 from __future__ import annotations
 
 import math
-import os
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Hashable
 
-__all__ = ["ADAPTIVE_ENV", "AdaptiveRates", "Allowance", "shared_rates"]
+from ..config import ADAPTIVE_RATE_ENV, switched_off
+
+__all__ = ["AdaptiveRates", "Allowance", "shared_rates"]
 
 WINDOW = 1.0
 """Seconds over which CAMS counts requests, and over which what got through is counted here."""
@@ -221,16 +222,11 @@ class AdaptiveRates:
 _shared: AdaptiveRates | None = None
 _shared_lock = threading.Lock()
 
-ADAPTIVE_ENV = "CAMS_ADAPTIVE_RATE"
-"""Environment variable: "0" or "false" turns adaptive rate control off (the fixed limiter at
-``requestsPerSecond``). Only the benchmark sets it, to measure what adapting saves."""
-
 
 def shared_rates() -> AdaptiveRates:
     """The process-wide rates every CamsClient uses unless given others."""
     global _shared
     with _shared_lock:
         if _shared is None:
-            enabled = os.environ.get(ADAPTIVE_ENV, "").strip().lower() not in ("0", "false", "no")
-            _shared = AdaptiveRates(enabled=enabled)
+            _shared = AdaptiveRates(enabled=not switched_off(ADAPTIVE_RATE_ENV))
         return _shared

@@ -52,16 +52,17 @@ def _setting(key: str) -> str:
 
 
 def _how_to_set_credentials(_: CamsError) -> str:
+    variables = " and ".join(setting(key).environment[-1] for key in _KEY_PAIR)
     if AUDIENCE.get() == "cli":
-        return (
-            "Provide credentials: the environment variables ALIBABA_CLOUD_ACCESS_KEY_ID and "
-            "ALIBABA_CLOUD_ACCESS_KEY_SECRET, or --profile."
-        )
+        return f"Provide credentials: the environment variables {variables}, or --profile."
     return (
         "Provide credentials: `pulumi config set cams:accessKeyId <id>` and "
         "`pulumi config set --secret cams:accessKeySecret <secret>`, or `cams:profile`, or the "
-        "environment variables ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET."
+        f"environment variables {variables}."
     )
+
+
+_KEY_PAIR = ("accessKeyId", "accessKeySecret")
 
 
 def request_code_advice(space: str, phone: str, *, fresh: bool = True) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from .actions import (
     ADD_PHONE_NUMBER,
@@ -26,18 +26,14 @@ from .actions import (
     VERIFY_AND_REGISTER,
 )
 from .adaptive import AdaptiveRates, shared_rates
-from .alibaba_sdk import (
-    Transport,
-    build_sdk_client,
-    call_action,
-    credential_source,
-    error_from_exception,
-)
-from .errors import Call, CamsError, CamsThrottled
+from .alibaba_sdk import build_sdk_client, credential_source
+from .attempt import Attempt
+from .errors import Call
 from .phone_number_list import PhoneNumber, PhoneNumberList, phone_number_list
 from .ratelimit import RateLimiter, shared_limiter
-from .responses import budget_exhausted, error_from_body, malformed_response, request_id_of
+from .responses import malformed_response, request_id_of
 from .retry import Deadline, RetryPolicy, call_with_retry
+from .sdk_errors import Transport
 from .settings import ProviderSettings
 
 __all__ = ["CamsClient"]
@@ -74,12 +70,23 @@ class CamsClient:
         """The settings this client was built with."""
         return self._settings
 
+    @property
+    def limiter(self) -> RateLimiter:
+        """The rate limiter its requests take permits from (by default the process's)."""
+        return self._limiter or shared_limiter()
+
+    @property
+    def rates(self) -> AdaptiveRates:
+        """The adaptive rates it follows (by default the process's)."""
+        return self._rates or shared_rates()
+
     def allowed_rate(self, action: str) -> float:
         """Requests of ``action`` per second this process may send now: ``requestsPerSecond``,
         or less while adaptive rate control has found others sharing the account."""
         settings = self._settings
-        rates = self._rates or shared_rates()
-        return rates.current((settings.credential_identity, action), settings.requests_per_second)
+        return self.rates.current(
+            (settings.credential_identity, action), settings.requests_per_second
+        )
 
     # Reads: retried on throttling, 5xx, transport failures and malformed answers.
 
@@ -241,7 +248,7 @@ class CamsClient:
             secrets + settings.secret_values(),
             settings.credentials_from,
         )
-        attempt = _Attempt(
+        attempt = Attempt(
             self,
             call,
             query,
@@ -252,7 +259,8 @@ class CamsClient:
         )
         return call_with_retry(attempt.run, self._retry_policy, deadline=attempt.deadline)
 
-    def _transport(self, timeouts: tuple[float, float] | None = None) -> Transport:
+    def transport(self, timeouts: tuple[float, float] | None = None) -> Transport:
+        """What an error may name of how this client calls: timeouts, host, credentials."""
         settings = self._settings
         connect, read = timeouts or (
             settings.connect_timeout_ms / 1000,
@@ -260,87 +268,12 @@ class CamsClient:
         )
         return Transport(connect, read, settings.host, credential_source(settings))
 
-    def _sdk_client(self) -> Any:
+    def sdk_client(self) -> Any:
+        """The Alibaba SDK client, built (and the SDK imported) on first use."""
         with self._sdk_lock:
             if self._sdk is None:
                 self._sdk = build_sdk_client(self._settings)
             return self._sdk
-
-
-class _Attempt(Generic[T]):
-    """One action's attempts: each takes a permit of the rate limiter, sends the request
-    within what the deadline leaves, and turns whatever comes back into the parsed answer or
-    an error of the tree; throttled answers tell the limiter and the adaptive rates."""
-
-    def __init__(
-        self,
-        client: CamsClient,
-        call: Call,
-        query: dict[str, str],
-        parse: Callable[[Mapping[str, Any]], T],
-        deadline: Deadline,
-        read_timeout: float,
-        on_send: Callable[[], None] | None,
-    ) -> None:
-        settings = client.settings
-        self.client, self.call, self.query, self.parse = client, call, query, parse
-        self.deadline, self.read_timeout, self.on_send = deadline, read_timeout, on_send
-        self.connect_timeout = settings.connect_timeout_ms / 1000
-        self.limiter = client._limiter or shared_limiter()
-        self.rates = client._rates or shared_rates()
-        self.key = (settings.credential_identity, call.action)
-        self.ceiling = settings.requests_per_second
-
-    def run(self) -> T:
-        """One attempt; raises the attempt's CamsError."""
-        # Build the SDK client (first call: import it) before taking a permit, so that the
-        # permit's request reaches the server promptly.
-        failure: CamsError | None = None
-        sdk: Any = None
-        try:
-            sdk = self.client._sdk_client()
-        except Exception as exc:  # the SDK's or the credential chain's failure, translated
-            failure = error_from_exception(exc, self.call, self.client._transport())
-        if failure is not None:
-            raise failure
-        body, failure = self._send(sdk)
-        # Raised outside the except block so that the SDK's exception (whose text may hold
-        # the request URL with the verify code) is not chained to ours.
-        if failure is not None:
-            raise failure
-        assert isinstance(body, Mapping)
-        return self.parse(body)
-
-    def _send(self, sdk: Any) -> tuple[Any, CamsError | None]:
-        """The request under a permit: its answer's body, or the error it came to."""
-        key, ceiling, rates = self.key, self.ceiling, self.rates
-        with self.limiter.slot(
-            key, lambda: rates.rate(key, ceiling), on_wait=lambda: rates.waited(key, ceiling)
-        ) as permit:
-            rates.sent(key, ceiling)
-            remaining = self.deadline.remaining()
-            if remaining <= 0:
-                return None, budget_exhausted(self.deadline.seconds, self.call)
-            if self.on_send is not None:
-                self.on_send()
-                self.on_send = None
-            timeouts = (min(self.connect_timeout, remaining), min(self.read_timeout, remaining))
-            body: Any = None
-            failure: CamsError | None
-            try:
-                response = call_action(sdk, self.call.action, self.query, timeouts)
-            except Exception as exc:  # every SDK and transport failure is translated
-                failure = error_from_exception(exc, self.call, self.client._transport(timeouts))
-            else:
-                status = response.get("statusCode") if isinstance(response, Mapping) else None
-                body = response.get("body") if isinstance(response, Mapping) else None
-                failure = error_from_body(
-                    body, self.call, http_status=status if isinstance(status, int) else None
-                )
-            if isinstance(failure, CamsThrottled):
-                self.limiter.refused(permit)
-                rates.throttled(key, ceiling, permit.start)
-        return body, failure
 
 
 def _request_id(body: Mapping[str, Any]) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..resource import REPORTED
+from ..resource import REPORTED, STATUS
 from .errors import Call
 from .responses import malformed_response, request_id_of
 
@@ -22,8 +22,6 @@ __all__ = [
     "PhoneNumberList",
     "phone_number_list",
 ]
-
-_STATUS = next(p.wire for p in REPORTED if p.listed_as == "Status")
 
 # Statuses in which a number is registered with the Cloud API (it may still be degraded).
 REGISTERED_STATUSES = frozenset({"CONNECTED", "FLAGGED", "RATE_LIMITED", "RESTRICTED"})
@@ -41,7 +39,7 @@ class PhoneNumber:
     @property
     def status(self) -> str | None:
         """The number's status, for example ``CONNECTED`` once registered."""
-        return self.reported.get(_STATUS)
+        return self.reported.get(STATUS.wire)
 
     @property
     def registered(self) -> bool:

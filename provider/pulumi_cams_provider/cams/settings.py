@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -32,11 +30,12 @@ from pydantic import (
 )
 
 from ..config import SETTINGS
+from .endpoint import redact_userinfo, split_endpoint
 from .errors import SettingsError
 
-__all__ = ["ProviderSettings", "DEFAULT_REGION", "redact_userinfo"]
+__all__ = ["ProviderSettings"]
 
-DEFAULT_REGION = "ap-southeast-1"
+_DEFAULTS: dict[str, Any] = {s.attribute: s.default for s in SETTINGS if s.default is not None}
 
 # field -> (stack config key, environment variables in order of preference)
 _SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -45,19 +44,25 @@ _SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
 _CREDENTIAL_FIELDS = tuple(s.attribute for s in SETTINGS if s.credential)
 _SECRET_FIELDS = frozenset(s.attribute for s in SETTINGS if s.secret)
 
+
+def _positive(field: str, *, seconds: bool = False) -> str:
+    unit = "a number of seconds" if seconds else "a number"
+    return f"{unit} greater than 0, such as {_DEFAULTS[field]:g}"
+
+
 # What to tell the user about each setting when its value is refused.
 _EXPECTED: dict[str, str] = {
     "endpoint": 'a host[:port] or "http(s)://host[:port]" without a path, '
     'such as "http://127.0.0.1:8080"',
-    "region": 'a region id such as "ap-southeast-1"',
+    "region": f'a region id such as "{_DEFAULTS["region"]}"',
     "access_key_id": "an access key id",
     "access_key_secret": "the access key secret that belongs to the access key id",
     "security_token": "an STS security token",
     "profile": "the name of a profile in ~/.aliyun/config.json or ~/.alibabacloud/credentials.ini",
-    "requests_per_second": "a number greater than 0, such as 10",
-    "retry_timeout": "a number of seconds greater than 0, such as 120",
-    "register_timeout": "a number of seconds greater than 0, such as 30",
-    "settle_timeout": "a number of seconds greater than 0, such as 45",
+    "requests_per_second": _positive("requests_per_second"),
+    "retry_timeout": _positive("retry_timeout", seconds=True),
+    "register_timeout": _positive("register_timeout", seconds=True),
+    "settle_timeout": _positive("settle_timeout", seconds=True),
     "connect_timeout_ms": "a whole number of milliseconds greater than 0",
     "read_timeout_ms": "a whole number of milliseconds greater than 0",
 }
@@ -78,25 +83,19 @@ class ProviderSettings(BaseModel):
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+    # What each field means, its key, variables and default: config.SETTINGS.
     _sources: dict[str, str] = PrivateAttr(default_factory=dict)
 
     endpoint: str | None = None
-    region: str = DEFAULT_REGION
+    region: str = _DEFAULTS["region"]
     access_key_id: str | None = None
     access_key_secret: SecretStr | None = None
     security_token: SecretStr | None = None
     profile: str | None = None
-    requests_per_second: float = 10.0
-    # One budget for a whole create, read or delete, in wall time: every request and its
-    # timeouts, the client's retries of throttling and transient faults, and the controller's
-    # re-reads of the number.
-    retry_timeout: float = 120.0
-    # How long a register or deregister call may take to answer. Longer than reads: an answer
-    # that is merely slow must not be mistaken for a lost one, or a second call would follow.
-    register_timeout: float = 30.0
-    # How long to keep re-reading the number after a register or deregister (answered, or lost)
-    # before concluding that it had no effect.
-    settle_timeout: float = 45.0
+    requests_per_second: float = _DEFAULTS["requests_per_second"]
+    retry_timeout: float = _DEFAULTS["retry_timeout"]
+    register_timeout: float = _DEFAULTS["register_timeout"]
+    settle_timeout: float = _DEFAULTS["settle_timeout"]
     connect_timeout_ms: int = 5000
     read_timeout_ms: int = 10000
 
@@ -134,7 +133,7 @@ class ProviderSettings(BaseModel):
         value = value.strip()
         if not value:
             return None
-        _split_endpoint(value)
+        split_endpoint(value)
         return value
 
     @field_validator("region")
@@ -255,14 +254,14 @@ class ProviderSettings(BaseModel):
         """``http`` or ``https``, as the Alibaba SDK's ``Config.protocol`` expects."""
         if self.endpoint is None:
             return "https"
-        return _split_endpoint(self.endpoint)[0]
+        return split_endpoint(self.endpoint)[0]
 
     @property
     def host(self) -> str:
         """``host[:port]`` without a scheme, as the Alibaba SDK's ``Config.endpoint`` expects."""
         if self.endpoint is None:
             return f"cams.{self.region}.aliyuncs.com"
-        return _split_endpoint(self.endpoint)[1]
+        return split_endpoint(self.endpoint)[1]
 
     @property
     def credential_identity(self) -> str:
@@ -272,31 +271,3 @@ class ProviderSettings(BaseModel):
         if self.profile:
             return f"profile:{self.profile}"
         return "default-chain"
-
-
-_USERINFO = re.compile(r"(?<=://)[^/@]*@|^[^/@:]*:[^/@]*@")
-
-
-def redact_userinfo(endpoint: str) -> str:
-    """The endpoint with any ``user:password@`` masked, for a message."""
-    return _USERINFO.sub("***@", endpoint)
-
-
-def _split_endpoint(value: str) -> tuple[str, str]:
-    """Return (protocol, host[:port]) or raise ValueError for a URL with a path or query."""
-    if "://" in value:
-        parts = urlsplit(value)
-        if parts.scheme.lower() not in ("http", "https"):
-            raise ValueError("scheme must be http or https")
-        if parts.path not in ("", "/") or parts.query or parts.fragment:
-            raise ValueError("endpoint must not have a path")
-        if not parts.netloc or parts.username or parts.password:
-            raise ValueError("endpoint needs a host")
-        try:
-            parts.port  # noqa: B018 - raises ValueError for a bad port
-        except ValueError:
-            raise ValueError("bad port") from None
-        return parts.scheme.lower(), parts.netloc
-    if not value or any(c in value for c in "/?#@ "):
-        raise ValueError("endpoint must be host[:port]")
-    return "https", value

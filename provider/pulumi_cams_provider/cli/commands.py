@@ -32,9 +32,9 @@ __all__ = ["main"]
 def main() -> None:
     """Request verification codes, inspect registrations and run the CAMS emulator.
 
-    Settings come from the flags, then the environment (CAMS_ENDPOINT, ALIBABA_CLOUD_REGION,
-    ALIBABA_CLOUD_ACCESS_KEY_ID, ...), then the standard Alibaba Cloud credential chain,
-    exactly as for the Pulumi provider.
+    Settings come from the flags, then the environment variables the provider reads (each
+    flag's help names its own), then the standard Alibaba Cloud credential chain, exactly as
+    for the Pulumi provider.
     """
 
 

@@ -79,18 +79,7 @@ class DiffOutcome:
 def check_inputs(news: dict[str, Any], olds: dict[str, Any] | None = None) -> CheckOutcome:
     """Normalise and validate the inputs against the prior ones (`olds`, empty on create);
     never touches the network."""
-    failures: list[InputFailure] = []
-    for name, value in news.items():
-        if name.startswith("__") or name in INPUT_PROPERTIES:
-            continue
-        if name in _OUTPUT_ONLY:
-            if value is not None:
-                failures.append(
-                    InputFailure(name, f"{name} is an output reported by CAMS; remove it")
-                )
-            continue
-        failures.append(InputFailure(name, _unknown_property_reason(name)))
-
+    failures = _unknown_properties(news)
     inputs: dict[str, Any] = {}
     for name in ("custSpaceId", "phoneNumber"):
         value = news.get(name)
@@ -139,6 +128,22 @@ def check_inputs(news: dict[str, Any], olds: dict[str, Any] | None = None) -> Ch
         if move is not None:
             failures.append(move)
     return CheckOutcome(inputs=inputs, failures=failures)
+
+
+def _unknown_properties(news: dict[str, Any]) -> list[InputFailure]:
+    """A failure for each property that is not an input: an output, or a misspelling."""
+    failures: list[InputFailure] = []
+    for name, value in news.items():
+        if name.startswith("__") or name in INPUT_PROPERTIES:
+            continue
+        if name in _OUTPUT_ONLY:
+            if value is not None:
+                failures.append(
+                    InputFailure(name, f"{name} is an output reported by CAMS; remove it")
+                )
+            continue
+        failures.append(InputFailure(name, _unknown_property_reason(name)))
+    return failures
 
 
 def _stuck_move(olds: dict[str, Any], inputs: dict[str, Any]) -> InputFailure | None:

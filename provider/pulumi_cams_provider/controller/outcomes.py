@@ -25,6 +25,45 @@ class Note:
     level: Literal["info", "warning"]
     text: str
 
+    @classmethod
+    def adopted(cls, phone: str, space: str) -> Note:
+        """A create found the number registered already."""
+        return cls(
+            "warning",
+            f"phone number {phone} was already registered in space {space}; adopted it "
+            "without a register call (no verify code was used)",
+        )
+
+    @classmethod
+    def declared_twice(cls, phone: str) -> Note:
+        """A create adopted a number another resource of the deployment had just created."""
+        return cls(
+            "warning",
+            f"phone number {phone} is declared by another resource of this deployment too, "
+            "which registered or adopted it first; adopted it here without a register call. "
+            "Declare each number once.",
+        )
+
+    @classmethod
+    def left_registered(cls, resource_id: str) -> Note:
+        """A delete without deregisterOnDelete."""
+        return cls(
+            "info",
+            f"{resource_id} left registered in CAMS because deregisterOnDelete is false; the "
+            "resource is only removed from the stack",
+        )
+
+    @classmethod
+    def managed_elsewhere(cls, resource_id: str) -> Note:
+        """A delete of a number another resource of the deployment has just created."""
+        return cls(
+            "warning",
+            f"{resource_id} was not deregistered: another resource of this deployment has just "
+            "registered or adopted the number (a renamed resource, or the number declared "
+            "twice), so it stays registered and managed there. To rename a resource without a "
+            "delete, give the new one `aliases` with its old name.",
+        )
+
 
 @dataclass(frozen=True)
 class CreateOutcome:

@@ -114,12 +114,7 @@ class RegistrationController:
             outcome = self._create(wanted)
             self._claims.claim(wanted.phone_number)
         if claimed_before and outcome.adopted:
-            note = Note(
-                "warning",
-                f"phone number {wanted.phone_number} is declared by another resource of this "
-                "deployment too, which registered or adopted it first; adopted it here without "
-                "a register call. Declare each number once.",
-            )
+            note = Note.declared_twice(wanted.phone_number)
             return replace(outcome, notes=(*outcome.notes, note))
         return outcome
 
@@ -133,13 +128,7 @@ class RegistrationController:
         notes: list[Note] = []
         adopted = observed.registered
         if adopted:
-            notes.append(
-                Note(
-                    "warning",
-                    f"phone number {phone} was already registered in space {space}; adopted it "
-                    "without a register call (no verify code was used)",
-                )
-            )
+            notes.append(Note.adopted(phone, space))
         else:
             if wanted.verify_code is None:
                 raise MissingVerifyCode.of(observed, space)
@@ -219,20 +208,9 @@ class RegistrationController:
         gone is success. Otherwise leave it registered and say so."""
         space, phone = identity(resource_id, props)
         if props.get("deregisterOnDelete") is not True:
-            note = Note(
-                "info",
-                f"{resource_id} left registered in CAMS because deregisterOnDelete is false; "
-                "the resource is only removed from the stack",
-            )
-            return DeleteOutcome(deregistered=False, notes=(note,))
+            return DeleteOutcome(deregistered=False, notes=(Note.left_registered(resource_id),))
         if self._claims.claimed(phone):
-            note = Note(
-                "warning",
-                f"{resource_id} was not deregistered: another resource of this deployment has "
-                "just registered or adopted the number (a renamed resource, or the number "
-                "declared twice), so it stays registered and managed there. To rename a "
-                "resource without a delete, give the new one `aliases` with its old name.",
-            )
+            note = Note.managed_elsewhere(resource_id)
             return DeleteOutcome(deregistered=False, notes=(note,))
         budget = self._deadline()
         try:

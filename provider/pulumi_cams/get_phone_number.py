@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pulumi
 from pulumi_cams_provider.dynamic import look_up
 from pulumi_cams_provider.resource import FUNCTION_OUTPUTS
 
-__all__ = ["GetPhoneNumberResult", "get_phone_number", "get_phone_number_output"]
+from ._outputs import GetPhoneNumberResult
 
-
-@dataclass(frozen=True)
-class GetPhoneNumberResult:
-    """What `get_phone_number` returns: the fields of ``cams:index:getPhoneNumber``'s result
-    (`pulumi-cams status --json`), by their Python names."""
-
-    cust_space_id: str
-    phone_number: str
-    status: str | None
-    code_verification_status: str | None
-    verified_name: str | None
-    quality_rating: str | None
-    messaging_limit_tier: str | None
-    name_status: str | None
-    registered: bool
-    code_needed: bool
+__all__ = ["get_phone_number", "get_phone_number_output"]
 
 
 def get_phone_number(

@@ -12,6 +12,8 @@ import pulumi.dynamic
 from pulumi_cams_provider.dynamic import PhoneNumberRegistrationProvider
 from pulumi_cams_provider.resource import PROPERTIES
 
+from ._outputs import PhoneNumberRegistrationOutputs
+
 __all__ = ["PhoneNumberRegistration", "PhoneNumberRegistrationArgs"]
 
 # Python attribute -> wire (state) name, and the outputs only CAMS sets (seeded as None so that
@@ -149,7 +151,10 @@ class PhoneNumberRegistrationArgs:
 
 
 class PhoneNumberRegistration(
-    pulumi.dynamic.Resource, module="cams", name="PhoneNumberRegistration"
+    PhoneNumberRegistrationOutputs,
+    pulumi.dynamic.Resource,
+    module="cams",
+    name="PhoneNumberRegistration",
 ):
     """A WhatsApp Business phone number registered in an Alibaba Cloud CAMS space.
 
@@ -174,29 +179,9 @@ class PhoneNumberRegistration(
 
     Provider settings come from the stack's ``cams:`` config, then the environment, then the
     standard Alibaba Cloud credential chain; ``pulumi_cams_provider.config.SETTINGS`` lists
-    them (the README's "Configuration and credentials" too).
+    them (the README's "Configuration and credentials" too). The outputs are those of
+    `PhoneNumberRegistrationOutputs`.
     """
-
-    cust_space_id: pulumi.Output[str]
-    """The CAMS space ID the number is registered in."""
-    phone_number: pulumi.Output[str]
-    """The number as digits with country code, e.g. ``"8613800001234"``."""
-    deregister_on_delete: pulumi.Output[bool]
-    """Whether deleting the resource deregisters the number."""
-    status: pulumi.Output[str | None]
-    """The number's status in CAMS, e.g. ``"CONNECTED"``."""
-    code_verification_status: pulumi.Output[str | None]
-    """``"VERIFIED"`` once the number's ownership is verified."""
-    verified_name: pulumi.Output[str | None]
-    """The display name approved for the number."""
-    quality_rating: pulumi.Output[str | None]
-    """Meta's quality rating: ``GREEN``, ``YELLOW``, ``RED`` or ``UNKNOWN``."""
-    messaging_limit_tier: pulumi.Output[str | None]
-    """The messaging limit tier, e.g. ``"TIER_1K"``."""
-    name_status: pulumi.Output[str | None]
-    """The review status of the display name, e.g. ``"Approval"``."""
-    adopted: pulumi.Output[bool]
-    """True when the number was already registered and this resource adopted it."""
 
     def __init__(
         self,
@@ -231,49 +216,26 @@ class PhoneNumberRegistration(
                     "PhoneNumberRegistration() got ResourceOptions twice: pass opts once"
                 )
             args, opts = None, args
-        keywords = {
-            "cust_space_id": cust_space_id,
-            "phone_number": phone_number,
-            "verify_code": verify_code,
-            "deregister_on_delete": deregister_on_delete,
-        }
-        given = [name for name, value in keywords.items() if value is not None]
-        if args is not None:
-            if not isinstance(args, PhoneNumberRegistrationArgs):
-                raise TypeError(
-                    "PhoneNumberRegistration() args must be a PhoneNumberRegistrationArgs, "
-                    f"not {type(args).__name__}"
-                )
-            if given:
-                raise TypeError(
-                    "PhoneNumberRegistration() takes either args=PhoneNumberRegistrationArgs(...)"
-                    f" or keyword arguments, not both (got args and {', '.join(given)})"
-                )
-            keywords = {name: getattr(args, name) for name in keywords}
-        for required in ("cust_space_id", "phone_number"):
-            if keywords[required] is None:
-                raise TypeError(
-                    f"PhoneNumberRegistration() missing required argument {required!r}: pass it "
-                    "as a keyword or in PhoneNumberRegistrationArgs"
-                )
-
+        keywords = _arguments(
+            args,
+            cust_space_id=cust_space_id,
+            phone_number=phone_number,
+            verify_code=verify_code,
+            deregister_on_delete=deregister_on_delete,
+        )
+        code = keywords["verify_code"]
+        deregister = keywords["deregister_on_delete"]
         props: dict[str, Any] = {
             "cust_space_id": keywords["cust_space_id"],
             "phone_number": keywords["phone_number"],
             "verify_code": (
                 None
-                if keywords["verify_code"] is None
+                if code is None
                 else pulumi.Output.secret(
-                    pulumi.Output.from_input(keywords["verify_code"]).apply(
-                        _warn_if_in_clear_config
-                    )
+                    pulumi.Output.from_input(code).apply(_warn_if_in_clear_config)
                 )
             ),
-            "deregister_on_delete": (
-                False
-                if keywords["deregister_on_delete"] is None
-                else keywords["deregister_on_delete"]
-            ),
+            "deregister_on_delete": False if deregister is None else deregister,
         }
         # Outputs are declared and seeded as None so Pulumi resolves them (pulumi#6678).
         props.update(dict.fromkeys(_OUTPUTS))
@@ -289,3 +251,28 @@ class PhoneNumberRegistration(
     def translate_input_property(self, prop: str) -> str:
         """Python attribute name -> wire (camelCase) name."""
         return _SNAKE_TO_CAMEL.get(prop, prop)
+
+
+def _arguments(args: object, **keywords: Any) -> dict[str, Any]:
+    """The arguments, from ``args`` (a `PhoneNumberRegistrationArgs`) or the keywords, never
+    both; refuses a missing required one in a sentence that says how to pass it."""
+    given = [name for name, value in keywords.items() if value is not None]
+    if args is not None:
+        if not isinstance(args, PhoneNumberRegistrationArgs):
+            raise TypeError(
+                "PhoneNumberRegistration() args must be a PhoneNumberRegistrationArgs, "
+                f"not {type(args).__name__}"
+            )
+        if given:
+            raise TypeError(
+                "PhoneNumberRegistration() takes either args=PhoneNumberRegistrationArgs(...)"
+                f" or keyword arguments, not both (got args and {', '.join(given)})"
+            )
+        keywords = {name: getattr(args, name) for name in keywords}
+    for required in ("cust_space_id", "phone_number"):
+        if keywords[required] is None:
+            raise TypeError(
+                f"PhoneNumberRegistration() missing required argument {required!r}: pass it "
+                "as a keyword or in PhoneNumberRegistrationArgs"
+            )
+    return keywords

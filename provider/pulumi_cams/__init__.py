@@ -6,7 +6,8 @@ this package loads neither the Alibaba Cloud SDK nor any credentials: the provid
 when it first calls CAMS.
 """
 
-from .get_phone_number import GetPhoneNumberResult, get_phone_number, get_phone_number_output
+from ._outputs import GetPhoneNumberResult
+from .get_phone_number import get_phone_number, get_phone_number_output
 from .phone_number_registration import PhoneNumberRegistration, PhoneNumberRegistrationArgs
 
 __all__ = [

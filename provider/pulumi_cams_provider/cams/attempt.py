@@ -1,0 +1,98 @@
+"""One CAMS action's attempts, as the retry helper makes them: a permit of the rate limiter,
+the request within what the operation's deadline leaves, and whatever comes back turned into
+the parsed answer or an error of the tree (throttled answers tell the limiter and the adaptive
+rates)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from .alibaba_sdk import call_action
+from .errors import Call, CamsError, CamsThrottled
+from .responses import budget_exhausted, error_from_body
+from .retry import Deadline
+from .sdk_errors import error_from_exception
+
+if TYPE_CHECKING:
+    from .client import CamsClient
+
+__all__ = ["Attempt"]
+
+T = TypeVar("T")
+
+
+class Attempt(Generic[T]):
+    """One action's attempts: each takes a permit of the rate limiter, sends the request
+    within what the deadline leaves, and turns whatever comes back into the parsed answer or
+    an error of the tree; throttled answers tell the limiter and the adaptive rates."""
+
+    def __init__(
+        self,
+        client: CamsClient,
+        call: Call,
+        query: dict[str, str],
+        parse: Callable[[Mapping[str, Any]], T],
+        deadline: Deadline,
+        read_timeout: float,
+        on_send: Callable[[], None] | None,
+    ) -> None:
+        settings = client.settings
+        self.client, self.call, self.query, self.parse = client, call, query, parse
+        self.deadline, self.read_timeout, self.on_send = deadline, read_timeout, on_send
+        self.connect_timeout = settings.connect_timeout_ms / 1000
+        self.limiter = client.limiter
+        self.rates = client.rates
+        self.key = (settings.credential_identity, call.action)
+        self.ceiling = settings.requests_per_second
+
+    def run(self) -> T:
+        """One attempt; raises the attempt's CamsError."""
+        # Build the SDK client (first call: import it) before taking a permit, so that the
+        # permit's request reaches the server promptly.
+        failure: CamsError | None = None
+        sdk: Any = None
+        try:
+            sdk = self.client.sdk_client()
+        except Exception as exc:  # the SDK's or the credential chain's failure, translated
+            failure = error_from_exception(exc, self.call, self.client.transport())
+        if failure is not None:
+            raise failure
+        body, failure = self._send(sdk)
+        # Raised outside the except block so that the SDK's exception (whose text may hold
+        # the request URL with the verify code) is not chained to ours.
+        if failure is not None:
+            raise failure
+        assert isinstance(body, Mapping)
+        return self.parse(body)
+
+    def _send(self, sdk: Any) -> tuple[Any, CamsError | None]:
+        """The request under a permit: its answer's body, or the error it came to."""
+        key, ceiling, rates = self.key, self.ceiling, self.rates
+        with self.limiter.slot(
+            key, lambda: rates.rate(key, ceiling), on_wait=lambda: rates.waited(key, ceiling)
+        ) as permit:
+            rates.sent(key, ceiling)
+            remaining = self.deadline.remaining()
+            if remaining <= 0:
+                return None, budget_exhausted(self.deadline.seconds, self.call)
+            if self.on_send is not None:
+                self.on_send()
+                self.on_send = None
+            timeouts = (min(self.connect_timeout, remaining), min(self.read_timeout, remaining))
+            body: Any = None
+            failure: CamsError | None
+            try:
+                response = call_action(sdk, self.call.action, self.query, timeouts)
+            except Exception as exc:  # every SDK and transport failure is translated
+                failure = error_from_exception(exc, self.call, self.client.transport(timeouts))
+            else:
+                status = response.get("statusCode") if isinstance(response, Mapping) else None
+                body = response.get("body") if isinstance(response, Mapping) else None
+                failure = error_from_body(
+                    body, self.call, http_status=status if isinstance(status, int) else None
+                )
+            if isinstance(failure, CamsThrottled):
+                self.limiter.refused(permit)
+                rates.throttled(key, ceiling, permit.start)
+        return body, failure
