@@ -9,8 +9,8 @@ import subprocess
 from pathlib import Path
 
 from cams_emulator import EmulatorServer
-from test_quickstart import pulumi_cams
 
+from tests.e2e.test_quickstart import pulumi_cams
 from tests.support import emulator_control as ctl
 from tests.support.pulumi_cli import REPO_ROOT, PulumiCli, resources_of
 

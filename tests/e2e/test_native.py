@@ -13,8 +13,8 @@ from pathlib import Path
 import cams_emulator
 import pytest
 from cams_emulator import EmulatorServer
-from test_quickstart import SECRET_SIG, pulumi_cams
 
+from tests.e2e.test_quickstart import SECRET_SIG, pulumi_cams
 from tests.support import emulator_control as ctl
 from tests.support.demo_seed import CODE, CONNECTED, PENDING, SPACE
 from tests.support.pulumi_cli import (
