@@ -2,9 +2,11 @@
 
 Each process is a real ``python -u -m pulumi.dynamic`` with 8 creates in flight (one `pulumi up`
 with --parallel 8); they share the emulator's demo account, whose flow control allows L requests
-per second per action. Run side by side: adaptive rate control on (the default) and off
-(``CAMS_ADAPTIVE_RATE=0``: each process at a fixed requestsPerSecond, the old limiter), numbers in
-1, 6 or 30 spaces.
+per second per action. Run side by side, numbers in 1, 6 or 30 spaces, under three controls:
+"fixed" (``CAMS_ADAPTIVE_RATE=0``: each process at its own requestsPerSecond), "adaptive" (the
+default: each process alone, adapting to throttled answers) and "store" (``cams:rateLimitStore``:
+one bucket per action in a real Redis that every process shares); "store-lost" is the store
+stopped mid-run.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pulumi_cams_provider.config import ADAPTIVE_RATE_ENV
+from pulumi_cams_provider.config import ADAPTIVE_RATE_ENV, setting
 
 from tests.support import emulator_control as ctl
 from tests.support.engine import DynamicProvider, ProviderError
@@ -32,6 +34,8 @@ CONCURRENCY = 8
 MAX_NUMBERS = 300
 """Numbers seeded per layout; the largest case is 4 processes x 75."""
 LAYOUTS = (1, 6, 30)
+CONTROLS = ("fixed", "adaptive", "store", "store-lost")
+STORE_VARIABLE = setting("rateLimitStore").environment[0]
 
 
 def space(spaces: int, j: int) -> str:
@@ -75,7 +79,7 @@ class SharedRun:
     processes: int
     per_process: int
     spaces: int
-    adaptive: bool
+    control: str
     seconds: float
     registered: int
     failures: int
@@ -88,6 +92,10 @@ class SharedRun:
     doubled: int
     timeline: list[list[tuple[int, int]]] = field(default_factory=list)
     """Each second from the first register call: (accepted, refused) registers per process."""
+
+    @property
+    def adaptive(self) -> bool:
+        return self.control == "adaptive"
 
     @property
     def total(self) -> int:
@@ -128,12 +136,22 @@ def run(
     processes: int,
     per_process: int,
     spaces: int,
-    adaptive: bool,
+    control: str,
     rate: float,
+    store: str | None = None,
+    stop_store: Callable[[], None] | None = None,
 ) -> SharedRun:
+    """One run; ``store`` is the Redis URL for the store controls, ``stop_store`` what stops
+    it (called 2 s into a "store-lost" run)."""
     ctl.reset(url)
-    env = {} if adaptive else {ADAPTIVE_RATE_ENV: "0"}
+    env = {
+        "fixed": {ADAPTIVE_RATE_ENV: "0"},
+        "adaptive": {},
+        "store": {STORE_VARIABLE: store or ""},
+        "store-lost": {STORE_VARIABLE: store or ""},
+    }[control]
     providers = [DynamicProvider(env=env) for _ in range(processes)]
+    lost = threading.Timer(2.0, stop_store) if control == "store-lost" and stop_store else None
     try:
         for process in providers:
             process.configure(stack_config(url, rate))
@@ -170,12 +188,16 @@ def run(
                 finishes.append(time.perf_counter() - started)
 
         threads = [threading.Thread(target=pipeline, args=(p,)) for p in range(processes)]
+        if lost is not None:
+            lost.start()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         seconds = time.perf_counter() - started
     finally:
+        if lost is not None:
+            lost.cancel()
         for process in providers:
             process.__exit__(None, None, None)
     log = ctl.requests(url)
@@ -192,7 +214,7 @@ def run(
         processes=processes,
         per_process=per_process,
         spaces=spaces,
-        adaptive=adaptive,
+        control=control,
         seconds=seconds,
         registered=connected,
         failures=failures,

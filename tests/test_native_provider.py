@@ -143,6 +143,8 @@ _SAMPLE_SETTINGS = {
     "retryTimeout": "30",
     "registerTimeout": "12.5",
     "settleTimeout": "20",
+    "rateLimitStore": "redis://:sample@127.0.0.1:6379/0",
+    "rateLimitKey": "5012345678901234",
 }
 # Credentials are taken as a group: an id needs its secret and a token needs both.
 _COMPANIONS = {
@@ -203,7 +205,8 @@ def test_schema_config_matches_the_settings_module() -> None:
     assert sorted(variables) == sorted(_SAMPLE_SETTINGS)
     defaults = ProviderSettings.from_config({}, environ={})
     for name, spec in variables.items():
-        assert spec.get("secret", False) == (name in ("accessKeySecret", "securityToken")), name
+        secret = ("accessKeySecret", "securityToken", "rateLimitStore")
+        assert spec.get("secret", False) == (name in secret), name
         # No schema default: `pulumi do` would send it ahead of the environment variables.
         assert "default" not in spec, name
         default = _SETTING_DEFAULTS[name]

@@ -146,6 +146,32 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         ),
         default=45,
     ),
+    Setting(
+        key="rateLimitStore",
+        attribute="rate_limit_store",
+        type="string",
+        environment=("CAMS_RATE_LIMIT_STORE",),
+        description=(
+            "A Redis (or compatible, such as Tair) that every process of one account shares, "
+            "for example `redis://host:6379/0`, `rediss://host:6380/0` or "
+            "`unix:///run/redis.sock`: one request bucket per account and action, and a lease "
+            "per number so that two pipelines creating one number make one register call. "
+            "Unset, each process paces itself (adaptive control). A failing store is never an "
+            "error: the process paces itself until it answers again."
+        ),
+        secret=True,
+    ),
+    Setting(
+        key="rateLimitKey",
+        attribute="rate_limit_key",
+        type="string",
+        environment=("CAMS_RATE_LIMIT_KEY",),
+        description=(
+            "The name under which processes meet in `rateLimitStore`: give every process of "
+            "one Alibaba Cloud account the same one (the account ID, say) when they use "
+            "different access keys. Default: a digest of the endpoint and the access key in use."
+        ),
+    ),
 )
 
 ADAPTIVE_RATE_ENV: Final = "CAMS_ADAPTIVE_RATE"

@@ -38,6 +38,8 @@ export class Provider extends pulumi.ProviderResource {
             resourceInputs["accessKeySecret"] = (args?.accessKeySecret ? pulumi.secret(args.accessKeySecret) : undefined) ?? utilities.getEnv("ALICLOUD_SECRET_KEY", "ALIBABA_CLOUD_ACCESS_KEY_SECRET");
             resourceInputs["endpoint"] = (args?.endpoint) ?? utilities.getEnv("CAMS_ENDPOINT");
             resourceInputs["profile"] = (args?.profile) ?? utilities.getEnv("ALICLOUD_PROFILE", "ALIBABA_CLOUD_PROFILE");
+            resourceInputs["rateLimitKey"] = (args?.rateLimitKey) ?? utilities.getEnv("CAMS_RATE_LIMIT_KEY");
+            resourceInputs["rateLimitStore"] = (args?.rateLimitStore ? pulumi.secret(args.rateLimitStore) : undefined) ?? utilities.getEnv("CAMS_RATE_LIMIT_STORE");
             resourceInputs["region"] = (args?.region) ?? utilities.getEnv("ALIBABA_CLOUD_REGION", "ALICLOUD_REGION");
             resourceInputs["registerTimeout"] = pulumi.output((args?.registerTimeout) ?? utilities.getEnvNumber("CAMS_REGISTER_TIMEOUT")).apply(JSON.stringify);
             resourceInputs["requestsPerSecond"] = pulumi.output((args?.requestsPerSecond) ?? utilities.getEnvNumber("CAMS_REQUESTS_PER_SECOND")).apply(JSON.stringify);
@@ -70,6 +72,14 @@ export interface ProviderArgs {
      * Name of an Alibaba Cloud CLI profile to take credentials from.
      */
     profile?: pulumi.Input<string | undefined>;
+    /**
+     * The name under which processes meet in `rateLimitStore`: give every process of one Alibaba Cloud account the same one (the account ID, say) when they use different access keys. Default: a digest of the endpoint and the access key in use.
+     */
+    rateLimitKey?: pulumi.Input<string | undefined>;
+    /**
+     * A Redis (or compatible, such as Tair) that every process of one account shares, for example `redis://host:6379/0`, `rediss://host:6380/0` or `unix:///run/redis.sock`: one request bucket per account and action, and a lease per number so that two pipelines creating one number make one register call. Unset, each process paces itself (adaptive control). A failing store is never an error: the process paces itself until it answers again.
+     */
+    rateLimitStore?: pulumi.Input<string | undefined>;
     /**
      * Alibaba Cloud region of the CAMS endpoint. Default: `ap-southeast-1`.
      */

@@ -35,6 +35,7 @@ from .responses import malformed_response, request_id_of
 from .retry import Deadline, RetryPolicy, call_with_retry
 from .sdk_errors import Transport
 from .settings import ProviderSettings
+from .shared_quota import SharedQuota, shared_quota, store_key
 
 __all__ = ["CamsClient"]
 
@@ -79,6 +80,15 @@ class CamsClient:
     def rates(self) -> AdaptiveRates:
         """The adaptive rates it follows (by default the process's)."""
         return self._rates or shared_rates()
+
+    @property
+    def quota(self) -> SharedQuota | None:
+        """The account's quota in the rate limit store, when one is set (the process's)."""
+        settings = self._settings
+        if settings.rate_limit_store is None:
+            return None
+        namespace = store_key(settings.rate_limit_key, settings.host, settings.credential_identity)
+        return shared_quota(settings.rate_limit_store.get_secret_value(), namespace)
 
     def allowed_rate(self, action: str) -> float:
         """Requests of ``action`` per second this process may send now: ``requestsPerSecond``,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -32,6 +33,7 @@ from pydantic import (
 from ..config import SETTINGS
 from .endpoint import redact_userinfo, split_endpoint
 from .errors import SettingsError
+from .shared_quota import check_store_url
 
 __all__ = ["ProviderSettings"]
 
@@ -63,6 +65,8 @@ _EXPECTED: dict[str, str] = {
     "retry_timeout": _positive("retry_timeout", seconds=True),
     "register_timeout": _positive("register_timeout", seconds=True),
     "settle_timeout": _positive("settle_timeout", seconds=True),
+    "rate_limit_store": 'a Redis URL such as "redis://host:6379/0" or "unix:///run/redis.sock"',
+    "rate_limit_key": "a name of letters, digits and -_.: such as an account ID",
     "connect_timeout_ms": "a whole number of milliseconds greater than 0",
     "read_timeout_ms": "a whole number of milliseconds greater than 0",
 }
@@ -96,6 +100,8 @@ class ProviderSettings(BaseModel):
     retry_timeout: float = _DEFAULTS["retry_timeout"]
     register_timeout: float = _DEFAULTS["register_timeout"]
     settle_timeout: float = _DEFAULTS["settle_timeout"]
+    rate_limit_store: SecretStr | None = None
+    rate_limit_key: str | None = None
     connect_timeout_ms: int = 5000
     read_timeout_ms: int = 10000
 
@@ -134,6 +140,20 @@ class ProviderSettings(BaseModel):
         if not value:
             return None
         split_endpoint(value)
+        return value
+
+    @field_validator("rate_limit_store")
+    @classmethod
+    def _check_store(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            check_store_url(value.get_secret_value())
+        return value
+
+    @field_validator("rate_limit_key")
+    @classmethod
+    def _check_key(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[\w.:-]{1,100}", value):
+            raise ValueError("bad key")
         return value
 
     @field_validator("region")
@@ -221,7 +241,7 @@ class ProviderSettings(BaseModel):
                     data[field] = env_value
                     sources[field] = env_name
                     break
-        for field in ("access_key_secret", "security_token"):
+        for field in _SECRET_FIELDS:
             if field in data and not isinstance(data[field], str | SecretStr):
                 raise SettingsError(sources[field], "expected a string")
         settings = cls.model_validate(data, context={"sources": sources})
@@ -245,7 +265,7 @@ class ProviderSettings(BaseModel):
         """The secrets among the settings, to scrub from whatever CAMS says back."""
         return tuple(
             s.get_secret_value()
-            for s in (self.access_key_secret, self.security_token)
+            for s in (self.access_key_secret, self.security_token, self.rate_limit_store)
             if s is not None
         )
 

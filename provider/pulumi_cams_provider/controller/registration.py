@@ -29,6 +29,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import replace
 from typing import Any
 
@@ -108,19 +109,22 @@ class RegistrationController:
 
     def create(self, inputs: dict[str, Any]) -> CreateOutcome:
         """Register the number (or adopt it); return once a read shows it registered. Creates
-        of one number wait for each other, so the second observes what the first did."""
+        of one number wait for each other, so the second observes what the first did: in this
+        process (`claims`), and across processes that share a rate limit store (its lease)."""
         wanted = RegistrationInputs.checked(inputs)
-        with self._claims.creating(wanted.phone_number) as claimed_before:
-            outcome = self._create(wanted)
-            self._claims.claim(wanted.phone_number)
-        if claimed_before and outcome.adopted:
-            note = Note.declared_twice(wanted.phone_number)
-            return replace(outcome, notes=(*outcome.notes, note))
-        return outcome
-
-    def _create(self, wanted: RegistrationInputs) -> CreateOutcome:
         space, phone = wanted.cust_space_id, wanted.phone_number
         budget = self._deadline()
+        quota = self._get_client().quota
+        with self._claims.creating(phone) as claimed_before:
+            with quota.lease(space, phone, budget) if quota else nullcontext():
+                outcome = self._create(wanted, budget)
+            self._claims.claim(phone)
+        notes = [Note.declared_twice(phone)] if claimed_before and outcome.adopted else []
+        notes += self._store_notes()
+        return replace(outcome, notes=(*outcome.notes, *notes)) if notes else outcome
+
+    def _create(self, wanted: RegistrationInputs, budget: Deadline) -> CreateOutcome:
+        space, phone = wanted.cust_space_id, wanted.phone_number
         listing = self._listing(space, phone, budget)
         observed = listing.number(phone)
         if observed is None:
@@ -233,9 +237,15 @@ class RegistrationController:
         _, notes = self._confirmed_write().until_seen(
             DEREGISTER, deregister, space, phone, unregistered, budget
         )
-        return DeleteOutcome(deregistered=True, notes=tuple(notes))
+        return DeleteOutcome(deregistered=True, notes=(*notes, *self._store_notes()))
 
     # Helpers.
+
+    def _store_notes(self) -> list[Note]:
+        """The rate limit store's fallback warning, once per process."""
+        quota = self._get_client().quota
+        warning = quota.warning() if quota is not None else None
+        return [Note("warning", warning)] if warning else []
 
     def _confirmed_write(self) -> ConfirmedWrite:
         return ConfirmedWrite(

@@ -43,6 +43,16 @@ func NewProvider(ctx *pulumi.Context,
 			args.Profile = pulumi.StringPtr(d.(string))
 		}
 	}
+	if args.RateLimitKey == nil {
+		if d := internal.GetEnvOrDefault(nil, nil, "CAMS_RATE_LIMIT_KEY"); d != nil {
+			args.RateLimitKey = pulumi.StringPtr(d.(string))
+		}
+	}
+	if args.RateLimitStore == nil {
+		if d := internal.GetEnvOrDefault(nil, nil, "CAMS_RATE_LIMIT_STORE"); d != nil {
+			args.RateLimitStore = pulumi.StringPtr(d.(string))
+		}
+	}
 	if args.Region == nil {
 		if d := internal.GetEnvOrDefault(nil, nil, "ALIBABA_CLOUD_REGION", "ALICLOUD_REGION"); d != nil {
 			args.Region = pulumi.StringPtr(d.(string))
@@ -76,6 +86,9 @@ func NewProvider(ctx *pulumi.Context,
 	if args.AccessKeySecret != nil {
 		args.AccessKeySecret = pulumi.ToSecret(args.AccessKeySecret).(pulumi.StringPtrInput)
 	}
+	if args.RateLimitStore != nil {
+		args.RateLimitStore = pulumi.ToSecret(args.RateLimitStore).(pulumi.StringPtrInput)
+	}
 	if args.SecurityToken != nil {
 		args.SecurityToken = pulumi.ToSecret(args.SecurityToken).(pulumi.StringPtrInput)
 	}
@@ -97,6 +110,10 @@ type providerArgs struct {
 	Endpoint *string `pulumi:"endpoint"`
 	// Name of an Alibaba Cloud CLI profile to take credentials from.
 	Profile *string `pulumi:"profile"`
+	// The name under which processes meet in `rateLimitStore`: give every process of one Alibaba Cloud account the same one (the account ID, say) when they use different access keys. Default: a digest of the endpoint and the access key in use.
+	RateLimitKey *string `pulumi:"rateLimitKey"`
+	// A Redis (or compatible, such as Tair) that every process of one account shares, for example `redis://host:6379/0`, `rediss://host:6380/0` or `unix:///run/redis.sock`: one request bucket per account and action, and a lease per number so that two pipelines creating one number make one register call. Unset, each process paces itself (adaptive control). A failing store is never an error: the process paces itself until it answers again.
+	RateLimitStore *string `pulumi:"rateLimitStore"`
 	// Alibaba Cloud region of the CAMS endpoint. Default: `ap-southeast-1`.
 	Region *string `pulumi:"region"`
 	// Seconds a register or deregister call may take to answer before its answer counts as lost. Longer than reads, so that a slow answer is not taken for a lost one (which would be followed by a second call). Default: `30`.
@@ -121,6 +138,10 @@ type ProviderArgs struct {
 	Endpoint pulumi.StringPtrInput
 	// Name of an Alibaba Cloud CLI profile to take credentials from.
 	Profile pulumi.StringPtrInput
+	// The name under which processes meet in `rateLimitStore`: give every process of one Alibaba Cloud account the same one (the account ID, say) when they use different access keys. Default: a digest of the endpoint and the access key in use.
+	RateLimitKey pulumi.StringPtrInput
+	// A Redis (or compatible, such as Tair) that every process of one account shares, for example `redis://host:6379/0`, `rediss://host:6380/0` or `unix:///run/redis.sock`: one request bucket per account and action, and a lease per number so that two pipelines creating one number make one register call. Unset, each process paces itself (adaptive control). A failing store is never an error: the process paces itself until it answers again.
+	RateLimitStore pulumi.StringPtrInput
 	// Alibaba Cloud region of the CAMS endpoint. Default: `ap-southeast-1`.
 	Region pulumi.StringPtrInput
 	// Seconds a register or deregister call may take to answer before its answer counts as lost. Longer than reads, so that a slow answer is not taken for a lost one (which would be followed by a second call). Default: `30`.

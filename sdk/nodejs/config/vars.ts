@@ -52,6 +52,28 @@ Object.defineProperty(exports, "profile", {
 });
 
 /**
+ * The name under which processes meet in `rateLimitStore`: give every process of one Alibaba Cloud account the same one (the account ID, say) when they use different access keys. Default: a digest of the endpoint and the access key in use.
+ */
+export declare const rateLimitKey: string | undefined;
+Object.defineProperty(exports, "rateLimitKey", {
+    get() {
+        return __config.get("rateLimitKey") ?? utilities.getEnv("CAMS_RATE_LIMIT_KEY");
+    },
+    enumerable: true,
+});
+
+/**
+ * A Redis (or compatible, such as Tair) that every process of one account shares, for example `redis://host:6379/0`, `rediss://host:6380/0` or `unix:///run/redis.sock`: one request bucket per account and action, and a lease per number so that two pipelines creating one number make one register call. Unset, each process paces itself (adaptive control). A failing store is never an error: the process paces itself until it answers again.
+ */
+export declare const rateLimitStore: string | undefined;
+Object.defineProperty(exports, "rateLimitStore", {
+    get() {
+        return __config.get("rateLimitStore") ?? utilities.getEnv("CAMS_RATE_LIMIT_STORE");
+    },
+    enumerable: true,
+});
+
+/**
  * Alibaba Cloud region of the CAMS endpoint. Default: `ap-southeast-1`.
  */
 export declare const region: string | undefined;

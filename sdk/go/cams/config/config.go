@@ -63,6 +63,32 @@ func GetProfile(ctx *pulumi.Context) string {
 	return value
 }
 
+// The name under which processes meet in `rateLimitStore`: give every process of one Alibaba Cloud account the same one (the account ID, say) when they use different access keys. Default: a digest of the endpoint and the access key in use.
+func GetRateLimitKey(ctx *pulumi.Context) string {
+	v, err := config.Try(ctx, "cams:rateLimitKey")
+	if err == nil {
+		return v
+	}
+	var value string
+	if d := internal.GetEnvOrDefault(nil, nil, "CAMS_RATE_LIMIT_KEY"); d != nil {
+		value = d.(string)
+	}
+	return value
+}
+
+// A Redis (or compatible, such as Tair) that every process of one account shares, for example `redis://host:6379/0`, `rediss://host:6380/0` or `unix:///run/redis.sock`: one request bucket per account and action, and a lease per number so that two pipelines creating one number make one register call. Unset, each process paces itself (adaptive control). A failing store is never an error: the process paces itself until it answers again.
+func GetRateLimitStore(ctx *pulumi.Context) string {
+	v, err := config.Try(ctx, "cams:rateLimitStore")
+	if err == nil {
+		return v
+	}
+	var value string
+	if d := internal.GetEnvOrDefault(nil, nil, "CAMS_RATE_LIMIT_STORE"); d != nil {
+		value = d.(string)
+	}
+	return value
+}
+
 // Alibaba Cloud region of the CAMS endpoint. Default: `ap-southeast-1`.
 func GetRegion(ctx *pulumi.Context) string {
 	v, err := config.Try(ctx, "cams:region")
