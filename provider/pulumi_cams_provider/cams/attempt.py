@@ -70,13 +70,14 @@ class Attempt(Generic[T]):
         """The request under a permit: its answer's body, or the error it came to."""
         key, ceiling, rates = self.key, self.ceiling, self.rates
         quota = self.client.quota
-        if quota is not None:
-            # The account's bucket first, shared with every process of the account; this
-            # process's own limiter then lets the request go at once unless CAMS throttled it.
-            quota.take(self.call.action, ceiling, self.deadline)
         with self.limiter.slot(
             key, lambda: rates.rate(key, ceiling), on_wait=lambda: rates.waited(key, ceiling)
         ) as permit:
+            if quota is not None:
+                # The account's bucket, shared with every process of the account, last: the
+                # request leaves the moment it has a permit, so that the bucket's count is
+                # the count of what reaches CAMS.
+                quota.take(self.call.action, ceiling, self.deadline)
             rates.sent(key, ceiling)
             remaining = self.deadline.remaining()
             if remaining <= 0:

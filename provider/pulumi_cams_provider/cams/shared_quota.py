@@ -1,12 +1,15 @@
 """One account's quota shared by all its processes, in a Redis the team runs (cams:rateLimitStore).
 
-Every process that calls CAMS as the same account (the same `rate_limit_key`) takes a permit
-from one bucket per action before it sends: a GCRA bucket (throttled-py's, a Lua script run
-atomically on the server, on the server's clock) that lets one request start every
-``1 / requestsPerSecond`` seconds, plus `SPACING_MARGIN`, across all of them. CAMS counts a
-request in the second it *arrives* (the emulator: 10 in the 1.0 s before it), and arrivals
-wander by the time a request takes to be signed and sent; the margin keeps two permits that
-arrive a little early and a little late from meeting in one full second.
+Every process that calls CAMS as the same account (the same namespace, `store_key`) takes a
+permit from one bucket per action before it sends: pyrate-limiter's ``RedisBucket``, a sliding
+log checked and written by one Lua script, so that at most ``requestsPerSecond`` permits fall in
+any one-second window (`WINDOW_MARGIN_MS` longer), on the Redis server's clock, the one clock
+every process of every machine shares. That is CAMS's own rule (the emulator refuses a request
+when 10 arrived in the 1.0 s before it), so a burst is allowed where CAMS allows it; a strictly
+paced bucket (GCRA without a burst) would lose it and run a process alone slower than its own
+limiter does. A request arrives a little after its permit, by the time it takes to be signed and
+sent, and that time wanders; the margin keeps a permit whose request arrives late and one whose
+request arrives early from meeting in one of CAMS's seconds.
 
 The same store holds a lease per number (redis-py's ``Lock``: ``SET NX PX`` with a token, released
 by its holder or expiring on its own) that a create holds across its register call and the
@@ -31,8 +34,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from .endpoint import redact_userinfo
 from .retry import Deadline
@@ -44,12 +46,14 @@ TIMEOUT_S = 0.05
 a store slower than that costs the creates more than the coordination saves."""
 RETRY_S = 2.0
 """Seconds between tries of a store that failed."""
-SPACING_MARGIN = 0.002
-"""Seconds added to each permit's spacing, for arrivals that wander (see the module)."""
+WINDOW_MARGIN_MS = 30
+"""Milliseconds added to the bucket's one-second window, for arrivals that wander (see the
+module): at most 1000 / 1015 of the limit, 98.5 %, once a burst is spent."""
+LEAK_EVERY = 100
+"""Permits between two clean-ups of a bucket's log (its entries older than the window)."""
 LEASE_PREFIX = "lease"
 """The part of a lease's key after the account's namespace."""
 
-_QUOTA_PERIOD_S = 3600
 _PASSWORD_QUERY = re.compile(r"(?i)(password=)[^&]*")
 
 
@@ -91,8 +95,8 @@ class SharedQuota:
         self._lock = threading.Lock()
         self._limiters: dict[tuple[str, float], Any] = {}
         self._client: Any = None
-        self._store: Any = None
         self._down_until = -math.inf
+        self._taken = 0
         self._warning: str | None = None
         self._warned = False
 
@@ -112,19 +116,17 @@ class SharedQuota:
             return False
         try:
             limiter = self._limiter(action, rate)
-            while True:
-                result = limiter.limit(f"{self._namespace}:{action}")
-                if not result.limited:
-                    return True
-                wait = float(result.state.retry_after)
-                if not 0 <= wait <= 60:
-                    raise ValueError("the store answered a wait that no bucket gives")
-                if wait > deadline.remaining():
-                    return False
-                deadline.sleep(wait)
+            taken = limiter.try_acquire(action, timeout=max(deadline.remaining(), 0.0))
+            with self._lock:
+                self._taken += 1
+                leak = self._taken % LEAK_EVERY == 0
+            if leak:
+                for bucket in limiter.buckets():
+                    bucket.leak(bucket.now())
         except Exception as exc:  # noqa: BLE001 - whatever the store does, the create goes on
             self._failed(exc)
             return False
+        return taken is True
 
     @contextmanager
     def lease(self, space: str, phone: str, deadline: Deadline) -> Iterator[bool]:
@@ -156,6 +158,21 @@ class SharedQuota:
                 except Exception as exc:  # noqa: BLE001 - it expires on its own
                     self._failed(exc)
 
+    def prepare(self) -> None:
+        """Load the store's client and connect, in a thread of its own: a process configured
+        with a store does it while the engine checks and diffs, so that its first create does
+        not wait for it (about 0.2 s of imports). A failure here is the first create's."""
+
+        def connect() -> None:
+            try:
+                import pyrate_limiter  # noqa: F401 - loaded for the first permit
+
+                self._redis().ping()
+            except Exception:  # noqa: BLE001, S110 - take() meets it again and reports it
+                pass
+
+        threading.Thread(target=connect, name="cams-store", daemon=True).start()
+
     def warning(self) -> str | None:
         """The fallback's warning, the first time it is asked after the store failed; else
         None."""
@@ -166,35 +183,25 @@ class SharedQuota:
             return self._warning
 
     def _limiter(self, action: str, rate: float) -> Any:
-        from throttled import RateLimiterType, Throttled, per_duration
+        from pyrate_limiter import Limiter, Rate
+        from pyrate_limiter.limiter import SingleBucketFactory
 
+        redis = self._redis()
         with self._lock:
             limiter = self._limiters.get((action, rate))
             if limiter is None:
-                # A capacity of one request (no burst), one every 1 / rate + margin seconds:
-                # throttled-py counts periods in whole seconds, so the spacing is written as
-                # that many requests per _QUOTA_PERIOD_S.
-                spacing = 1 / rate + SPACING_MARGIN
-                limiter = self._limiters[(action, rate)] = Throttled(
-                    using=RateLimiterType.GCRA.value,
-                    quota=per_duration(
-                        timedelta(seconds=_QUOTA_PERIOD_S),
-                        max(1, round(_QUOTA_PERIOD_S / spacing)),
-                        burst=1,
-                    ),
-                    store=self._throttled_store(),
+                # floor(rate) permits per window, the window stretched for a fractional rate
+                # (2.5 per second: 2 per 0.8 s), as the process's own limiter counts them.
+                limit = max(1, math.floor(rate))
+                window = round(1000 * limit / rate) + WINDOW_MARGIN_MS
+                bucket = _server_clock_bucket().init(
+                    [Rate(limit, window)], redis, f"{self._namespace}:{action}"
                 )
+                # Leaked by `take` (LEAK_EVERY), not by a thread of the library's, which would
+                # print a stack whenever the store is down.
+                factory = SingleBucketFactory(bucket, schedule_leak=False)
+                limiter = self._limiters[(action, rate)] = Limiter(factory, buffer_ms=0)
             return limiter
-
-    def _throttled_store(self) -> Any:
-        from throttled import RedisStore
-
-        if self._store is None:
-            self._store = RedisStore(
-                server=self._url,
-                options={"SOCKET_TIMEOUT": TIMEOUT_S, "SOCKET_CONNECT_TIMEOUT": TIMEOUT_S},
-            )
-        return self._store
 
     def _redis(self) -> Any:
         import redis
@@ -209,6 +216,8 @@ class SharedQuota:
     def _failed(self, exc: BaseException) -> None:
         with self._lock:
             self._down_until = self._clock() + RETRY_S
+            # Built again on the next try: a store that restarted has lost the buckets' script.
+            self._limiters.clear()
             if self._warning is None:
                 self._warning = (
                     f"rate limit store {shown_store(self._url)} {_failure(exc)}: this "
@@ -216,6 +225,19 @@ class SharedQuota:
                     f"store answers again (tried every {RETRY_S:g} s), and creates of one "
                     "number in two pipelines are not kept apart meanwhile"
                 )
+
+
+def _server_clock_bucket() -> Any:
+    """pyrate-limiter's RedisBucket on the Redis server's clock (TIME), which every process
+    shares; the library's own reads this machine's."""
+    from pyrate_limiter import RedisBucket
+
+    class ServerClockBucket(RedisBucket):
+        def now(self) -> int:
+            seconds, microseconds = cast("tuple[int, int]", self.redis.time())
+            return int(seconds) * 1000 + int(microseconds) // 1000
+
+    return ServerClockBucket
 
 
 def _failure(exc: BaseException) -> str:
@@ -229,7 +251,7 @@ def _failure(exc: BaseException) -> str:
         return f"did not answer within {TIMEOUT_S * 1000:g} ms"
     if "AuthenticationError" in names or "AuthenticationWrongNumberOfArgsError" in names:
         return "refused the password"
-    if "ConnectionError" in names or "StoreUnavailableError" in names:
+    if "ConnectionError" in names:
         return "cannot be reached"
     return "answered what a Redis would not"
 

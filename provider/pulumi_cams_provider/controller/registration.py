@@ -86,6 +86,9 @@ class RegistrationController:
         self._sleep = sleep
         self._lock = threading.Lock()
         self._claims = Claims()
+        quota = self._get_client().quota if settings.rate_limit_store else None
+        if quota is not None:
+            quota.prepare()
 
     @classmethod
     def from_config(
