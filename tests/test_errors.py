@@ -541,3 +541,17 @@ def test_errors_survive_pickling() -> None:
     assert type(copy) is CamsThrottled and str(copy) == str(err)
     settings_err = pickle.loads(pickle.dumps(SettingsError("cams:region", "bad")))
     assert str(settings_err) == "Invalid provider setting cams:region: bad."
+
+
+def test_an_error_is_made_once_and_a_restatement_is_a_new_error() -> None:
+    err = CamsThrottled("slow down", action="QueryChatappPhoneNumbers", code="Throttling")
+    with pytest.raises(AttributeError) as refused:
+        err.phone_number = "8613800001234"  # type: ignore[misc]
+    assert str(refused.value) == "CamsThrottled is made once; phone_number cannot change"
+    restated = err.restated(phone_number="8613800001234", advice="Run `pulumi refresh` again.")
+    assert type(restated) is CamsThrottled and restated is not err
+    assert err.phone_number is None
+    assert str(restated) == (
+        "QueryChatappPhoneNumbers for phone number 8613800001234 failed: Throttling: slow down. "
+        "Run `pulumi refresh` again."
+    )
