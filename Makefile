@@ -50,7 +50,8 @@ dist: $(VENV)/.installed
 	! tar tzf dist/pulumi_cams-*.tar.gz | grep -q '/tests/'
 	$(PY) scripts/plugin_archive.py dist
 
-## Throughput, refresh, preview and start-up against the emulator's rate limit (~1 minute).
+## Throughput, refresh, preview, start-up and many pipelines on one account against the
+## emulator's rate limit (about 35 minutes; BENCH_ARGS=--skip-shared: about 1 minute).
 bench: $(VENV)/.installed
 	env -u HTTP_PROXY -u http_proxy -u HTTPS_PROXY -u https_proxy $(PY) -m bench.bench $(BENCH_ARGS)
 

@@ -12,9 +12,9 @@ sent, and that time wanders; the margin keeps a permit whose request arrives lat
 request arrives early from meeting in one of CAMS's seconds.
 
 The same store holds a lease per number (redis-py's ``Lock``: ``SET NX PX`` with a token, released
-by its holder or expiring on its own) that a create holds across its register call and the
-read that confirms it, so that two pipelines that create one number at once make one register
-call: the second waits, then finds the number registered and adopts it.
+by its holder or expiring on its own) that a create holds across its first read, its register
+call and the read that confirms it, so that two pipelines that create one number at once make
+one register call: the second waits, then finds the number registered and adopts it.
 
 The store is never a new way to fail: a call that errs, times out (`TIMEOUT_S`) or answers
 something that is not what the script returns makes the process fall back to its own adaptive
@@ -48,7 +48,7 @@ RETRY_S = 2.0
 """Seconds between tries of a store that failed."""
 WINDOW_MARGIN_MS = 30
 """Milliseconds added to the bucket's one-second window, for arrivals that wander (see the
-module): at most 1000 / 1015 of the limit, 98.5 %, once a burst is spent."""
+module): at most 1000 / 1030 of the limit, 97 %, once a burst is spent."""
 LEAK_EVERY = 100
 """Permits between two clean-ups of a bucket's log (its entries older than the window)."""
 LEASE_PREFIX = "lease"
