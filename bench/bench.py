@@ -587,10 +587,15 @@ def _shared_row(
     throttled = max(r.throttled_per_registration() for r in group)
     correct = all(r.failures == 0 and r.doubled == 0 and r.registered == r.total for r in group)
     worst = min(group, key=lambda r: r.ideal(rate) / r.seconds)
+    # Start-up: from the start to CAMS's first request; "after it": the ideal against the
+    # time from that request on (what the control delivers, apart from the machine).
+    startup = max(r.startup for r in group)
+    after = 100 * min(r.after_startup(rate) for r in group)
     measured = (
         f"{pcts[0]:.0f} / {statistics.median(pcts):.0f} % of ideal (min / median of "
         f"{len(group)}; {worst.seconds:.1f} s vs {worst.ideal(rate):.1f} s); throttled/reg "
-        f"<= {throttled:.3f}; slowest {max(r.slowest for r in group):.1f} s (Little's bound "
+        f"<= {throttled:.3f}; start-up <= {startup:.1f} s, after it >= {after:.0f} %; "
+        f"slowest {max(r.slowest for r in group):.1f} s (Little's bound "
         f"{processes * CONCURRENCY / rate:.1f}); listings {worst.listings}; "
         f"{sum(r.failures for r in group)} failed, {sum(r.doubled for r in group)} twice"
     )

@@ -17,12 +17,16 @@ from pulumi_cams_provider.cams.client import CamsClient
 from pulumi_cams_provider.cams.retry import Deadline, RetryPolicy
 from pulumi_cams_provider.cams.settings import ProviderSettings
 from pulumi_cams_provider.cams.shared_quota import (
+    LEAK_EVERY,
     RETRY_S,
     WINDOW_MARGIN_MS,
     SharedQuota,
     store_key,
 )
+from pulumi_cams_provider.cams.sliding_log import server_clock_script
 from pydantic import SecretStr
+from pyrate_limiter import RateItem
+from redis import Redis
 
 from tests.support import emulator_control as ctl
 from tests.support.demo_seed import CODE, DEMO_KEY, PENDING, SPACE
@@ -70,6 +74,43 @@ def test_processes_of_one_account_share_one_bucket(redis: RedisServer) -> None:
         later - earlier >= window - 0.005 for earlier, later in zip(times, times[5:], strict=False)
     )
     assert times[-1] - times[0] < 3 * window + 0.5
+
+
+def test_a_permit_stamped_before_another_was_written_still_counts_it(redis: RedisServer) -> None:
+    # Process A reads the time, process B fills the window, then A's check runs: the count is
+    # taken at the server's time when the check runs, so A is refused. Counted at A's stale time
+    # (pyrate-limiter's own script), B's permits lie after it and A was let in as a third.
+    a, b = (SharedQuota(redis.url, "pulumi-cams:acct") for _ in range(2))
+    bucket = a._limiter(REGISTER, 2).bucket_factory.bucket
+    stale = bucket.now()
+    time.sleep(0.01)
+    permits(b, 2, 2)
+    assert bucket.put(RateItem(REGISTER, stale)) is False
+    assert Redis.from_url(redis.url).zcard(f"pulumi-cams:acct:{REGISTER}") == 2
+
+
+def test_the_log_keeps_only_the_permits_of_its_last_window(redis: RedisServer) -> None:
+    # Every LEAK_EVERY permits the bucket's log drops what lies before its window, so the
+    # account's key in the team's Redis stays small however long the pipelines run.
+    quota = SharedQuota(redis.url, "pulumi-cams:acct")
+    permits(quota, LEAK_EVERY, 1000)
+    time.sleep(1 + 2 * WINDOW_MARGIN_MS / 1000)
+    permits(quota, LEAK_EVERY, 1000)
+    assert Redis.from_url(redis.url).zcard(f"pulumi-cams:acct:{REGISTER}") == LEAK_EVERY
+
+
+def test_a_library_whose_bucket_script_changed_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The server's clock replaces two lines of pyrate-limiter's script; a version without them
+    # must not run a script that still counts at the client's time.
+    from pyrate_limiter.buckets.redis_bucket import LuaScript
+
+    monkeypatch.setattr(LuaScript, "PUT_ITEM", "local now = ARGV[1]\n")
+    with pytest.raises(RuntimeError) as raised:
+        server_clock_script()
+    assert str(raised.value) == (
+        "pyrate-limiter's bucket script has no line "
+        "'local window_start = tonumber(ARGV[5 + offset])'"
+    )
 
 
 def test_different_accounts_never_meet(redis: RedisServer) -> None:

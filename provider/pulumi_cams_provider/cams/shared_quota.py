@@ -4,8 +4,9 @@ Every process that calls CAMS as the same account (the same namespace, `store_ke
 permit from one bucket per action before it sends: pyrate-limiter's ``RedisBucket``, a sliding
 log checked and written by one Lua script, so that at most ``requestsPerSecond`` permits fall in
 any one-second window (`WINDOW_MARGIN_MS` longer), on the Redis server's clock, the one clock
-every process of every machine shares. That is CAMS's own rule (the emulator refuses a request
-when 10 arrived in the 1.0 s before it), so a burst is allowed where CAMS allows it; a strictly
+every process of every machine shares, read by the script itself (`sliding_log`).
+That is CAMS's own rule (the emulator refuses a request when 10 arrived in the 1.0 s before
+it), so a burst is allowed where CAMS allows it; a strictly
 paced bucket (GCRA without a burst) would lose it and run a process alone slower than its own
 limiter does. A request arrives a little after its permit, by the time it takes to be signed and
 sent, and that time wanders; the margin keeps a permit whose request arrives late and one whose
@@ -34,10 +35,11 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, cast
+from typing import Any
 
 from .endpoint import redact_userinfo
 from .retry import Deadline
+from .sliding_log import server_clock_bucket
 
 __all__ = ["SharedQuota", "check_store_url", "shared_quota", "shown_store", "store_key"]
 
@@ -121,8 +123,10 @@ class SharedQuota:
                 self._taken += 1
                 leak = self._taken % LEAK_EVERY == 0
             if leak:
-                for bucket in limiter.buckets():
-                    bucket.leak(bucket.now())
+                # The factory's own bucket: ``limiter.buckets()`` lists only those a leak
+                # thread of the library's tracks, none here.
+                bucket = limiter.bucket_factory.bucket
+                bucket.leak(bucket.now())
         except Exception as exc:  # noqa: BLE001 - whatever the store does, the create goes on
             self._failed(exc)
             return False
@@ -194,7 +198,7 @@ class SharedQuota:
                 # (2.5 per second: 2 per 0.8 s), as the process's own limiter counts them.
                 limit = max(1, math.floor(rate))
                 window = round(1000 * limit / rate) + WINDOW_MARGIN_MS
-                bucket = _server_clock_bucket().init(
+                bucket = server_clock_bucket().init(
                     [Rate(limit, window)], redis, f"{self._namespace}:{action}"
                 )
                 # Leaked by `take` (LEAK_EVERY), not by a thread of the library's, which would
@@ -225,19 +229,6 @@ class SharedQuota:
                     f"store answers again (tried every {RETRY_S:g} s), and creates of one "
                     "number in two pipelines are not kept apart meanwhile"
                 )
-
-
-def _server_clock_bucket() -> Any:
-    """pyrate-limiter's RedisBucket on the Redis server's clock (TIME), which every process
-    shares; the library's own reads this machine's."""
-    from pyrate_limiter import RedisBucket
-
-    class ServerClockBucket(RedisBucket):
-        def now(self) -> int:
-            seconds, microseconds = cast("tuple[int, int]", self.redis.time())
-            return int(seconds) * 1000 + int(microseconds) // 1000
-
-    return ServerClockBucket
 
 
 def _failure(exc: BaseException) -> str:
