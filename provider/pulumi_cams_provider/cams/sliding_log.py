@@ -3,11 +3,13 @@ bucket)."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any, cast
 
 __all__ = ["server_clock_bucket", "server_clock_script"]
 
 
+@functools.cache
 def server_clock_bucket() -> Any:
     """pyrate-limiter's RedisBucket, counting on the Redis server's clock (TIME).
 
@@ -19,7 +21,8 @@ def server_clock_bucket() -> Any:
     account bench, 4 processes x 75: 9 refused requests with the client's time, 1 with the
     script's. So the script reads TIME itself and keeps the window's length the library gives;
     ``now`` (the item's stamp, from which the library computes how long to wait) reads the
-    server's clock as well, the one clock every process of every machine shares.
+    server's clock as well, the one clock every process of every machine shares. Made once per
+    process: each bucket (an action, a rate, a store come back) loads the same script.
     """
     from pyrate_limiter import RedisBucket
 
