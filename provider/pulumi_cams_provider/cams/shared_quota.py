@@ -4,13 +4,13 @@ Every process that calls CAMS as the same account (the same namespace, `store_ke
 permit from one bucket per action before it sends: pyrate-limiter's ``RedisBucket``, a sliding
 log checked and written by one Lua script, so that at most ``requestsPerSecond`` permits fall in
 any one-second window (`WINDOW_MARGIN_MS` longer), on the Redis server's clock, the one clock
-every process of every machine shares, read by the script itself (`sliding_log`).
-That is CAMS's own rule (the emulator refuses a request when 10 arrived in the 1.0 s before
-it), so a burst is allowed where CAMS allows it; a strictly
-paced bucket (GCRA without a burst) would lose it and run a process alone slower than its own
-limiter does. A request arrives a little after its permit, by the time it takes to be signed and
-sent, and that time wanders; the margin keeps a permit whose request arrives late and one whose
-request arrives early from meeting in one of CAMS's seconds.
+every process of every machine shares, read by the script itself (`sliding_log`). That is
+CAMS's own rule (the emulator refuses a request when 10 arrived in the 1.0 s before it), so a
+burst is allowed where CAMS allows it; a strictly paced bucket (GCRA without a burst) would
+lose it and run a process alone slower than its own limiter does. A request arrives a little
+after its permit, by the time it takes to be signed and sent, and that time wanders; the margin
+keeps a permit whose request arrives late and one whose request arrives early from meeting in
+one of CAMS's seconds.
 
 The same store holds a lease per number (redis-py's ``Lock``: ``SET NX PX`` with a token, released
 by its holder or expiring on its own) that a create holds across its first read, its register
