@@ -581,7 +581,7 @@ def _store_overhead_rows(
         return min(seconds(r) for r in case[control])
 
     wall = {c: best(c, lambda r: r.seconds) for c in case}
-    sending = {c: best(c, lambda r: r.seconds - r.startup) for c in case}
+    sending = {c: best(c, lambda r: r.sending) for c in case}
     startup = {c: best(c, lambda r: r.startup) for c in case}
     ratio = sending["store"] / sending["adaptive"]
     return [

@@ -92,7 +92,8 @@ class SharedRun:
     doubled: int
     startup: float
     """Seconds from the start of the run to the first request CAMS saw: the processes' first
-    creates loading the Alibaba SDK (0.5 s of CPU each, K of them on this machine's cores)."""
+    creates loading the Alibaba SDK and making their first call, K of them on this machine's
+    cores."""
     timeline: list[list[tuple[int, int]]] = field(default_factory=list)
     """Each second from the first register call: (accepted, refused) registers per process."""
 
@@ -107,10 +108,15 @@ class SharedRun:
     def ideal(self, rate: float) -> float:
         return self.total / rate
 
+    @property
+    def sending(self) -> float:
+        """Seconds from the first request CAMS saw to the end of the run."""
+        return self.seconds - self.startup
+
     def after_startup(self, rate: float) -> float:
         """The share of the ideal reached from the first request on: what the control
         delivers, apart from the machine's start-up."""
-        return self.ideal(rate) / max(1e-9, self.seconds - self.startup)
+        return self.ideal(rate) / max(1e-9, self.sending)
 
     def throttled_per_registration(self) -> float:
         return (self.register_throttled + self.list_throttled) / max(1, self.registered)
