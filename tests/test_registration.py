@@ -253,12 +253,14 @@ def test_create_without_a_code_says_how_to_request_one(
     with pytest.raises(MissingVerifyCode) as exc:
         controller.create(inputs(NO_CODE))
     assert str(exc.value) == (
-        "ChatappVerifyAndRegister for phone number 6591234567 in space cams-demo-space failed: "
-        "MissingVerifyCode: the number is not registered yet (status PENDING) and no verifyCode "
-        "was given. Request a code with `pulumi-cams request-code --space cams-demo-space "
-        "--phone 6591234567`, store it with `pulumi config set --secret <key> <code>`, pass it "
-        "as the verifyCode input (verify_code in Python), and run `pulumi up` again."
+        "Phone number 6591234567 in space cams-demo-space awaits its verification code: "
+        "MissingVerifyCode: it is not registered yet (status PENDING) and no verifyCode was "
+        "given, so nothing was sent to CAMS. Request a code with `pulumi-cams request-code "
+        "--space cams-demo-space --phone 6591234567`, store it with `pulumi config set --secret "
+        "<key> <code>`, pass it as the verifyCode input (verify_code in Python), and run "
+        "`pulumi up` again."
     )
+    assert exc.value.awaits_person
     assert actions(emulator) == [QUERY]
 
 

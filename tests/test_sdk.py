@@ -13,6 +13,7 @@ import pulumi_cams
 import pytest
 from pulumi.runtime import rpc
 from pulumi_cams import PhoneNumberRegistration, PhoneNumberRegistrationArgs
+from pulumi_cams_provider.config import SETTINGS
 from pulumi_cams_provider.resource import PROPERTIES
 
 TYPE_TOKEN = "pulumi-python:dynamic/cams:PhoneNumberRegistration"
@@ -299,3 +300,53 @@ def test_the_typed_outputs_are_what_make_schema_writes_from_the_description() ->
         name for c in PhoneNumberRegistration.__mro__ for name in vars(c).get("__annotations__", {})
     }
     assert typed >= outputs
+
+
+@pytest.mark.parametrize(
+    ("config", "secret", "refused"),
+    [
+        ({"cams:accessKeySecret": "plain-Xyz9"}, [], "cams:accessKeySecret"),
+        ({"cams:securityToken": "sts-Tok3n"}, [], "cams:securityToken"),
+        (
+            {"cams:rateLimitStore": "redis://:pa55word@redis.internal:6379/0"},
+            [],
+            "cams:rateLimitStore",
+        ),
+        ({"cams:rateLimitStore": "redis://redis.internal:6379/0"}, [], None),
+        ({"cams:accessKeySecret": "plain-Xyz9"}, ["cams:accessKeySecret"], None),
+        ({"cams:accessKeyId": "LTAI5tDemo"}, [], None),
+    ],
+)
+def test_a_secret_setting_in_clear_config_is_refused_before_anything_is_declared(
+    config: dict[str, str], secret: list[str], refused: str | None
+) -> None:
+    """The Python route stores the stack config in the state as the dynamic provider's
+    inputs, so a secret setting set without --secret would sit there in clear."""
+    mocks = RecordingMocks()
+
+    def run() -> None:
+        pulumi.runtime.set_mocks(mocks, project="sdk-test", stack="test", preview=False)
+        pulumi.runtime.set_all_config(config, secret)
+        if refused is None:
+
+            @pulumi.runtime.test
+            def program() -> pulumi.Output[Any]:
+                line = PhoneNumberRegistration("line", cust_space_id="s", phone_number="86138001")
+                return line.id
+
+            program()
+            return
+        with pytest.raises(pulumi.RunError) as raised:
+            PhoneNumberRegistration("line", cust_space_id="s", phone_number="8613800001234")
+        environment = next(s for s in SETTINGS if f"cams:{s.key}" == refused).environment[0]
+        assert str(raised.value) == (
+            f"stack config {refused} is set in clear, and on the Python route Pulumi stores the "
+            "whole stack config in the state with the dynamic provider: set it again with "
+            f"`pulumi config set --secret {refused} <value>` (or use its environment variable, "
+            f"{environment}); nothing was registered"
+        )
+        for value in config.values():
+            assert value not in str(raised.value)
+
+    contextvars.Context().run(run)
+    assert len(mocks.registered) == (1 if refused is None else 0)

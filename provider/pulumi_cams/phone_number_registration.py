@@ -9,7 +9,7 @@ from typing import Any
 
 import pulumi
 import pulumi.dynamic
-from pulumi_cams_provider.dynamic import PhoneNumberRegistrationProvider
+from pulumi_cams_provider.dynamic import PhoneNumberRegistrationProvider, refuse_settings_in_clear
 from pulumi_cams_provider.resource import PROPERTIES
 
 from ._outputs import PhoneNumberRegistrationOutputs
@@ -206,9 +206,9 @@ class PhoneNumberRegistration(
         :param phone_number: The number with its country code, e.g. ``"+86 138-0000-1234"``.
         :param verify_code: The one-time code CAMS sent (secret); needed only to register a
                number that is not registered yet.
-        :param deregister_on_delete: Deregister the number when the resource is deleted
-               (default ``False``).
+        :param deregister_on_delete: Deregister the number on delete (default ``False``).
         """
+        refuse_settings_in_clear()
         if isinstance(args, pulumi.ResourceOptions):
             # The generated-SDK form `Resource(name, opts, **kwargs)`.
             if opts is not None:

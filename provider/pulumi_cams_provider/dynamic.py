@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from .controller.outcomes import Note
     from .controller.registration import RegistrationController
 
-__all__ = ["PhoneNumberRegistrationProvider", "look_up"]
+__all__ = ["PhoneNumberRegistrationProvider", "look_up", "refuse_settings_in_clear"]
 
 PROVIDER_KEY: Final = "__provider"
 
@@ -169,6 +169,34 @@ def look_up(cust_space_id: object, phone_number: object) -> dict[str, Any]:
         if message is None:
             raise
         raise pulumi.RunError(f"getPhoneNumber: {message}") from None
+
+
+def refuse_settings_in_clear() -> None:
+    """Refuse, in one line and before any registration is declared, a secret provider setting
+    set in the stack config without `--secret`.
+
+    The engine hands a dynamic provider the whole stack config and stores it in the state as
+    the provider's inputs (`pulumi:providers:pulumi-python`), unencrypted where the config is:
+    nothing on this route can encrypt it there (the native plugin's CheckConfig marks these
+    settings secret). A store URL without a password is no secret and passes. The value is
+    never named."""
+    import pulumi
+
+    from .cams.shared_quota import shown_store
+
+    for setting in SETTINGS:
+        key = f"cams:{setting.key}"
+        value = pulumi.runtime.get_config(key)
+        if not setting.secret or value is None or pulumi.runtime.is_config_secret(key):
+            continue
+        if "://" in str(value) and shown_store(str(value)) == str(value):
+            continue  # a store's URL without a password
+        raise pulumi.RunError(
+            f"stack config {key} is set in clear, and on the Python route Pulumi stores the "
+            "whole stack config in the state with the dynamic provider: set it again with "
+            f"`pulumi config set --secret {key} <value>` (or use its environment variable, "
+            f"{setting.environment[0]}); nothing was registered"
+        )
 
 
 class _OneLineTraceback(types.ModuleType):

@@ -114,9 +114,7 @@ def test_refresh_drops_a_registration_deregistered_outside_pulumi(
     # The next up registers it again only with a code: without one it says how to get one.
     up = cli("up", "--yes", cwd=project, check=False)
     assert up.code != 0
-    assert "MissingVerifyCode: the number is not registered yet (status DISCONNECTED)" in (
-        up.output
-    )
+    assert "MissingVerifyCode: it is not registered yet (status DISCONNECTED)" in (up.output)
 
 
 def test_the_import_option_is_not_served_by_the_dynamic_host(

@@ -3,6 +3,7 @@ with (``cams_emulator/seeds/demo.json``), so that no test retypes them."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from cams_emulator import DEMO_SEED_PATH, load_seed
@@ -91,3 +92,22 @@ KEYS = {
     "other": OTHER_TENANT_KEY,
 }
 """The seed's keys by the short names tests use."""
+
+
+def with_new_numbers(count: int, space: str = SPACE) -> tuple[dict[str, Any], dict[str, str]]:
+    """The demo seed plus ``count`` PENDING numbers in ``space``, each with a code issued:
+    (the seed, {number: its code}). The numbers are 49300000<nnn>, outside the demo seed's."""
+    codes = {f"49300000{index:03d}": f"{700000 + index}" for index in range(count)}
+    seed = copy.deepcopy(_SEED)
+    seed["phoneNumbers"] += [
+        {
+            "custSpaceId": space,
+            "phoneNumber": phone,
+            "status": "PENDING",
+            "codeVerificationStatus": "NOT_VERIFIED",
+            "verifiedName": "Fleet Shop",
+            "verifyCode": code,
+        }
+        for phone, code in codes.items()
+    ]
+    return seed, codes

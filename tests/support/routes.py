@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import grpc
-from pulumi.runtime.proto import engine_pb2, provider_pb2
+from pulumi.runtime.proto import engine_pb2, provider_pb2, status_pb2
 from pulumi_cams_provider.resource import SECRET_INPUTS
 
 from .engine import PROVIDER_KEY, DynamicProvider, ProviderError
@@ -32,9 +32,10 @@ _SEVERITY = {engine_pb2.INFO: "info", engine_pb2.WARNING: "warning"}
 
 class RouteError(Exception):
     """An operation failed; ``message`` is what ``pulumi up`` prints under the resource, checked
-    to be one line without a traceback."""
+    to be one line without a traceback; ``awaited`` when the answer was Pulumi's await result
+    (``ErrorResourceAwaitFailed`` in the status details: no state, the deployment goes on)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, awaited: bool = False) -> None:
         for noise in (
             "Traceback (most recent call last)",
             "During handling of the above exception",
@@ -44,6 +45,7 @@ class RouteError(Exception):
         assert "\n" not in message.strip(), message
         super().__init__(message)
         self.message = message
+        self.awaited = awaited
 
 
 @dataclass(frozen=True)
@@ -269,7 +271,21 @@ def _errors() -> Iterator[None]:
     except ProviderError as err:
         raise RouteError(err.details) from None
     except grpc.RpcError as err:
-        raise RouteError(err.details() or "") from None
+        raise RouteError(err.details() or "", awaited=_awaited(err)) from None
+
+
+def _awaited(err: grpc.RpcError) -> bool:
+    """Whether the error's status details carry Pulumi's await result, read as the engine's
+    ``parseError`` reads them."""
+    trailers = dict(err.trailing_metadata() or ())  # type: ignore[attr-defined]
+    packed = trailers.get("grpc-status-details-bin")
+    if packed is None:
+        return False
+    status = status_pb2.Status.FromString(packed)
+    assert status.code == err.code().value[0] and status.message == err.details(), status  # type: ignore[attr-defined]
+    return any(
+        detail.Is(provider_pb2.ErrorResourceAwaitFailed.DESCRIPTOR) for detail in status.details
+    )
 
 
 def _without_provider(props: Mapping[str, Any]) -> dict[str, Any]:

@@ -84,6 +84,11 @@ OPERATION_TIMEOUT = "OperationTimeout"
 class ProviderError(Exception):
     """An error a person acts on; ``str()`` is the one line to show them."""
 
+    awaits_person: ClassVar[bool] = False
+    """Nothing was done, and nothing can be until a person acts (a verification code to
+    request): work waiting, not a failure. The native plugin answers it with Pulumi's await
+    result, so the engine writes no state for the resource and goes on with the others."""
+
 
 class InvalidInput(ProviderError, ValueError):
     """An input, resource ID or argument that breaks the resource's rules; the message says

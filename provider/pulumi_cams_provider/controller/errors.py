@@ -32,14 +32,16 @@ class PhoneNumberNotInSpace(CamsNotFound):
 
 
 class MissingVerifyCode(CamsInvalidRequest):
-    """Create needs a verification code for a number that is not registered yet."""
+    """Create needs a verification code for a number that is not registered yet: nothing was
+    sent to CAMS, and the create waits for a person to request a code."""
+
+    awaits_person = True
 
     @classmethod
     def of(cls, number: PhoneNumber, space: str) -> MissingVerifyCode:
         """The error for creating ``number``, listed unregistered, without a code."""
         return cls(
-            f"the number is not registered yet (status {number.status}) and no verifyCode "
-            "was given",
+            f"it is not registered yet (status {number.status}) and no verifyCode was given",
             action=VERIFY_AND_REGISTER,
             code="MissingVerifyCode",
             cust_space_id=space,
@@ -55,6 +57,14 @@ class MissingVerifyCode(CamsInvalidRequest):
             f"{advice.capitalize()}, store it with "
             "`pulumi config set --secret <key> <code>`, pass it as the verifyCode input "
             "(verify_code in Python), and run `pulumi up` again."
+        )
+
+    def __str__(self) -> str:
+        # Nothing was sent, so no "<action> failed": the number waits for its code.
+        return (
+            f"Phone number {self.phone_number} in space {self.cust_space_id} awaits its "
+            f"verification code: {self.code}: {self.message}, so nothing was sent to CAMS. "
+            + " ".join(part for part in (self.remediation, self.advice) if part)
         )
 
 

@@ -37,7 +37,7 @@ from pulumi.provider.experimental.provider import (
     UpdateResponse,
 )
 
-from ..cams.errors import InvalidInput
+from ..cams.errors import InvalidInput, ProviderError
 from ..config import SETTINGS
 from ..controller import validation
 from ..controller.checks import check_inputs, diff_inputs
@@ -203,7 +203,14 @@ class CamsProvider(Provider):
         if request.preview:
             planned = await self._call(lambda c: c.preview_create(inputs))
             return CreateResponse(resource_id="", properties=to_outputs(planned, secret))
-        outcome = await self._call(lambda c: c.create(inputs))
+        try:
+            outcome = await self._call(lambda c: c.create(inputs))
+        except ProviderError as err:
+            if err.awaits_person:
+                # The engine shows an await as "resource is awaiting", without its message:
+                # the line that says what to do goes under the resource first.
+                await self._engine_log.tell(Note("warning", str(err)), request.urn)
+            raise
         for note in outcome.notes:
             await self._engine_log.tell(note, request.urn)
         exposed = sorted(secret.intersection(_ID_INPUTS))

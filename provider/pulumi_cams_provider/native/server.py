@@ -6,8 +6,11 @@ The Pulumi Python language host starts this plugin as ``python <repo dir> <engin
 Three places where pulumi 3.272's experimental server needs help: unknown values and secret
 outputs (both in ``property_values``), and errors. The server wraps every exception as
 ``Exception("<msg>:\\n<stack>")``, which reaches the user as ``Unexpected <class 'Exception'>:
-...``; :class:`_Servicer` answers an error the user acts on with its own one-line message.
-It also serves the protocol's List, which the SDK's servicer lacks.
+...``; :class:`_Servicer` answers an error the user acts on with its own one-line message,
+and one that waits for a person (`ProviderError.awaits_person`) with Pulumi's await result
+(``ErrorResourceAwaitFailed`` in the status details, provider.proto since v3.272): the engine
+writes no state for the resource, goes on with the others, and the CLI exits 10. It also
+serves the protocol's List, which the SDK's servicer lacks.
 """
 
 from __future__ import annotations
@@ -24,9 +27,9 @@ import grpc
 import grpc.aio
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.provider.experimental.server import ProviderServicer
-from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc, status_pb2
 
-from ..cams.errors import user_message
+from ..cams.errors import ProviderError, user_message
 from ..resource import installed_version
 from .property_values import to_dict
 from .provider import CamsProvider
@@ -49,12 +52,24 @@ def _one_line_errors(
         except Exception as raised:
             # The SDK re-raises as `Exception(f"{e}:\n{stack}")` inside its except block, so the
             # original error is the implicit context of the one we see.
-            message = user_message(raised) or user_message(raised.__context__)
+            original = raised if user_message(raised) else raised.__context__
+            message = user_message(original)
             if message is not None:
-                await context.abort(grpc.StatusCode.UNKNOWN, message)
+                awaits = isinstance(original, ProviderError) and original.awaits_person
+                details = _await_details(message) if awaits else ()
+                await context.abort(grpc.StatusCode.UNKNOWN, message, details)
             raise
 
     return wrapper
+
+
+def _await_details(message: str) -> tuple[tuple[str, bytes], ...]:
+    """Trailing metadata that makes an UNKNOWN error Pulumi's await result: a google.rpc.Status
+    of the same code and message whose details hold ``ErrorResourceAwaitFailed`` (the engine's
+    ``parseError`` reads it from there, as it reads ``ErrorResourceInitFailed``)."""
+    status = status_pb2.Status(code=grpc.StatusCode.UNKNOWN.value[0], message=message)
+    status.details.add().Pack(provider_pb2.ErrorResourceAwaitFailed())
+    return (("grpc-status-details-bin", status.SerializeToString()),)
 
 
 class _Servicer(ProviderServicer):
