@@ -183,8 +183,10 @@ class PulumiCli:
     def stack_init(self, project: Path, stack: str = "dev") -> None:
         self("stack", "init", stack, cwd=project)
 
-    def config(self, project: Path, key: str, value: str, *, secret: bool = False) -> None:
-        flags = ["--secret"] if secret else []
+    def config(
+        self, project: Path, key: str, value: str, *, secret: bool = False, path: bool = False
+    ) -> None:
+        flags = ["--secret"] * secret + ["--path"] * path
         self("config", "set", *flags, key, value, cwd=project)
 
     def outputs(self, project: Path) -> dict[str, Any]:
