@@ -70,8 +70,8 @@ def test_request_code_puts_a_code_in_the_emulator_inbox(emulator: EmulatorServer
     assert result.stdout == (
         "Requested a verification code for 8613800001234 in space cams-demo-space by voice "
         f"(zh_CN); RequestId {logged['requestId']}.\n"
-        "When it arrives, store it as a secret in the stack config, e.g. "
-        "`pulumi config set --secret verifyCode <code>`, and run `pulumi up`.\n"
+        "When it arrives, store it as a secret in the stack config and run `pulumi up`:\n"
+        "  pulumi config set --secret verifyCode <code>\n"
     )
     [message] = ctl.codes(emulator.url)
     assert {k: v for k, v in message.items() if k != "code"} == {
@@ -190,11 +190,96 @@ def test_status_of_a_number_not_in_the_space(emulator: EmulatorServer) -> None:
 
     assert result.exit_code == 1
     assert result.stdout == ""
+    # The message getPhoneNumber gives: one lookup, whichever door asks.
+    request_id = ctl.last_request_id(emulator.url, "QueryChatappPhoneNumbers")
     assert result.stderr == (
-        "Error: phone number 4915112345678 is not in space cams-demo-space "
-        "(QueryChatappPhoneNumbers listed 3 numbers). Check the space ID, or add the number "
-        "to the WhatsApp Business account bound to this space.\n"
+        "Error: QueryChatappPhoneNumbers for phone number 4915112345678 in space "
+        "cams-demo-space failed: PhoneNumberNotInSpace: the space's phone-number list does not "
+        f"contain it (RequestId {request_id}). Add the number to the WhatsApp Business Account "
+        "(WABA) bound to space cams-demo-space first (CAMS console, or ChatappSyncPhoneNumber "
+        "after adding it in Meta), then run `pulumi up` again.\n"
     )
+
+
+def test_status_of_a_space_lists_every_number_in_one_listing(emulator: EmulatorServer) -> None:
+    table = _invoke(["status", "--space", "cams-demo-space"], env=_cams(emulator))
+    as_json = _invoke(["status", "--space", "cams-demo-space", "--json"], env=_cams(emulator))
+
+    assert table.exit_code == 0, table.output
+    assert table.stdout.splitlines()[0].split("  ")[0] == "Phone number"
+    rows = {line.split()[0]: line for line in table.stdout.splitlines()[1:-1]}
+    assert sorted(rows) == sorted([seed.PENDING, seed.CONNECTED, seed.NO_CODE])
+    assert rows[seed.CONNECTED].split()[1:2] == ["CONNECTED"]
+    assert rows[seed.CONNECTED].endswith("yes") and rows[seed.PENDING].endswith("no")
+    assert table.stdout.splitlines()[-1] == (
+        "3 numbers, 2 not registered: `pulumi-cams request-code --space cams-demo-space "
+        "--pending` asks a code for each"
+    )
+    documents = json.loads(as_json.stdout)
+    assert [d["phoneNumber"] for d in documents] == sorted(rows)
+    assert documents[[d["phoneNumber"] for d in documents].index(seed.CONNECTED)] == (
+        seed.CONNECTED_LOOKUP
+    )
+    assert ctl.actions(emulator.url) == ["QueryChatappPhoneNumbers"] * 2
+
+
+def test_request_code_for_every_pending_number_prints_the_fleet_config_lines(
+    emulator: EmulatorServer,
+) -> None:
+    result = _invoke(
+        ["request-code", "--space", "cams-demo-space", "--pending"], env=_cams(emulator)
+    )
+
+    assert result.exit_code == 0, result.output
+    pending = sorted([seed.PENDING, seed.NO_CODE])
+    assert sorted(c["phoneNumber"] for c in ctl.codes(emulator.url)) == pending
+    assert ctl.actions(emulator.url) == ["QueryChatappPhoneNumbers"] + ["GetChatappVerifyCode"] * 2
+    assert result.stdout.splitlines()[-3:] == [
+        "When the codes arrive, store each as a secret and run `pulumi up`:",
+        *(f"  pulumi config set --secret --path 'verifyCodes[\"{p}\"]' <code>" for p in pending),
+    ]
+
+
+def test_request_code_for_several_numbers_goes_on_past_one_that_fails(
+    emulator: EmulatorServer,
+) -> None:
+    result = _invoke(
+        [
+            "request-code",
+            "--space",
+            "cams-demo-space",
+            "--phone",
+            "4915112345678",
+            "--phone",
+            seed.NO_CODE,
+            "--config-key",
+            "codes",
+        ],
+        env=_cams(emulator),
+    )
+
+    assert result.exit_code == 1
+    assert [c["phoneNumber"] for c in ctl.codes(emulator.url)] == [seed.NO_CODE]
+    assert result.stdout.splitlines()[-1] == (
+        f"  pulumi config set --secret --path 'codes[\"{seed.NO_CODE}\"]' <code>"
+    )
+    first, last = result.stderr.splitlines()
+    assert first.startswith(
+        "Error: GetChatappVerifyCode for phone number 4915112345678 in space cams-demo-space "
+        "failed: ERR-OPERATION-MAAP-0065: "
+    )
+    assert last == "Error: 1 of 2 requests failed (above)"
+
+
+def test_request_code_needs_a_number_or_pending(emulator: EmulatorServer) -> None:
+    result = _invoke(["request-code", "--space", "cams-demo-space"], env=_cams(emulator))
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: name a number with --phone (repeat for more), or use --pending. "
+        "See 'pulumi-cams request-code --help'.\n"
+    )
+    assert ctl.requests(emulator.url) == []
 
 
 # --- bad input: exit 2, one line, nothing sent -------------------------------------------
@@ -294,7 +379,8 @@ def test_a_wrong_secret_is_one_line_without_the_secret(emulator: EmulatorServer)
     [logged] = ctl.requests(emulator.url)
     assert result.stdout == ""
     assert result.stderr == (
-        "Error: QueryChatappPhoneNumbers in space cams-demo-space failed: "
+        "Error: QueryChatappPhoneNumbers for phone number 8613800001234 in space "
+        "cams-demo-space failed: "
         "SignatureDoesNotMatch: Specified signature is not matched with our calculation "
         f"(RequestId {logged['requestId']}). Check the access key pair: the access key secret "
         "does not belong to the access key id (read from ALIBABA_CLOUD_ACCESS_KEY_ID and "
@@ -315,7 +401,8 @@ def test_a_credential_error_names_the_variables_that_won(emulator: EmulatorServe
     assert result.exit_code == 1
     [logged] = ctl.requests(emulator.url)
     assert result.stderr == (
-        "Error: QueryChatappPhoneNumbers in space cams-demo-space failed: "
+        "Error: QueryChatappPhoneNumbers for phone number 8613800001234 in space "
+        "cams-demo-space failed: "
         "InvalidAccessKeyId.NotFound: Specified access key is not found "
         f"(RequestId {logged['requestId']}). Check the access key pair: the access key id is "
         "unknown or disabled (read from ALICLOUD_ACCESS_KEY and ALICLOUD_SECRET_KEY).\n"
@@ -337,7 +424,8 @@ def test_a_credential_error_names_the_variables_that_won(emulator: EmulatorServe
         pytest.param(
             UNSUBSCRIBED_KEY,
             ["status", "--space", "cams-demo-space", "--phone", "8613800001234"],
-            "QueryChatappPhoneNumbers in space cams-demo-space failed: Product.Unsubscript: "
+            "QueryChatappPhoneNumbers for phone number 8613800001234 in space cams-demo-space "
+            "failed: Product.Unsubscript: "
             "You have not subscribed to the specified product (RequestId {rid}). Activate Chat "
             "App Message Service (CAMS) for this Alibaba Cloud account in the console, then "
             "retry.",
@@ -346,7 +434,8 @@ def test_a_credential_error_names_the_variables_that_won(emulator: EmulatorServe
         pytest.param(
             DEMO_KEY,
             ["status", "--space", "cams-other-tenant", "--phone", "4915112345678"],
-            "QueryChatappPhoneNumbers in space cams-other-tenant failed: "
+            "QueryChatappPhoneNumbers for phone number 4915112345678 in space "
+            "cams-other-tenant failed: "
             "Unknown.ResourceOwnerId: The resource does not belong to the current user "
             "(RequestId {rid}). Space cams-other-tenant belongs to another Alibaba Cloud "
             "account: check custSpaceId and the credentials in use.",

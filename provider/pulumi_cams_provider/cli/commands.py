@@ -16,13 +16,20 @@ from pathlib import Path
 
 import click
 
-from ..cams.phone_number_list import PhoneNumber
+from ..cams.errors import CamsInvalidRequest, CamsNotFound
 from ..controller.import_document import import_json, python_declarations, registered_numbers
-from ..controller.models import lookup_document
 from ..controller.phone_numbers import PhoneNumberFinder
-from ..resource import DISTRIBUTION, REPORTED
+from ..resource import DISTRIBUTION
 from .group import OneLineErrors
-from .options import SpaceIdType, client, connection_options, phone_option, space_option
+from .options import (
+    PhoneNumberType,
+    SpaceIdType,
+    client,
+    connection_options,
+    controller,
+    space_option,
+)
+from .views import config_line, space_table, status_table
 
 __all__ = ["main"]
 
@@ -40,7 +47,18 @@ def main() -> None:
 
 @main.command("request-code")
 @space_option
-@phone_option
+@click.option(
+    "--phone",
+    "phone_numbers",
+    multiple=True,
+    type=PhoneNumberType(),
+    help="Phone number with country code, e.g. +86 138-0000-1234; repeat for more.",
+)
+@click.option(
+    "--pending",
+    is_flag=True,
+    help="Every number of the space that is not registered yet (each needs a code).",
+)
 @click.option(
     "--method",
     type=click.Choice(["sms", "voice"], case_sensitive=False),
@@ -56,82 +74,99 @@ def main() -> None:
     type=click.Choice(["en_US", "zh_CN"]),
     help="Language of the message or call.",
 )
+@click.option(
+    "--config-key",
+    default=None,
+    help="The stack config key the program reads codes from, for the lines printed at the "
+    "end [default: verifyCode for one number, verifyCodes (by number, as examples/fleet "
+    "reads them) for several].",
+)
 @connection_options
 def request_code(
     cust_space_id: str,
-    phone_number: str,
+    phone_numbers: tuple[str, ...],
+    pending: bool,
     method: str,
     locale: str,
+    config_key: str | None,
     endpoint: str | None,
     region: str | None,
     profile: str | None,
 ) -> None:
-    """Ask CAMS to send a number its one-time verification code (GetChatappVerifyCode)."""
+    """Ask CAMS to send numbers their one-time verification code (GetChatappVerifyCode), paced
+    by the rate limit, then print the `pulumi config set --secret` line to fill in for each."""
+    if not phone_numbers and not pending:
+        raise click.UsageError("name a number with --phone (repeat for more), or use --pending")
     method = method.lower()
-    request_id = client(endpoint, region, profile).get_chatapp_verify_code(
-        cust_space_id, phone_number, method=method, locale=locale
-    )
-    click.echo(
-        f"Requested a verification code for {phone_number} in space {cust_space_id} "
-        f"by {method} ({locale}); RequestId {request_id}."
-    )
-    click.echo(
-        "When it arrives, store it as a secret in the stack config, e.g. "
-        "`pulumi config set --secret verifyCode <code>`, and run `pulumi up`."
-    )
+    cams = controller(endpoint, region, profile)
+    wanted = list(dict.fromkeys(phone_numbers))
+    if pending:
+        listed = cams.numbers_of(cust_space_id)
+        wanted += [
+            n["phoneNumber"] for n in listed if n["codeNeeded"] and n["phoneNumber"] not in wanted
+        ]
+        if not wanted:
+            click.echo(f"No number of space {cust_space_id} needs a code: all are registered.")
+            return
+    requested, failed = [], 0
+    for phone in wanted:
+        try:
+            request_id = cams.request_code(cust_space_id, phone, method=method, locale=locale)
+        except (CamsNotFound, CamsInvalidRequest) as err:
+            if len(wanted) == 1:
+                raise
+            # About this number alone: the others are still asked for.
+            click.echo(f"Error: {err}", err=True)
+            failed += 1
+            continue
+        requested.append(phone)
+        click.echo(
+            f"Requested a verification code for {phone} in space {cust_space_id} "
+            f"by {method} ({locale}); RequestId {request_id}."
+        )
+    several = len(wanted) > 1
+    if requested:
+        click.echo(
+            "When the codes arrive, store each as a secret and run `pulumi up`:"
+            if several
+            else "When it arrives, store it as a secret in the stack config and run `pulumi up`:"
+        )
+        for phone in requested:
+            click.echo("  " + config_line(phone, config_key, several=several))
+    if failed:
+        raise click.ClickException(f"{failed} of {len(wanted)} requests failed (above)")
 
 
 @main.command("status")
 @space_option
-@phone_option
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+@click.option(
+    "--phone",
+    "phone_number",
+    default=None,
+    type=PhoneNumberType(),
+    help="Phone number with country code, e.g. +86 138-0000-1234 [default: every number "
+    "of the space, as a table].",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @connection_options
 def status(
     cust_space_id: str,
-    phone_number: str,
+    phone_number: str | None,
     as_json: bool,
     endpoint: str | None,
     region: str | None,
     profile: str | None,
 ) -> None:
-    """Show a number's live registration state (QueryChatappPhoneNumbers)."""
-    # Looked up the way the provider looks it up, so that status and `pulumi up` agree.
-    finder = PhoneNumberFinder(client(endpoint, region, profile), share=False)
-    numbers = finder.list_space(cust_space_id)
-    found = numbers.get(phone_number)
-    if found is None:
-        raise click.ClickException(
-            f"phone number {phone_number} is not in space {cust_space_id} "
-            f"(QueryChatappPhoneNumbers listed {len(numbers)} numbers). Check the space ID, "
-            "or add the number to the WhatsApp Business account bound to this space."
-        )
-    if as_json:
-        click.echo(json.dumps(lookup_document(cust_space_id, found), sort_keys=False))
-    else:
-        click.echo(_status_table(cust_space_id, found))
-
-
-# A number's columns are the resource's outputs that CAMS reports, named as the stack's outputs
-# name them (resource.REPORTED), so that `status` and `pulumi stack output` agree.
-
-
-def _status_table(cust_space_id: str, number: PhoneNumber) -> str:
-    if number.registered:
-        next_step = "none: registered; pulumi up adopts it without a code"
-    else:
-        next_step = (
-            "request a code: pulumi-cams request-code "
-            f"--space {cust_space_id} --phone {number.phone_number}"
-        )
-    rows = [
-        ("Space", cust_space_id),
-        ("Phone number", number.phone_number),
-        *((p.python.replace("_", " ").capitalize(), number.reported.get(p.wire)) for p in REPORTED),
-        ("Registered", "yes" if number.registered else "no"),
-        ("Next step", next_step),
-    ]
-    width = max(len(label) for label, _ in rows)
-    return "\n".join(f"{label:<{width}}  {value or '-'}" for label, value in rows)
+    """Show a number's live registration state, or every number's in the space
+    (QueryChatappPhoneNumbers)."""
+    cams = controller(endpoint, region, profile)
+    if phone_number is None:
+        numbers = cams.numbers_of(cust_space_id)
+        click.echo(json.dumps(numbers) if as_json else space_table(numbers))
+        return
+    # Looked up as getPhoneNumber looks it up, so that status and `pulumi up` agree.
+    found = cams.look_up(cust_space_id, phone_number)
+    click.echo(json.dumps(found) if as_json else status_table(found))
 
 
 @main.command("import-file")

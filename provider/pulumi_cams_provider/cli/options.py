@@ -11,9 +11,18 @@ from ..cams.client import CamsClient
 from ..cams.errors import SettingsError, one_line
 from ..cams.settings import ProviderSettings
 from ..config import Setting, setting
+from ..controller.registration import RegistrationController
 from ..controller.validation import normalize_phone_number, validate_cust_space_id
 
-__all__ = ["client", "connection_options", "phone_option", "space_option", "SpaceIdType"]
+__all__ = [
+    "PhoneNumberType",
+    "SpaceIdType",
+    "client",
+    "connection_options",
+    "controller",
+    "phone_option",
+    "space_option",
+]
 
 
 def _fallback(item: Setting) -> str:
@@ -22,7 +31,7 @@ def _fallback(item: Setting) -> str:
     return text + (f", default {item.default}" if item.default is not None else "")
 
 
-class _PhoneNumberType(click.ParamType[str]):
+class PhoneNumberType(click.ParamType[str]):
     """A phone number normalised exactly as the provider stores it (digits with country code)."""
 
     name = "number"
@@ -60,7 +69,7 @@ phone_option = click.option(
     "--phone",
     "phone_number",
     required=True,
-    type=_PhoneNumberType(),
+    type=PhoneNumberType(),
     help="Phone number with country code, e.g. +86 138-0000-1234.",
 )
 
@@ -84,6 +93,15 @@ def connection_options(func: Any) -> Any:
         f"({_fallback(setting('endpoint'))}).",
     )(func)
     return func
+
+
+def controller(
+    endpoint: str | None, region: str | None, profile: str | None
+) -> RegistrationController:
+    """The controller the provider would run, on the settings of the flags and environment;
+    every listing its own (a command reads what CAMS holds now)."""
+    cams = client(endpoint, region, profile)
+    return RegistrationController(cams.settings, cams, share_listings=False)
 
 
 def client(endpoint: str | None, region: str | None, profile: str | None) -> CamsClient:

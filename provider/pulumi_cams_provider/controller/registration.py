@@ -1,11 +1,9 @@
 """The PhoneNumberRegistration controller: the resource's lifecycle, free of any framework.
 
-Both Pulumi adapters (the dynamic provider and the native plugin) translate their requests into
-calls on `RegistrationController` with camelCase dicts, and its results back. Unknown values
-arrive as `models.UNKNOWN`. check and diff need no settings and no controller: both adapters
-call `checks.check_inputs` and `checks.diff_inputs` directly (the dynamic route must not import
-pydantic at preview). What each operation promises, and the test that holds it to that, is
-written down in docs/contract.md; in short:
+The front doors (dynamic provider, native plugin, CLI) translate their requests into calls on
+`RegistrationController` with camelCase dicts (unknowns as `validation.UNKNOWN`), and its
+results back; check and diff need no controller (`checks`, standard library only, for preview).
+What each operation promises, with its test, is docs/contract.md; in short:
 
 - create: observe before acting, since ChatappVerifyAndRegister has no idempotency token; adopt
   a number that is already registered; otherwise register, and return only once a read shows
@@ -196,13 +194,22 @@ class RegistrationController:
             raise not_in_space(space, phone, listing.request_id)
         return lookup_document(space, number)
 
-    def registered_numbers(self, cust_space_id: object) -> tuple[list[str], int]:
-        """The registered numbers of a space, sorted (one listing), and how many numbers it
-        lists that are not registered: what List and `pulumi-cams import-file` offer."""
+    def numbers_of(self, cust_space_id: object) -> list[dict[str, Any]]:
+        """Every number a space lists, as getPhoneNumber describes one (`lookup_document`),
+        sorted; one listing, never a write: what `pulumi-cams status --space` shows."""
         space = validate_cust_space_id(cust_space_id)
         listing = self._get_finder().list_space(space, fresh=True, deadline=self._deadline())
-        registered = sorted(phone for phone, number in listing.items() if number.registered)
-        return registered, len(listing) - len(registered)
+        return [lookup_document(space, listing[phone]) for phone in sorted(listing)]
+
+    def request_code(self, space: str, phone: str, *, method: str, locale: str) -> str:
+        """Ask CAMS to send the number its one-time code (GetChatappVerifyCode); the RequestId."""
+        return self._get_client().get_chatapp_verify_code(space, phone, method, locale)
+
+    def registered_numbers(self, cust_space_id: object) -> tuple[list[str], int]:
+        """A space's registered numbers, sorted, and how many it lists unregistered (List)."""
+        numbers = self.numbers_of(cust_space_id)
+        registered = [n["phoneNumber"] for n in numbers if n["registered"]]
+        return registered, len(numbers) - len(registered)
 
     def update(
         self, resource_id: str, olds: dict[str, Any], news: dict[str, Any]
