@@ -282,6 +282,56 @@ def test_request_code_needs_a_number_or_pending(emulator: EmulatorServer) -> Non
     assert ctl.requests(emulator.url) == []
 
 
+def _export(emulator: EmulatorServer, *phones: str) -> str:
+    """A `pulumi stack export --show-secrets` of a native stack whose provider holds the
+    emulator's endpoint and the demo key in its inputs, managing ``phones`` in the demo space."""
+    provider = {
+        "type": "pulumi:providers:cams",
+        "inputs": {
+            "endpoint": emulator.url,
+            "accessKeyId": seed.DEMO_KEY[0],
+            "accessKeySecret": seed.DEMO_KEY[1],
+        },
+    }
+    registrations = [
+        {
+            "type": "cams:index:PhoneNumberRegistration",
+            "outputs": {"custSpaceId": seed.SPACE, "phoneNumber": phone},
+        }
+        for phone in phones
+    ]
+    return json.dumps({"deployment": {"resources": [provider, *registrations]}})
+
+
+def test_drift_takes_the_settings_the_stack_holds_and_names_a_lost_number(
+    emulator: EmulatorServer,
+) -> None:
+    held = CliRunner().invoke(main, ["drift"], input=_export(emulator, seed.CONNECTED), env={})
+    lost = CliRunner().invoke(
+        main, ["drift", "--state", "-"], input=_export(emulator, seed.CONNECTED, seed.PENDING)
+    )
+
+    assert held.exit_code == 0, held.output
+    assert held.stdout == "drift: 1 registration(s) in 1 space(s): every one holds\n"
+    assert lost.exit_code == 3, lost.output
+    assert lost.stderr.startswith(
+        f"lost: {seed.PENDING} in space {seed.SPACE} is lost: CAMS shows it PENDING, "
+        "deregistered outside Pulumi."
+    )
+    assert lost.stdout == "drift: 2 registration(s) in 1 space(s): 1 lost or unreadable (above)\n"
+    assert ctl.actions(emulator.url) == ["QueryChatappPhoneNumbers"] * 2
+
+
+def test_drift_refuses_what_is_not_a_stack_export(emulator: EmulatorServer) -> None:
+    result = CliRunner().invoke(main, ["drift"], input="{}", prog_name="pulumi-cams")
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: Invalid value for '--state': expected the JSON of `pulumi stack export`. "
+        "See 'pulumi-cams drift --help'.\n"
+    )
+
+
 # --- bad input: exit 2, one line, nothing sent -------------------------------------------
 
 

@@ -16,6 +16,7 @@ from typing import Any, Final
 
 __all__ = [
     "DISTRIBUTION",
+    "DYNAMIC_RESOURCE_TYPE",
     "FUNCTION_DESCRIPTION",
     "FUNCTION_OUTPUTS",
     "FUNCTION_TOKEN",
@@ -37,6 +38,8 @@ PACKAGE: Final = "cams"
 DISTRIBUTION: Final = "pulumi-cams"
 """The Python distribution that ships the provider, the plugin and the SDK."""
 RESOURCE_TYPE: Final = "cams:index:PhoneNumberRegistration"
+DYNAMIC_RESOURCE_TYPE: Final = "pulumi-python:dynamic/cams:PhoneNumberRegistration"
+"""The same resource as the Python SDK's dynamic resource declares it (DESIGN.md fixes it)."""
 FUNCTION_TOKEN: Final = "cams:index:getPhoneNumber"
 FUNCTION_DESCRIPTION: Final = (
     "Reads a phone number's registration state in a CAMS space (QueryChatappPhoneNumbers) "

@@ -12,12 +12,12 @@ import json
 from pathlib import Path
 
 from cams_emulator import EmulatorServer
-from pulumi_cams_provider.cams.actions import VERIFY_AND_REGISTER
 from pulumi_cams_provider.resource import RESOURCE_TYPE
 
 from tests.support import emulator_control as ctl
 from tests.support.demo_seed import SPACE, with_new_numbers
 from tests.support.engine import TYPE_TOKEN as DYNAMIC_TYPE
+from tests.support.fleet import python_fleet, registers
 from tests.support.pulumi_cli import PulumiCli, resources_of
 
 EXIT_AWAIT = 10
@@ -51,16 +51,6 @@ def fleet_program(cli: PulumiCli, phones: list[str]) -> Path:
     return project
 
 
-def registers(emulator: EmulatorServer) -> dict[str, int]:
-    """Register calls CAMS saw, by number."""
-    counts: dict[str, int] = {}
-    for entry in ctl.requests(emulator.url):
-        if entry["action"] == VERIFY_AND_REGISTER:
-            phone = entry["params"]["PhoneNumber"]
-            counts[phone] = counts.get(phone, 0) + 1
-    return counts
-
-
 def test_a_fleet_with_two_codes_missing_awaits_them_and_registers_the_rest(
     cli: PulumiCli, emulator: EmulatorServer
 ) -> None:
@@ -76,7 +66,7 @@ def test_a_fleet_with_two_codes_missing_awaits_them_and_registers_the_rest(
     up = cli("up", "--yes", cwd=project, check=False)
 
     assert up.code == EXIT_AWAIT, up
-    assert registers(emulator) == {phone: 1 for phone in phones[:3]}
+    assert registers(emulator.url) == {phone: 1 for phone in phones[:3]}
     stored = sorted(
         r["outputs"]["phoneNumber"] for r in resources_of(cli.export(project), RESOURCE_TYPE)
     )
@@ -98,27 +88,13 @@ def test_a_fleet_with_two_codes_missing_awaits_them_and_registers_the_rest(
             cli.config(project, f"code{i}", codes[phone], secret=True)
     again = cli("up", "--yes", cwd=project)
 
-    assert registers(emulator) == {phone: 1 for phone in phones}
+    assert registers(emulator.url) == {phone: 1 for phone in phones}
     assert again.code == 0
     stored = sorted(
         r["outputs"]["phoneNumber"] for r in resources_of(cli.export(project), RESOURCE_TYPE)
     )
     assert stored == phones
     cli("preview", "--expect-no-changes", cwd=project)
-
-
-def python_fleet(cli: PulumiCli, venv: Path, phones: list[str], codes: dict[str, str]) -> Path:
-    """examples/fleet with a numbers file of ``phones``, and ``codes`` set as its README says
-    (`pulumi config set --secret --path 'verifyCodes["<n>"]' <code>`)."""
-    project = cli.project("fleet", venv=venv)
-    (project / "new.yaml").write_text(
-        json.dumps({"numbers": [{"space": SPACE, "phone": phone} for phone in phones]})
-    )
-    cli.stack_init(project)
-    cli.config(project, "numbersFile", "new.yaml")
-    for phone, code in codes.items():
-        cli.config(project, f'verifyCodes["{phone}"]', code, secret=True, path=True)
-    return project
 
 
 def test_on_the_python_route_a_missing_code_fails_the_run_and_continue_on_error_goes_on(
@@ -135,7 +111,7 @@ def test_on_the_python_route_a_missing_code_fails_the_run_and_continue_on_error_
     up = cli("up", "--yes", "--continue-on-error", cwd=project, check=False)
 
     assert up.code == 1, up
-    assert registers(emulator) == {phone: 1 for phone in phones[:3]}
+    assert registers(emulator.url) == {phone: 1 for phone in phones[:3]}
     stored = sorted(
         r["outputs"]["phoneNumber"] for r in resources_of(cli.export(project), DYNAMIC_TYPE)
     )
@@ -162,4 +138,4 @@ def test_on_the_python_route_a_secret_setting_in_clear_is_refused_and_never_stor
     ) in up.output, up
     assert secret not in up.output
     assert secret not in json.dumps(cli.export(project))
-    assert registers(emulator) == {}
+    assert registers(emulator.url) == {}

@@ -20,6 +20,7 @@ from ..cams.errors import CamsInvalidRequest, CamsNotFound
 from ..controller.import_document import import_json, python_declarations, registered_numbers
 from ..controller.phone_numbers import PhoneNumberFinder
 from ..resource import DISTRIBUTION
+from .drift import drift
 from .group import OneLineErrors
 from .options import (
     PhoneNumberType,
@@ -43,6 +44,9 @@ def main() -> None:
     flag's help names its own), then the standard Alibaba Cloud credential chain, exactly as
     for the Pulumi provider.
     """
+
+
+main.add_command(drift)
 
 
 @main.command("request-code")

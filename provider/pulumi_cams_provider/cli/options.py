@@ -96,21 +96,33 @@ def connection_options(func: Any) -> Any:
 
 
 def controller(
-    endpoint: str | None, region: str | None, profile: str | None
+    endpoint: str | None,
+    region: str | None,
+    profile: str | None,
+    stack_config: dict[str, str] | None = None,
 ) -> RegistrationController:
-    """The controller the provider would run, on the settings of the flags and environment;
-    every listing its own (a command reads what CAMS holds now)."""
-    cams = client(endpoint, region, profile)
+    """The controller the provider would run, on the settings of the flags, then
+    ``stack_config`` (``cams:`` keys), then the environment; every listing its own (a command
+    reads what CAMS holds now)."""
+    cams = client(endpoint, region, profile, stack_config)
     return RegistrationController(cams.settings, cams, share_listings=False)
 
 
-def client(endpoint: str | None, region: str | None, profile: str | None) -> CamsClient:
+def client(
+    endpoint: str | None,
+    region: str | None,
+    profile: str | None,
+    stack_config: dict[str, str] | None = None,
+) -> CamsClient:
     flags = {"cams:endpoint": endpoint, "cams:region": region, "cams:profile": profile}
-    config = {key: value for key, value in flags.items() if value is not None}
+    config = {
+        **(stack_config or {}),
+        **{key: value for key, value in flags.items() if value is not None},
+    }
     try:
         settings = ProviderSettings.from_config(config, os.environ)
     except SettingsError as err:
-        if err.key not in config:
+        if err.key not in flags or flags[err.key] is None:
             raise
         # The settings' own advice names stack config; on the command line the flag is at fault.
         flag = "--" + err.key.removeprefix("cams:")
