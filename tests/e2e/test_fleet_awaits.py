@@ -9,6 +9,7 @@ the same fleet fails its `pulumi up`; `--continue-on-error` lets the others go o
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 from cams_emulator import EmulatorServer
@@ -18,7 +19,7 @@ from tests.support import emulator_control as ctl
 from tests.support.demo_seed import SPACE, with_new_numbers
 from tests.support.engine import TYPE_TOKEN as DYNAMIC_TYPE
 from tests.support.fleet import python_fleet, registers
-from tests.support.pulumi_cli import PulumiCli, resources_of
+from tests.support.pulumi_cli import REPO_ROOT, PulumiCli, resources_of
 
 EXIT_AWAIT = 10
 """`pulumi` exits so when awaits were the deployment's only failures (v3.276 exit_codes.go)."""
@@ -139,3 +140,45 @@ def test_on_the_python_route_a_secret_setting_in_clear_is_refused_and_never_stor
     assert secret not in up.output
     assert secret not in json.dumps(cli.export(project))
     assert registers(emulator.url) == {}
+
+
+def test_the_pipeline_script_tells_waiting_from_broken(
+    cli: PulumiCli, emulator: EmulatorServer
+) -> None:
+    """examples/ci/up.sh: exit 10 is work waiting for a person (listed, exit 0); a real failure
+    is passed on."""
+    seed, codes = with_new_numbers(3)
+    ctl.seed(emulator.url, seed)
+    phones = sorted(codes)
+    project = fleet_program(cli, phones)
+    cli.stack_init(project)
+    cli.config(project, "code0", codes[phones[0]], secret=True)
+
+    def up() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(REPO_ROOT / "examples/ci/up.sh"), "--yes", "--non-interactive"],
+            cwd=project,
+            env=cli.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    waiting = up()
+
+    assert waiting.returncode == 0, waiting.stdout + waiting.stderr
+    assert waiting.stdout.splitlines()[-4:] == [
+        "::notice::pulumi up registered everything else; 2 number(s) wait for a verification code:",
+        *(f"  pulumi-cams request-code --space {SPACE} --phone {phone}" for phone in phones[1:3]),
+        "Then store each code as a secret in the stack config and run the pipeline again.",
+    ]
+    assert registers(emulator.url) == {phones[0]: 1}
+
+    # A number the space does not list is broken, not waiting: the run fails.
+    (project / "Pulumi.yaml").write_text(
+        (project / "Pulumi.yaml").read_text().replace(phones[2], "4915112345678")
+    )
+    broken = up()
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    assert "PhoneNumberNotInSpace" in broken.stdout
+    assert "::notice::" not in broken.stdout
