@@ -104,11 +104,29 @@ def test_create_after_the_state_was_lost_adopts_without_registering_again(
     assert calls(emulator, REGISTER) == 1
     assert route.notes() == [
         (
-            "warning",
+            "info",
             f"phone number {PENDING} was already registered in space {SPACE}; adopted it "
-            "without a register call (no verify code was used)",
+            "without a register call (no verify code was used). Each adopted resource's "
+            "`adopted` output is true; further adoptions in this run are logged at debug level "
+            "(`--debug`)",
         )
     ]
+
+
+def test_adoptions_after_the_first_of_a_run_are_said_at_debug_level(
+    route: Route, emulator: EmulatorServer
+) -> None:
+    """Bringing a space under management adopts many numbers: one line, not one per number."""
+    route.up(program(phone=CONNECTED))
+    route.up(program(phone=PENDING, verifyCode=Secret(CODE)))
+    route.new_run()
+    for phone in (CONNECTED, PENDING):
+        route.up(program(phone=phone))
+
+    # The first run adopts CONNECTED and registers PENDING; the second adopts both.
+    levels = [level for level, text in route.notes() if "was already registered" in text]
+    assert levels == ["info", "info", "debug"]
+    assert calls(emulator, REGISTER) == 1
 
 
 def test_a_wrong_code_fails_with_one_line_and_leaves_the_number_pending(
@@ -420,7 +438,8 @@ def test_delete_leaves_the_number_registered_by_default_and_says_so(
     assert route.notes()[-1] == (
         "info",
         f"{SPACE}/{CONNECTED} left registered in CAMS because deregisterOnDelete is false; the "
-        "resource is only removed from the stack",
+        "resource is only removed from the stack (so are the others this run removes: "
+        "`--debug` names them)",
     )
 
 

@@ -526,7 +526,8 @@ def test_delete_leaves_the_number_registered_by_default(
             Note(
                 "info",
                 f"{DEMO}/{CONNECTED} left registered in CAMS because deregisterOnDelete is "
-                "false; the resource is only removed from the stack",
+                "false; the resource is only removed from the stack (so are the others this "
+                "run removes: `--debug` names them)",
             ),
         ),
     )

@@ -20,7 +20,7 @@ from .controller.outcomes import Note
 
 __all__ = ["EngineLog", "log_request", "tell"]
 
-_SEVERITY = {"info": engine_pb2.INFO, "warning": engine_pb2.WARNING}
+_SEVERITY = {"debug": engine_pb2.DEBUG, "info": engine_pb2.INFO, "warning": engine_pb2.WARNING}
 _TIMEOUT_S = 10.0
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "OUTPUT_PROPERTIES",
     "PACKAGE",
     "PROPERTIES",
+    "QUALITY_RATING",
     "REPLACING_INPUTS",
     "REPORTED",
     "RESOURCE_DESCRIPTION",
@@ -251,6 +252,8 @@ REPORTED: Final = tuple(p for p in PROPERTIES if p.reported)
 """What CAMS reports of a number, as the resource's outputs carry it."""
 STATUS: Final = next(p for p in REPORTED if p.wire == "status")
 """The number's status, which says whether it is registered."""
+QUALITY_RATING: Final = next(p for p in REPORTED if p.wire == "qualityRating")
+"""Meta's quality rating of the number, which the drift check notes when it is RED."""
 INPUT_PROPERTIES: Final = tuple(p.wire for p in PROPERTIES if p.is_input)
 """Wire names of the inputs, in the order a user meets them."""
 OUTPUT_PROPERTIES: Final = tuple(p.wire for p in PROPERTIES if p.is_output)

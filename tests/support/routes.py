@@ -27,7 +27,7 @@ __all__ = ["ROUTES", "Checked", "Diff", "Route", "RouteError", "Secret", "start_
 
 ROUTES = ("dynamic", "native")
 
-_SEVERITY = {engine_pb2.INFO: "info", engine_pb2.WARNING: "warning"}
+_SEVERITY = {engine_pb2.DEBUG: "debug", engine_pb2.INFO: "info", engine_pb2.WARNING: "warning"}
 
 
 class RouteError(Exception):

@@ -26,6 +26,7 @@ class Claims:
         self._lock = threading.Lock()
         self._creating: dict[str, threading.Lock] = {}
         self._claimed: set[str] = set()
+        self._said: set[str] = set()
 
     @contextmanager
     def creating(self, phone: str) -> Iterator[bool]:
@@ -42,6 +43,14 @@ class Claims:
         """Record that a create of this deployment registered or adopted ``phone``."""
         with self._lock:
             self._claimed.add(phone)
+
+    def first(self, kind: str) -> bool:
+        """Whether this is the deployment's first note of ``kind`` (an adoption, a number left
+        registered): the one said aloud, the others at debug level."""
+        with self._lock:
+            first = kind not in self._said
+            self._said.add(kind)
+            return first
 
     def claimed(self, phone: str) -> bool:
         """Whether a create of this deployment registered or adopted ``phone``."""

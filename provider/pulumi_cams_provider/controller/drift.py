@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..cams.errors import CamsAccessDenied, CamsError, CamsUnreachable
+from ..resource import QUALITY_RATING
 from .registration import RegistrationController
 
 __all__ = ["Finding", "check_drift"]
@@ -93,7 +94,7 @@ def _finding(space: str, phone: str, number: dict[str, Any] | None) -> Finding |
             "and run `pulumi up`.",
         )
     meanings = [_SENDING[status]] if status in _SENDING else []
-    if number.get("qualityRating") == "RED":
+    if number.get(QUALITY_RATING.wire) == "RED":
         meanings.append(_RED)
     if not meanings:
         return None

@@ -22,16 +22,24 @@ __all__ = [
 class Note:
     """Something the user should be told about an operation that succeeded."""
 
-    level: Literal["info", "warning"]
+    level: Literal["debug", "info", "warning"]
     text: str
 
     @classmethod
-    def adopted(cls, phone: str, space: str) -> Note:
-        """A create found the number registered already."""
-        return cls(
-            "warning",
+    def adopted(cls, phone: str, space: str, *, first: bool) -> Note:
+        """A create found the number registered already: the expected outcome of bringing a
+        number under management, so said once per run (``first``), the others at debug level
+        (an import of 300 numbers is one line, not 300 warnings)."""
+        text = (
             f"phone number {phone} was already registered in space {space}; adopted it "
-            "without a register call (no verify code was used)",
+            "without a register call (no verify code was used)"
+        )
+        if not first:
+            return cls("debug", text)
+        return cls(
+            "info",
+            f"{text}. Each adopted resource's `adopted` output is true; further adoptions in "
+            "this run are logged at debug level (`--debug`)",
         )
 
     @classmethod
@@ -45,13 +53,16 @@ class Note:
         )
 
     @classmethod
-    def left_registered(cls, resource_id: str) -> Note:
-        """A delete without deregisterOnDelete."""
-        return cls(
-            "info",
+    def left_registered(cls, resource_id: str, *, first: bool) -> Note:
+        """A delete without deregisterOnDelete; said once per run (``first``) like an
+        adoption, the others at debug level."""
+        text = (
             f"{resource_id} left registered in CAMS because deregisterOnDelete is false; the "
-            "resource is only removed from the stack",
+            "resource is only removed from the stack"
         )
+        if not first:
+            return cls("debug", text)
+        return cls("info", f"{text} (so are the others this run removes: `--debug` names them)")
 
     @classmethod
     def managed_elsewhere(cls, resource_id: str) -> Note:

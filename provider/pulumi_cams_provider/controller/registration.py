@@ -133,7 +133,7 @@ class RegistrationController:
         notes: list[Note] = []
         adopted = observed.registered
         if adopted:
-            notes.append(Note.adopted(phone, space))
+            notes.append(Note.adopted(phone, space, first=self._claims.first("adopted")))
         else:
             if wanted.verify_code is None:
                 raise MissingVerifyCode.of(observed, space)
@@ -222,10 +222,10 @@ class RegistrationController:
         gone is success. Otherwise leave it registered and say so."""
         space, phone = identity(resource_id, props)
         if props.get("deregisterOnDelete") is not True:
-            return DeleteOutcome(deregistered=False, notes=(Note.left_registered(resource_id),))
+            left = Note.left_registered(resource_id, first=self._claims.first("left"))
+            return DeleteOutcome(deregistered=False, notes=(left,))
         if self._claims.claimed(phone):
-            note = Note.managed_elsewhere(resource_id)
-            return DeleteOutcome(deregistered=False, notes=(note,))
+            return DeleteOutcome(False, notes=(Note.managed_elsewhere(resource_id),))
         budget = self._deadline()
         try:
             number = self._observe(space, phone, budget)
