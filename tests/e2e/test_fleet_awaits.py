@@ -182,3 +182,22 @@ def test_the_pipeline_script_tells_waiting_from_broken(
     assert broken.returncode == 1, broken.stdout + broken.stderr
     assert "PhoneNumberNotInSpace" in broken.stdout
     assert "::notice::" not in broken.stdout
+
+
+def test_on_the_python_route_a_missing_code_stops_the_run_without_continue_on_error(
+    cli: PulumiCli, emulator: EmulatorServer, python_venv: Path
+) -> None:
+    seed, codes = with_new_numbers(5)
+    ctl.seed(emulator.url, seed)
+    phones = sorted(codes)
+    # The waiting numbers first in the file, so the engine meets a missing code early.
+    order = [*phones[3:], *phones[:3]]
+    project = python_fleet(cli, python_venv, order, {p: codes[p] for p in phones[:3]})
+
+    up = cli("up", "--yes", cwd=project, check=False)
+
+    print(f"measured: exit {up.code}, registered {sorted(registers(emulator.url))}")
+    assert up.code == 1, up
+    assert all(registers(emulator.url).get(p, 0) == 0 for p in phones[3:])
+    stored = resources_of(cli.export(project), DYNAMIC_TYPE)
+    assert {r["outputs"]["phoneNumber"] for r in stored} <= set(phones[:3])
