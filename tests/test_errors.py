@@ -27,6 +27,7 @@ from pulumi_cams_provider.cams.errors import (
     CamsThrottled,
     CamsUnavailable,
     CamsUnreachable,
+    ClientBug,
     SettingsError,
 )
 from pulumi_cams_provider.cams.responses import classify, credentials_error, error_from_body
@@ -470,10 +471,23 @@ def test_malformed_json_is_ambiguous_for_writes() -> None:
     assert CODE not in str(err)
 
 
-def test_unknown_failures_are_described_by_type_only() -> None:
-    err = error_from_exception(ValueError(URL), Call("QueryChatappPhoneNumbers"))
-    assert type(err) is CamsUnavailable
-    assert err.message == "unexpected client failure (ValueError)"
+def test_an_unknown_failure_is_a_bug_named_by_type_and_place_never_a_network_problem() -> None:
+    def library() -> None:
+        raise ValueError(URL)
+
+    try:
+        library()
+    except ValueError as raised:
+        err = error_from_exception(raised, Call("ChatappVerifyAndRegister"))
+    line = library.__code__.co_firstlineno + 1
+    assert type(err) is ClientBug and not err.retryable
+    assert str(err) == (
+        f"ChatappVerifyAndRegister failed: ClientBug: unexpected ValueError at "
+        f"test_errors.py:{line}. This is a bug in pulumi-cams or a library it runs on, not a "
+        "network or CAMS problem: report it to the pulumi-cams maintainers with this line and "
+        "the output of `pulumi-cams --version`."
+    )
+    assert CODE not in str(err)
 
 
 def test_credential_failures_say_how_to_provide_credentials() -> None:

@@ -573,3 +573,36 @@ def test_concurrent_reads_share_one_listing(
         )
     assert [r.resource_id is not None for r in results[:4]] == [True, True, False, False]
     assert actions(emulator) == [QUERY]
+
+
+@pytest.mark.parametrize("where", ["request", "sdk client"])
+def test_an_injected_bug_fails_a_create_at_once_named_as_a_bug(
+    emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """An exception the client does not know (an SDK upgrade's AttributeError, an ImportError
+    while building the SDK client) is not retried for the whole budget as a network problem."""
+    from pulumi_cams_provider.cams import attempt
+    from pulumi_cams_provider.cams.client import CamsClient
+    from pulumi_cams_provider.cams.errors import ClientBug
+
+    raised: list[str] = []
+
+    def broken(*_: Any, **__: Any) -> Any:
+        raised.append(where)
+        raise (AttributeError if where == "request" else ImportError)("no such thing")
+
+    if where == "request":
+        monkeypatch.setattr(attempt, "call_action", broken)
+    else:
+        monkeypatch.setattr(CamsClient, "sdk_client", broken)
+    # The default budget (cams:retryTimeout, 120 s): a retried bug would spend all of it.
+    controller = RegistrationController(settings_for(emulator))
+
+    with pytest.raises(ClientBug) as failed:
+        controller.create(inputs(verifyCode=CODE))
+
+    assert raised == [where]
+    kind = "AttributeError" if where == "request" else "ImportError"
+    assert f"ClientBug: unexpected {kind} at test_registration.py:" in str(failed.value)
+    assert "network" in str(failed.value) and "Check the network" not in str(failed.value)
+    assert REGISTER not in actions(emulator)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..config import setting
 from .errors import (
+    CLIENT_BUG,
     CONNECTION_FAILED,
     CONNECTION_REFUSED,
     CREDENTIALS_UNAVAILABLE,
@@ -31,6 +32,7 @@ from .errors import (
     CamsThrottled,
     CamsUnavailable,
     CamsUnreachable,
+    ClientBug,
 )
 
 __all__ = ["AUDIENCE", "entry", "remedy", "request_code_advice"]
@@ -248,6 +250,14 @@ _CATALOGUE: dict[str, _Known] = {
         _endpoint_advice(
             "the endpoint does not speak TLS as CAMS does; a bare host:port means HTTPS, so "
             "write http://host:port for the emulator"
+        ),
+    ),
+    CLIENT_BUG: _Known(
+        ClientBug,
+        _text(
+            "This is a bug in pulumi-cams or a library it runs on, not a network or CAMS "
+            "problem: report it to the pulumi-cams maintainers with this line and the output "
+            "of `pulumi-cams --version`."
         ),
     ),
     OPERATION_TIMEOUT: _Known(

@@ -22,7 +22,10 @@ The tree (every class; the controller's own are defined in ``controller.errors``
         │   │                      any other 4xx or business code
         │   ├── MissingVerifyCode  (controller) a create needs a code and has none
         │   └── NotRegistered      (controller) an import names a number that is not registered
-        └── NoVisibleEffect        (controller) CAMS answered OK but a re-read never showed it
+        ├── NoVisibleEffect        (controller) CAMS answered OK but a re-read never showed it
+        └── ClientBug              the client failed in a way it does not know (an exception of
+                                   a library, a bug): never retried, never a network diagnosis;
+                                   names its type and where it was raised
 
 Anything else that escapes is a bug, and is reported with its stack.
 
@@ -62,6 +65,7 @@ __all__ = [
     "CamsThrottled",
     "CamsUnavailable",
     "CamsUnreachable",
+    "ClientBug",
     "InvalidInput",
     "ProviderError",
     "SettingsError",
@@ -79,6 +83,7 @@ MALFORMED_RESPONSE = "MalformedResponse"
 CREDENTIALS_UNAVAILABLE = "CredentialsUnavailable"
 UNSUCCESSFUL_RESPONSE = "UnsuccessfulResponse"
 OPERATION_TIMEOUT = "OperationTimeout"
+CLIENT_BUG = "ClientBug"
 
 
 class ProviderError(Exception):
@@ -266,6 +271,13 @@ class CamsAccessDenied(CamsError):
 
 class CamsInvalidRequest(CamsError):
     """CAMS refused the request as given; retrying the same request will fail the same way."""
+
+
+class ClientBug(CamsError):
+    """The client raised an exception it does not know (say, an ``AttributeError`` after a
+    library upgrade): a bug, not a transient failure, so it is never retried, and its text
+    (which may hold the request URL, verify code included) is never shown: its type and where
+    it was raised are."""
 
 
 def one_line(text: str) -> str:

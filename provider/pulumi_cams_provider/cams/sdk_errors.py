@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import http.client
 import socket
+import traceback
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .errors import (
+    CLIENT_BUG,
     CONNECTION_FAILED,
     CONNECTION_REFUSED,
     MALFORMED_RESPONSE,
@@ -73,13 +76,12 @@ def error_from_exception(
         return make_error(
             call, MALFORMED_RESPONSE, "the response body is not valid JSON", http_status=None
         )
-    # Anything else is a failure we do not understand; its text may hold the request URL.
-    return make_error(
-        call,
-        CONNECTION_FAILED,
-        f"unexpected client failure ({type(exc).__name__})",
-        http_status=None,
-    )
+    # Anything else is a bug (ours, or a library's after an upgrade), not a network problem:
+    # said as such, never retried. Its text may hold the request URL: only its type and where
+    # it was raised are shown.
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return make_error(call, CLIENT_BUG, f"unexpected {type(exc).__name__}{where}", http_status=None)
 
 
 def _error_from_response(exc: BaseException, call: Call, transport: Transport) -> CamsError:
