@@ -312,7 +312,7 @@ def test_notes_for_the_user_are_tied_to_the_resource(
     provider.delete(resource_id, outputs)
 
     assert [(m.severity, m.urn) for m in engine.messages] == [
-        (engine_pb2.WARNING, URN),  # adopted without a register call
+        (engine_pb2.INFO, URN),  # adopted without a register call (the first)
         (engine_pb2.WARNING, URN),  # declared twice
         (engine_pb2.INFO, URN),  # left registered
     ]
