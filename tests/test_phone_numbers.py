@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from pulumi_cams_provider.cams.errors import CamsThrottled
+from pulumi_cams_provider.cams.errors import CamsError, CamsThrottled
 from pulumi_cams_provider.cams.phone_number_list import PhoneNumber, PhoneNumberList
 from pulumi_cams_provider.cams.retry import Deadline
 from pulumi_cams_provider.controller.phone_numbers import PhoneNumberFinder
@@ -172,3 +172,23 @@ def test_observers_join_a_paced_listing_until_it_departs() -> None:
         statuses = {f.result(timeout=10).status for f in futures}  # type: ignore[union-attr]
     assert statuses == {"CALL2"}
     assert lister.calls == 2
+
+
+def test_an_observer_joining_a_listing_keeps_its_own_deadline(gated: GatedLister) -> None:
+    """The leader's budget may be longer than a follower's: the follower gives up at its own."""
+    finder = PhoneNumberFinder(gated)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        leader = pool.submit(lambda: finder.list_space(DEMO, deadline=Deadline(30)))
+        assert gated.entered.acquire(timeout=10)
+        started = time.monotonic()
+        with pytest.raises(CamsError) as expired:
+            finder.list_space(DEMO, fresh=False, deadline=Deadline(0.2))
+        waited = time.monotonic() - started
+        gated.release.release()
+        assert leader.result(timeout=10).number(PENDING) is not None
+    assert 0.15 < waited < 5
+    assert expired.value.code == "OperationTimeout"
+    assert str(expired.value).startswith(
+        "QueryChatappPhoneNumbers in space cams-demo-space failed: OperationTimeout: the "
+        "operation's time budget of 0.2 s (cams:retryTimeout) ran out"
+    )

@@ -29,9 +29,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ..cams.actions import VERIFY_AND_REGISTER
+from ..cams.actions import QUERY_PHONE_NUMBERS, VERIFY_AND_REGISTER
 from ..cams.client import CamsClient
+from ..cams.errors import Call
 from ..cams.phone_number_list import PhoneNumber, PhoneNumberList
+from ..cams.responses import budget_exhausted
 from ..cams.retry import Deadline
 
 __all__ = ["Listing", "PhoneNumberFinder", "PhoneNumberLister", "listing_interval"]
@@ -161,8 +163,10 @@ class PhoneNumberFinder:
                 self._changed.wait()
         if leader:
             self._lead(cust_space_id, space, flight, deadline)
-        else:
-            flight.done.wait()
+        elif not flight.done.wait(None if deadline is None else max(deadline.remaining(), 0.0)):
+            # Each waiter keeps its own budget: the leader's may be longer.
+            call = Call(QUERY_PHONE_NUMBERS, cust_space_id=cust_space_id)
+            raise budget_exhausted(deadline.seconds if deadline else 0.0, call)
         if flight.error is not None:
             raise flight.error
         assert flight.numbers is not None
