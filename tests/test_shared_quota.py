@@ -14,18 +14,16 @@ import pytest
 from cams_emulator import EmulatorServer
 from pulumi_cams_provider.cams.adaptive import AdaptiveRates
 from pulumi_cams_provider.cams.client import CamsClient
+from pulumi_cams_provider.cams.errors import CamsError
 from pulumi_cams_provider.cams.retry import Deadline, RetryPolicy
 from pulumi_cams_provider.cams.settings import ProviderSettings
 from pulumi_cams_provider.cams.shared_quota import (
-    LEAK_EVERY,
     RETRY_S,
     WINDOW_MARGIN_MS,
     SharedQuota,
     store_key,
 )
-from pulumi_cams_provider.cams.sliding_log import server_clock_script
 from pydantic import SecretStr
-from pyrate_limiter import RateItem
 from redis import Redis
 
 from tests.support import emulator_control as ctl
@@ -54,7 +52,7 @@ def permits(quota: SharedQuota, count: int, rate: float) -> list[float]:
     """When each of ``count`` permits was given (monotonic seconds)."""
     given = []
     for _ in range(count):
-        assert quota.take(REGISTER, rate, Deadline(10))
+        assert quota.take(REGISTER, rate, Deadline(10)) is not None
         given.append(time.monotonic())
     return given
 
@@ -76,48 +74,51 @@ def test_processes_of_one_account_share_one_bucket(redis: RedisServer) -> None:
     assert times[-1] - times[0] < 3 * window + 0.5
 
 
-def test_a_permit_stamped_before_another_was_written_still_counts_it(redis: RedisServer) -> None:
-    # Process A reads the time, process B fills the window, then A's check runs: the count is
-    # taken at the server's time when the check runs, so A is refused. Counted at A's stale time
-    # (pyrate-limiter's own script), B's permits lie after it and A was let in as a third.
+def test_a_permit_asked_after_another_process_filled_the_window_is_refused(
+    redis: RedisServer,
+) -> None:
+    # The script reads the server's clock when it runs: whatever time process A read before,
+    # B's permits written meanwhile count, and A waits (a client's time went stale here, and
+    # let 11 permits into one second: see cams/sliding_log.py).
     a, b = (SharedQuota(redis.url, "pulumi-cams:acct") for _ in range(2))
-    bucket = a._limiter(REGISTER, 2).bucket_factory.bucket
-    stale = bucket.now()
-    time.sleep(0.01)
+    log = a._log(REGISTER, 2)
     permits(b, 2, 2)
-    assert bucket.put(RateItem(REGISTER, stale)) is False
+    wait = log.take("a-permit")
+    assert 0.9 < wait <= 1 + WINDOW_MARGIN_MS / 1000
     assert Redis.from_url(redis.url).zcard(f"pulumi-cams:acct:{REGISTER}") == 2
 
 
-def test_the_log_keeps_only_the_permits_of_its_last_window(redis: RedisServer) -> None:
-    # Every LEAK_EVERY permits the bucket's log drops what lies before its window, so the
-    # account's key in the team's Redis stays small however long the pipelines run.
+def test_a_permit_stamped_at_its_finish_holds_its_slot_one_window_from_then(
+    redis: RedisServer,
+) -> None:
+    # CAMS saw a request no later than its answer: a slow request's permit frees one window
+    # after it finished, not after it was given.
     quota = SharedQuota(redis.url, "pulumi-cams:acct")
-    permits(quota, LEAK_EVERY, 1000)
+    permit = quota.take(REGISTER, 1, Deadline(5))
+    assert permit is not None
+    time.sleep(0.5)
+    quota.finished(REGISTER, 1, permit)
+    time.sleep(0.7)  # past the first stamp's window, within the second's
+    started = time.monotonic()
+    assert quota.take(REGISTER, 1, Deadline(5)) is not None
+    assert time.monotonic() - started > 0.25
+
+
+def test_the_log_keeps_only_the_permits_of_its_last_window(redis: RedisServer) -> None:
+    # Each permit drops what lies before the window, so the account's key in the team's Redis
+    # holds at most one window's permits however long the pipelines run.
+    quota = SharedQuota(redis.url, "pulumi-cams:acct")
+    permits(quota, 100, 1000)
     time.sleep(1 + 2 * WINDOW_MARGIN_MS / 1000)
-    permits(quota, LEAK_EVERY, 1000)
-    assert Redis.from_url(redis.url).zcard(f"pulumi-cams:acct:{REGISTER}") == LEAK_EVERY
-
-
-def test_a_library_whose_bucket_script_changed_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The server's clock replaces two lines of pyrate-limiter's script; a version without them
-    # must not run a script that still counts at the client's time.
-    from pyrate_limiter.buckets.redis_bucket import LuaScript
-
-    monkeypatch.setattr(LuaScript, "PUT_ITEM", "local now = ARGV[1]\n")
-    with pytest.raises(RuntimeError) as raised:
-        server_clock_script()
-    assert str(raised.value) == (
-        "pyrate-limiter's bucket script has no line "
-        "'local window_start = tonumber(ARGV[5 + offset])'"
-    )
+    permits(quota, 100, 1000)
+    assert Redis.from_url(redis.url).zcard(f"pulumi-cams:acct:{REGISTER}") == 100
 
 
 def test_different_accounts_never_meet(redis: RedisServer) -> None:
     one, other = SharedQuota(redis.url, "pulumi-cams:a"), SharedQuota(redis.url, "pulumi-cams:b")
-    assert one.take(REGISTER, 1, Deadline(5))
+    assert one.take(REGISTER, 1, Deadline(5)) is not None
     started = time.monotonic()
-    assert other.take(REGISTER, 1, Deadline(5))  # a's second is full; b's is not
+    assert other.take(REGISTER, 1, Deadline(5)) is not None  # a's second is full; b's is not
     assert time.monotonic() - started < 0.5
 
 
@@ -151,7 +152,7 @@ def test_an_unreachable_store_is_left_with_one_warning_that_masks_the_password(
     url = f"unix://{tmp_path / 'absent.sock'}?password=hunter2"
     quota = SharedQuota(url, "pulumi-cams:acct", clock=clock)
     started = time.monotonic()
-    assert not quota.take(REGISTER, 10, Deadline(5))
+    assert quota.take(REGISTER, 10, Deadline(5)) is None
     assert time.monotonic() - started < 1.0
     warning = quota.warning()
     assert warning == (
@@ -170,24 +171,24 @@ def test_a_store_lost_mid_run_is_left_and_taken_back_when_it_answers_again(
 ) -> None:
     clock = FakeClock()
     quota = SharedQuota(redis.url, "pulumi-cams:acct", clock=clock)
-    assert quota.take(REGISTER, 10, Deadline(5))
+    assert quota.take(REGISTER, 10, Deadline(5)) is not None
     redis.stop()
-    assert not quota.take(REGISTER, 10, Deadline(5))
+    assert quota.take(REGISTER, 10, Deadline(5)) is None
     assert quota.warning() is not None
     redis.start()
-    assert not quota.take(REGISTER, 10, Deadline(5))  # not tried again before RETRY_S
+    assert quota.take(REGISTER, 10, Deadline(5)) is None  # not tried again before RETRY_S
     clock.now += RETRY_S
-    assert quota.take(REGISTER, 10, Deadline(5))
+    assert quota.take(REGISTER, 10, Deadline(5)) is not None
     assert quota.available and quota.warning() is None
 
 
 def test_a_store_that_stops_answering_is_left_within_its_timeout(redis: RedisServer) -> None:
     quota = SharedQuota(redis.url, "pulumi-cams:acct")
-    assert quota.take(REGISTER, 10, Deadline(5))
+    assert quota.take(REGISTER, 10, Deadline(5)) is not None
     redis.pause()
     try:
         started = time.monotonic()
-        assert not quota.take(REGISTER, 10, Deadline(5))
+        assert quota.take(REGISTER, 10, Deadline(5)) is None
         assert time.monotonic() - started < 0.5
     finally:
         redis.resume()
@@ -220,12 +221,56 @@ def test_a_store_answering_nonsense_is_left(tmp_path: Path) -> None:
     thread.start()
     try:
         quota = SharedQuota(f"unix://{path}", "pulumi-cams:acct")
-        assert not quota.take(REGISTER, 10, Deadline(5))
+        assert quota.take(REGISTER, 10, Deadline(5)) is None
         assert quota.warning() is not None
     finally:
         stop.set()
         listener.close()
         thread.join(timeout=5)
+
+
+def test_a_tls_url_to_a_store_without_tls_says_the_handshake_failed() -> None:
+    listener = socket.create_server(("127.0.0.1", 0))  # accepts, never speaks TLS
+    try:
+        port = listener.getsockname()[1]
+        quota = SharedQuota(f"rediss://127.0.0.1:{port}/0", "pulumi-cams:acct")
+        assert quota.take(REGISTER, 10, Deadline(5)) is None
+        assert quota.warning() == (
+            f"rate limit store rediss://127.0.0.1:{port}/0 did not complete the TLS handshake "
+            "(within 50 ms; a Redis without TLS takes redis://, not rediss://): this process "
+            "paces its CAMS requests by itself (adaptive control) until the store answers again "
+            f"(tried every {RETRY_S:g} s), and creates of one number in two pipelines are not "
+            "kept apart meanwhile"
+        )
+    finally:
+        listener.close()
+
+
+def test_a_refused_connection_is_named() -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    listener.close()  # nothing listens there now
+    quota = SharedQuota(f"redis://127.0.0.1:{port}/0", "pulumi-cams:acct")
+    assert quota.take(REGISTER, 10, Deadline(5)) is None
+    warning = quota.warning()
+    assert warning is not None
+    assert "refused the connection: nothing listens at that address" in warning
+
+
+def test_a_lease_held_elsewhere_for_the_whole_budget_fails_the_operation(
+    redis: RedisServer,
+) -> None:
+    holder, waiter = (SharedQuota(redis.url, "pulumi-cams:acct") for _ in range(2))
+    with holder.lease(SPACE, PENDING, Deadline(30)) as held:
+        assert held
+        with pytest.raises(CamsError) as refused, waiter.lease(SPACE, PENDING, Deadline(0.3)):
+            pass
+    assert str(refused.value) == (
+        f"ChatappVerifyAndRegister for phone number {PENDING} in space {SPACE} failed: "
+        "OperationTimeout: another process sharing the rate limit store held the number's "
+        "lease for the whole 0.3 s budget (it is creating or deleting the number). Retry later, "
+        "or allow more time (cams:retryTimeout, CAMS_RETRY_TIMEOUT)."
+    )
 
 
 def test_a_second_process_waits_for_the_lease_of_the_first(redis: RedisServer) -> None:
@@ -349,3 +394,25 @@ def test_a_throttled_answer_still_slows_the_process_with_a_store(
     codes = [e["code"] for e in ctl.requests(emulator.url)]
     assert codes == ["System.LimitControl", "OK"]
     assert client.quota is not None and client.quota.warning() is None  # the store answered
+
+
+def test_a_store_without_the_store_extra_is_a_settings_error_naming_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib.util
+
+    from pulumi_cams_provider.cams import shared_quota
+    from pulumi_cams_provider.cams.errors import SettingsError
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "redis" else real(name, *a)
+    )
+    with pytest.raises(SettingsError) as missing:
+        shared_quota.shared_quota("redis://:hunter2@h:6379/0", "pulumi-cams:acct")
+    assert str(missing.value) == (
+        "Invalid provider setting cams:rateLimitStore: a rate limit store needs redis-py, which "
+        "pulumi-cams installs only with its store extra. Install `pip install "
+        "'pulumi-cams[store]'` where the provider runs (the program's virtualenv, or the "
+        "plugin's), or unset the setting."
+    )

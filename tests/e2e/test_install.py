@@ -109,3 +109,40 @@ def test_the_plugin_archive_installs_with_pulumi_plugin_install(
 
     assert "from $PATH" not in up.output, up
     assert cli.outputs(project)["status"] == "CONNECTED"
+
+
+def test_a_base_install_has_no_redis_client_and_the_store_extra_has_one(
+    cli: PulumiCli, emulator: EmulatorServer, fresh_venv: Path, tmp_path: Path
+) -> None:
+    """The shared quota is an extra: a base install does not pull redis-py (nor any rate
+    limiting library), and a store configured without it fails in one line naming the extra."""
+
+    def has(venv: Path, module: str) -> bool:
+        probe = [str(venv / "bin" / "python"), "-c", f"import {module}"]
+        return subprocess.run(probe, capture_output=True, timeout=60).returncode == 0
+
+    assert not has(fresh_venv, "redis") and not has(fresh_venv, "pyrate_limiter")
+    as_user(cli, fresh_venv)
+    project = cli.project("yaml")
+    text = (project / "Pulumi.yaml").read_text().replace("packages:\n  cams: ../..\n", "")
+    (project / "Pulumi.yaml").write_text(text)
+    cli.stack_init(project)
+    cli("config", "set", "--secret", "cams:rateLimitStore", "redis://127.0.0.1:9/0", cwd=project)
+
+    preview = cli("preview", cwd=project, check=False)
+
+    assert preview.code != 0
+    assert (
+        "Invalid provider setting cams:rateLimitStore: a rate limit store needs redis-py, which "
+        "pulumi-cams installs only with its store extra. Install `pip install "
+        "'pulumi-cams[store]'` where the provider runs"
+    ) in preview.output, preview
+
+    extra = tmp_path / "store"
+    subprocess.run([sys.executable, "-m", "venv", str(extra)], check=True, timeout=120)
+    done = subprocess.run(
+        [str(extra / "bin" / "pip"), "install", "--quiet", f"{REPO_ROOT}[store]"],
+        capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert has(extra, "redis") and not has(extra, "pyrate_limiter")

@@ -73,11 +73,12 @@ class Attempt(Generic[T]):
         with self.limiter.slot(
             key, lambda: rates.rate(key, ceiling), on_wait=lambda: rates.waited(key, ceiling)
         ) as permit:
+            shared = None
             if quota is not None:
                 # The account's bucket, shared with every process of the account, last: the
                 # request leaves the moment it has a permit, so that the bucket's count is
                 # the count of what reaches CAMS.
-                quota.take(self.call.action, ceiling, self.deadline)
+                shared = quota.take(self.call.action, ceiling, self.deadline)
             rates.sent(key, ceiling)
             remaining = self.deadline.remaining()
             if remaining <= 0:
@@ -87,12 +88,15 @@ class Attempt(Generic[T]):
                 self.on_send = None
             timeouts = (min(self.connect_timeout, remaining), min(self.read_timeout, remaining))
             body: Any = None
-            failure: CamsError | None
+            response: Any = None
+            failure: CamsError | None = None
             try:
                 response = call_action(sdk, self.call.action, self.query, timeouts)
             except Exception as exc:  # every SDK and transport failure is translated
                 failure = error_from_exception(exc, self.call, self.client.transport(timeouts))
-            else:
+            if quota is not None and shared is not None:
+                quota.finished(self.call.action, ceiling, shared)
+            if failure is None:
                 status = response.get("statusCode") if isinstance(response, Mapping) else None
                 body = response.get("body") if isinstance(response, Mapping) else None
                 failure = error_from_body(

@@ -1,45 +1,54 @@
 """One account's quota shared by all its processes, in a Redis the team runs (cams:rateLimitStore).
 
 Every process that calls CAMS as the same account (the same namespace, `store_key`) takes a
-permit from one bucket per action before it sends: pyrate-limiter's ``RedisBucket``, a sliding
-log checked and written by one Lua script, so that at most ``requestsPerSecond`` permits fall in
-any one-second window (`WINDOW_MARGIN_MS` longer), on the Redis server's clock, the one clock
-every process of every machine shares, read by the script itself (`sliding_log`). That is
-CAMS's own rule (the emulator refuses a request when 10 arrived in the 1.0 s before it), so a
-burst is allowed where CAMS allows it; a strictly paced bucket (GCRA without a burst) would
-lose it and run a process alone slower than its own limiter does. A request arrives a little
-after its permit, by the time it takes to be signed and sent, and that time wanders; the margin
-keeps a permit whose request arrives late and one whose request arrives early from meeting in
-one of CAMS's seconds.
+permit from one bucket per action before it sends: a sliding log checked and written by one Lua
+script (`sliding_log`), so that at most ``requestsPerSecond`` permits fall in any one-second
+window (`WINDOW_MARGIN_MS` longer), on the Redis server's clock, the one clock every process of
+every machine shares. That is CAMS's own rule (the emulator refuses a request when 10 arrived in
+the 1.0 s before it), so a burst is allowed where CAMS allows it; a strictly paced bucket (GCRA
+without a burst) would lose it and run a process alone slower than its own limiter does. A
+request arrives a little after its permit, and that time wanders: once the request has its
+answer, its permit is stamped again with the server's time then (`SharedQuota.finished`), since
+CAMS saw the request no later; the margin covers what is still in flight when a window ends.
 
 The same store holds a lease per number (redis-py's ``Lock``: ``SET NX PX`` with a token, released
 by its holder or expiring on its own) that a create holds across its first read, its register
 call and the read that confirms it, so that two pipelines that create one number at once make
-one register call: the second waits, then finds the number registered and adopts it.
+one register call: the second waits, then finds the number registered and adopts it. A lease
+another process holds for the whole of an operation's budget fails the operation: going on
+without it could register the number twice.
 
-The store is never a new way to fail: a call that errs, times out (`TIMEOUT_S`) or answers
-something that is not what the script returns makes the process fall back to its own adaptive
-control (`adaptive`), and the first fallback leaves one warning naming the store with any
-password masked (`warning`). The store is tried again `RETRY_S` after it failed, and used again
-from the first answer. A throttled answer from CAMS still lowers the process's own rate (another
-client may share the account without the store).
+Otherwise the store is never a new way to fail: a call that errs, times out (`TIMEOUT_S`) or
+answers what the script would not makes the process fall back to its own adaptive control
+(`adaptive`), and the first fallback leaves one warning naming the store, with any password
+masked, and what failed (`warning`). The store is tried again `RETRY_S` after it failed, and
+used again from the first answer. A throttled answer from CAMS still lowers the process's own
+rate (another client may share the account without the store). redis-py is the optional extra
+``pulumi-cams[store]`` (settings refuse a store without it, naming the extra).
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import math
 import re
+import socket
 import threading
 import time
+import traceback
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from ..resource import DISTRIBUTION, PACKAGE
+from .actions import VERIFY_AND_REGISTER
 from .endpoint import redact_userinfo
+from .errors import OPERATION_TIMEOUT, Call, CamsError, SettingsError
+from .responses import make_error
 from .retry import Deadline
-from .sliding_log import server_clock_bucket
+from .sliding_log import SlidingLog
 
 __all__ = ["SharedQuota", "check_store_url", "shared_quota", "shown_store", "store_key"]
 
@@ -51,8 +60,6 @@ RETRY_S = 2.0
 WINDOW_MARGIN_MS = 30
 """Milliseconds added to the bucket's one-second window, for arrivals that wander (see the
 module): at most 1000 / 1030 of the limit, 97 %, once a burst is spent."""
-LEAK_EVERY = 100
-"""Permits between two clean-ups of a bucket's log (its entries older than the window)."""
 LEASE_PREFIX = "lease"
 """The part of a lease's key after the account's namespace."""
 
@@ -95,10 +102,9 @@ class SharedQuota:
         self._namespace = namespace
         self._clock = clock
         self._lock = threading.Lock()
-        self._limiters: dict[tuple[str, float], Any] = {}
+        self._logs: dict[tuple[str, float], SlidingLog] = {}
         self._client: Any = None
         self._down_until = -math.inf
-        self._taken = 0
         self._warning: str | None = None
         self._warned = False
 
@@ -110,34 +116,41 @@ class SharedQuota:
         """Whether the store is in use now (it answered last time, or may be tried again)."""
         return self._clock() >= self._down_until
 
-    def take(self, action: str, rate: float, deadline: Deadline) -> bool:
+    def take(self, action: str, rate: float, deadline: Deadline) -> str | None:
         """Wait for a permit of the account's ``action`` bucket (``rate`` per second), within
-        ``deadline``. True once taken; False when the store failed (the caller falls back on
-        its own control) or the deadline came first (the caller's budget check then stops)."""
+        ``deadline``: the permit's name once taken, for `finished`; None when the store failed
+        (the caller falls back on its own control) or the deadline came first (the caller's
+        budget check then stops)."""
         if not self.available:
-            return False
+            return None
+        permit = uuid.uuid4().hex
         try:
-            limiter = self._limiter(action, rate)
-            taken = limiter.try_acquire(action, timeout=max(deadline.remaining(), 0.0))
-            with self._lock:
-                self._taken += 1
-                leak = self._taken % LEAK_EVERY == 0
-            if leak:
-                # The factory's own bucket: ``limiter.buckets()`` lists only those a leak
-                # thread of the library's tracks, none here.
-                bucket = limiter.bucket_factory.bucket
-                bucket.leak(bucket.now())
+            log = self._log(action, rate)
+            while (wait := log.take(permit)) > 0:
+                if wait >= deadline.remaining():
+                    return None
+                time.sleep(wait)
         except Exception as exc:  # noqa: BLE001 - whatever the store does, the create goes on
             self._failed(exc)
-            return False
-        return taken is True
+            return None
+        return permit
+
+    def finished(self, action: str, rate: float, permit: str) -> None:
+        """Stamp ``permit`` with the time its request got its answer (see the module)."""
+        if not self.available:
+            return
+        try:
+            self._log(action, rate).finished(permit)
+        except Exception as exc:  # noqa: BLE001 - the permit keeps its first stamp
+            self._failed(exc)
 
     @contextmanager
     def lease(self, space: str, phone: str, deadline: Deadline) -> Iterator[bool]:
         """Hold the number's lease while the block runs (True), waiting for another process's
         to end within ``deadline``; it expires on its own ``deadline.seconds`` after it was
         taken, should this process die holding it. False when the store failed: nothing is
-        held, and the block runs as it would without a store."""
+        held (the warning says so), and the block runs as it would without a store. Raises
+        `LeaseHeld` when another process held it for the whole of ``deadline``."""
         lease = None
         if self.available:
             try:
@@ -148,11 +161,13 @@ class SharedQuota:
                     sleep=0.05,
                     thread_local=False,
                 )
-                if not lease.acquire(token=uuid.uuid4().hex):
-                    lease = None
+                acquired = lease.acquire(token=uuid.uuid4().hex)
             except Exception as exc:  # noqa: BLE001 - the store is never a new way to fail
                 self._failed(exc)
                 lease = None
+            else:
+                if not acquired:
+                    raise _lease_held(space, phone, deadline.seconds)
         try:
             yield lease is not None
         finally:
@@ -169,8 +184,6 @@ class SharedQuota:
 
         def connect() -> None:
             try:
-                import pyrate_limiter  # noqa: F401 - loaded for the first permit
-
                 self._redis().ping()
             except Exception:  # noqa: BLE001, S110 - take() meets it again and reports it
                 pass
@@ -186,26 +199,18 @@ class SharedQuota:
             self._warned = True
             return self._warning
 
-    def _limiter(self, action: str, rate: float) -> Any:
-        from pyrate_limiter import Limiter, Rate
-        from pyrate_limiter.limiter import SingleBucketFactory
-
+    def _log(self, action: str, rate: float) -> SlidingLog:
         redis = self._redis()
         with self._lock:
-            limiter = self._limiters.get((action, rate))
-            if limiter is None:
+            log = self._logs.get((action, rate))
+            if log is None:
                 # floor(rate) permits per window, the window stretched for a fractional rate
                 # (2.5 per second: 2 per 0.8 s), as the process's own limiter counts them.
                 limit = max(1, math.floor(rate))
                 window = round(1000 * limit / rate) + WINDOW_MARGIN_MS
-                bucket = server_clock_bucket().init(
-                    [Rate(limit, window)], redis, f"{self._namespace}:{action}"
-                )
-                # Leaked by `take` (LEAK_EVERY), not by a thread of the library's, which would
-                # print a stack whenever the store is down.
-                factory = SingleBucketFactory(bucket, schedule_leak=False)
-                limiter = self._limiters[(action, rate)] = Limiter(factory, buffer_ms=0)
-            return limiter
+                key = f"{self._namespace}:{action}"
+                log = self._logs[(action, rate)] = SlidingLog(redis, key, limit, window)
+            return log
 
     def _redis(self) -> Any:
         import redis
@@ -220,8 +225,6 @@ class SharedQuota:
     def _failed(self, exc: BaseException) -> None:
         with self._lock:
             self._down_until = self._clock() + RETRY_S
-            # Built again on the next try: a store that restarted has lost the buckets' script.
-            self._limiters.clear()
             if self._warning is None:
                 self._warning = (
                     f"rate limit store {shown_store(self._url)} {_failure(exc)}: this "
@@ -232,19 +235,41 @@ class SharedQuota:
 
 
 def _failure(exc: BaseException) -> str:
-    """How the store failed, in fixed words (a client's message may quote the address)."""
+    """How the store failed, in fixed words (a client's message may quote the address): what
+    failed where the client can tell (TLS, the password, the name, the connection)."""
     chain: list[BaseException] = []
     while exc is not None and exc not in chain:
         chain.append(exc)
         exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
     names = {c.__name__ for e in chain for c in type(e).__mro__}
-    if "TimeoutError" in names:
-        return f"did not answer within {TIMEOUT_S * 1000:g} ms"
+    frames = {f.name for e in chain for f in traceback.extract_tb(e.__traceback__)}
+    if "SSLError" in names or "do_handshake" in frames:
+        return (
+            "did not complete the TLS handshake (within "
+            f"{TIMEOUT_S * 1000:g} ms; a Redis without TLS takes redis://, not rediss://)"
+        )
     if "AuthenticationError" in names or "AuthenticationWrongNumberOfArgsError" in names:
         return "refused the password"
+    if any(isinstance(e, socket.gaierror) for e in chain):
+        return "cannot be reached: its host name does not resolve"
+    if any(isinstance(e, ConnectionRefusedError) for e in chain):
+        return "refused the connection: nothing listens at that address"
+    if "TimeoutError" in names:
+        return f"did not answer within {TIMEOUT_S * 1000:g} ms"
     if "ConnectionError" in names:
         return "cannot be reached"
     return "answered what a Redis would not"
+
+
+def _lease_held(space: str, phone: str, seconds: float) -> CamsError:
+    call = Call(VERIFY_AND_REGISTER, cust_space_id=space, phone_number=phone)
+    return make_error(
+        call,
+        OPERATION_TIMEOUT,
+        f"another process sharing the rate limit store held the number's lease for the whole "
+        f"{seconds:g} s budget (it is creating or deleting the number)",
+        http_status=None,
+    )
 
 
 _quotas: dict[tuple[str, str], SharedQuota] = {}
@@ -253,7 +278,18 @@ _quotas_lock = threading.Lock()
 
 def shared_quota(url: str, namespace: str) -> SharedQuota:
     """The process-wide quota for a store and namespace, so every client of the account in
-    this process takes from the same buckets (and warns once)."""
+    this process takes from the same buckets (and warns once). Raises `SettingsError` when
+    redis-py, the ``store`` extra, is not installed: a packaging matter, not a store failure."""
+    if importlib.util.find_spec("redis") is None:
+        raise SettingsError(
+            f"{PACKAGE}:rateLimitStore",
+            "a rate limit store needs redis-py, which pulumi-cams installs only with its "
+            "store extra",
+            hint=(
+                f"Install `pip install '{DISTRIBUTION}[store]'` where the provider runs (the "
+                "program's virtualenv, or the plugin's), or unset the setting."
+            ),
+        )
     with _quotas_lock:
         quota = _quotas.get((url, namespace))
         if quota is None:
