@@ -306,7 +306,8 @@ def test_setting_variables_and_defaults_are_written_only_in_config() -> None:
 def test_action_names_are_written_once_in_the_client_and_once_in_the_emulator() -> None:
     names = {v for k, v in vars(cams_actions).items() if k.isupper() and isinstance(v, str)}
     names -= {cams_actions.API_VERSION}
-    assert names == set(EMULATED_ACTIONS)  # the client calls what the emulator serves
+    # The client calls only what the emulator serves (which serves more, for other clients).
+    assert names <= set(EMULATED_ACTIONS)
     in_provider = spelled(
         {"pulumi_cams_provider.cams.actions"}, names, whole=True, where="pulumi_cams"
     )

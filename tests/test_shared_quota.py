@@ -3,6 +3,7 @@ for every process, a lease per number, and the fallback when the store fails."""
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -17,17 +18,13 @@ from pulumi_cams_provider.cams.client import CamsClient
 from pulumi_cams_provider.cams.errors import CamsError
 from pulumi_cams_provider.cams.retry import Deadline, RetryPolicy
 from pulumi_cams_provider.cams.settings import ProviderSettings
-from pulumi_cams_provider.cams.shared_quota import (
-    RETRY_S,
-    WINDOW_MARGIN_MS,
-    SharedQuota,
-    store_key,
-)
+from pulumi_cams_provider.cams.shared_quota import RETRY_S, WINDOW_MARGIN_MS, SharedQuota
+from pulumi_cams_provider.cams.store import store_key
 from pydantic import SecretStr
 from redis import Redis
 
 from tests.support import emulator_control as ctl
-from tests.support.demo_seed import CODE, DEMO_KEY, PENDING, SPACE
+from tests.support.demo_seed import CODE, DEMO_KEY, OTHER_TENANT_KEY, PENDING, SPACE
 from tests.support.engine import DynamicProvider
 from tests.support.redis_server import RedisServer
 
@@ -416,3 +413,51 @@ def test_a_store_without_the_store_extra_is_a_settings_error_naming_it(
         "'pulumi-cams[store]'` where the provider runs (the program's virtualenv, or the "
         "plugin's), or unset the setting."
     )
+
+
+_NAMESPACE_OF = """
+import sys
+from pulumi_cams_provider.cams.client import CamsClient
+from pulumi_cams_provider.cams.settings import ProviderSettings
+from pulumi_cams_provider.controller.registration import RegistrationController
+config = {"cams:endpoint": "http://127.0.0.1:9", "cams:profile": "ci",
+          "cams:rateLimitStore": sys.argv[1]}
+settings = ProviderSettings.from_config(config)
+RegistrationController(settings)  # as configure builds it: nothing resolved yet
+print(any(m.startswith("alibabacloud_credentials") for m in sys.modules))
+print(repr(CamsClient(settings).quota))
+"""
+
+
+def test_processes_of_two_accounts_under_one_profile_name_never_meet(
+    redis: RedisServer, tmp_path: Path
+) -> None:
+    """The store's namespace names the access key a profile resolves to, not the profile's
+    name: two runners whose `ci` profiles hold keys of two accounts keep apart, and two whose
+    profiles hold one key meet. Nothing is resolved when the provider is configured (preview)."""
+    import subprocess
+    import sys
+
+    def namespace(key: tuple[str, str]) -> str:
+        home = tmp_path / key[0]
+        (home / ".alibabacloud").mkdir(parents=True, exist_ok=True)
+        (home / ".alibabacloud" / "credentials.ini").write_text(
+            f"[ci]\ntype = access_key\naccess_key_id = {key[0]}\naccess_key_secret = {key[1]}\n"
+        )
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("ALIBABA", "ALICLOUD"))},
+            "HOME": str(home),
+            "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true",
+        }
+        done = subprocess.run(
+            [sys.executable, "-c", _NAMESPACE_OF, redis.url],
+            env=env, capture_output=True, text=True, timeout=60, check=True,
+        )  # fmt: skip
+        loaded_at_configure, shown = done.stdout.splitlines()[-2:]
+        assert loaded_at_configure == "False"
+        assert key[0] not in shown and key[1] not in shown
+        return shown
+
+    demo, other = namespace(DEMO_KEY), namespace(OTHER_TENANT_KEY)
+    assert demo != other
+    assert namespace(DEMO_KEY) == demo

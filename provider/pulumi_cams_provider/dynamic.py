@@ -182,7 +182,7 @@ def refuse_settings_in_clear() -> None:
     never named."""
     import pulumi
 
-    from .cams.shared_quota import shown_store
+    from .cams.store import shown_store
 
     for setting in SETTINGS:
         key = f"cams:{setting.key}"

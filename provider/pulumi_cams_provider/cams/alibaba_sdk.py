@@ -21,14 +21,40 @@ from .settings import ProviderSettings
 __all__ = [
     "build_sdk_client",
     "call_action",
+    "credential_client",
     "credential_source",
+    "resolved_access_key_id",
     "redact_sdk_logs",
 ]
 
 
-def build_sdk_client(settings: ProviderSettings) -> Any:
-    redact_sdk_logs()
+def credential_client(settings: ProviderSettings) -> Any:
+    """The credentials client of a profile or of the default chain; None for an access key pair
+    given in the settings (the SDK takes it as is)."""
+    if settings.access_key_id and settings.access_key_secret is not None:
+        return None
     from alibabacloud_credentials.client import Client as CredentialClient
+
+    if settings.profile:
+        return CredentialClient(provider=_profile_provider(settings.profile))
+    # tea-openapi does not fall back on the default chain by itself.
+    return CredentialClient()
+
+
+def resolved_access_key_id(credentials: Any) -> str | None:
+    """The access key ID a credentials client resolves to now (for a role, its temporary key);
+    None when it resolves to none. May read a profile or ask a metadata service: call it when
+    a request is about to be made, never at preview."""
+    try:
+        key = credentials.get_credential().access_key_id
+    except Exception:  # noqa: BLE001 - the request that follows reports it
+        return None
+    return key if isinstance(key, str) and key else None
+
+
+def build_sdk_client(settings: ProviderSettings, credentials: Any = None) -> Any:
+    """The SDK client; ``credentials`` is `credential_client`'s, for a profile or the chain."""
+    redact_sdk_logs()
     from alibabacloud_tea_openapi import utils_models
     from alibabacloud_tea_openapi.client import Client as OpenApiClient
     from darabonba.policy.retry import RetryOptions
@@ -43,16 +69,13 @@ def build_sdk_client(settings: ProviderSettings) -> Any:
         retry_options=RetryOptions({"retryable": False}),
         user_agent=f"{DISTRIBUTION}/{installed_version()}",
     )
-    if settings.access_key_id and settings.access_key_secret is not None:
+    if credentials is not None:
+        config.credential = credentials
+    elif settings.access_key_id and settings.access_key_secret is not None:
         config.access_key_id = settings.access_key_id
         config.access_key_secret = settings.access_key_secret.get_secret_value()
         if settings.security_token is not None:
             config.security_token = settings.security_token.get_secret_value()
-    elif settings.profile:
-        config.credential = CredentialClient(provider=_profile_provider(settings.profile))
-    else:
-        # tea-openapi does not fall back on the default chain by itself.
-        config.credential = CredentialClient()
     return OpenApiClient(config)
 
 

@@ -210,13 +210,6 @@ _CATALOGUE: dict[str, _Known] = {
     ),
     "InvalidParameter.VerifyCodeError": _FRESH_CODE,
     "InvalidParameter.VerifyCodeExpired": _FRESH_CODE,
-    "InvalidOperation.PhoneNumberNotVerified": _Known(
-        CamsInvalidRequest,
-        lambda err: (
-            f"Verify the number first: {request_code_advice(_space(err), _phone(err))} "
-            "and register with it (verifyCode)."
-        ),
-    ),
     "InvalidOperation.RegisterLimitExceeded": _Known(
         CamsInvalidRequest,
         _text(

@@ -16,26 +16,28 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from .actions import (
-    ADD_PHONE_NUMBER,
     DEREGISTER,
-    GET_VERIFICATION_STATUS,
     GET_VERIFY_CODE,
     QUERY_PHONE_NUMBERS,
-    REGISTER,
-    SYNC_PHONE_NUMBERS,
     VERIFY_AND_REGISTER,
 )
 from .adaptive import AdaptiveRates, shared_rates
-from .alibaba_sdk import build_sdk_client, credential_source
+from .alibaba_sdk import (
+    build_sdk_client,
+    credential_client,
+    credential_source,
+    resolved_access_key_id,
+)
 from .attempt import Attempt
 from .errors import Call
-from .phone_number_list import PhoneNumber, PhoneNumberList, phone_number_list
+from .phone_number_list import PhoneNumberList, phone_number_list
 from .ratelimit import RateLimiter, shared_limiter
-from .responses import malformed_response, request_id_of
+from .responses import request_id_of
 from .retry import Deadline, RetryPolicy, call_with_retry
 from .sdk_errors import Transport
 from .settings import ProviderSettings
-from .shared_quota import SharedQuota, shared_quota, store_key
+from .shared_quota import SharedQuota, shared_quota
+from .store import store_key
 
 __all__ = ["CamsClient"]
 
@@ -64,6 +66,8 @@ class CamsClient:
         self._retry_policy = retry_policy or RetryPolicy(deadline=settings.retry_timeout)
         self._limiter = limiter
         self._sdk: Any = None
+        self._credentials: Any = None
+        self._identity: str | None = None
         self._sdk_lock = threading.Lock()
 
     @property
@@ -87,8 +91,22 @@ class CamsClient:
         settings = self._settings
         if settings.rate_limit_store is None:
             return None
-        namespace = store_key(settings.rate_limit_key, settings.host, settings.credential_identity)
+        namespace = store_key(settings.rate_limit_key, settings.host, self._store_identity())
         return shared_quota(settings.rate_limit_store.get_secret_value(), namespace)
+
+    def _store_identity(self) -> str:
+        """Whom the store's namespace names: the access key ID in use. A profile or the default
+        chain is resolved first (at the first request, never at preview), so that processes of
+        two accounts never meet in one bucket under the same profile name."""
+        settings = self._settings
+        if settings.access_key_id or settings.rate_limit_key:
+            return settings.credential_identity
+        self.sdk_client()
+        with self._sdk_lock:
+            if self._identity is None:
+                key = resolved_access_key_id(self._credentials)
+                self._identity = f"ak:{key}" if key else settings.credential_identity
+            return self._identity
 
     def allowed_rate(self, action: str) -> float:
         """Requests of ``action`` per second this process may send now: ``requestsPerSecond``,
@@ -120,35 +138,6 @@ class CamsClient:
             space=cust_space_id,
             deadline=deadline,
             on_send=on_send,
-        )
-
-    def get_phone_number_verification_status(self, cust_space_id: str, phone_number: str) -> str:
-        """Return the number's ``CodeVerificationStatus`` (GetPhoneNumberVerificationStatus)."""
-        action = GET_VERIFICATION_STATUS
-
-        def parse(body: Mapping[str, Any]) -> str:
-            data = body.get("Data")
-            status = data.get("CodeVerificationStatus") if isinstance(data, Mapping) else None
-            if not isinstance(status, str):
-                raise malformed_response(body, "no Data", Call(action, cust_space_id, phone_number))
-            return status
-
-        return self._call(
-            action,
-            {"CustSpaceId": cust_space_id, "PhoneNumber": phone_number},
-            parse,
-            space=cust_space_id,
-            phone=phone_number,
-        )
-
-    def chatapp_sync_phone_number(self, cust_space_id: str) -> list[PhoneNumber]:
-        """Pull the numbers of the space's WABA from Meta and list them (ChatappSyncPhoneNumber)."""
-        action = SYNC_PHONE_NUMBERS
-        return self._call(
-            action,
-            {"CustSpaceId": cust_space_id},
-            lambda body: phone_number_list(Call(action, cust_space_id), body),
-            space=cust_space_id,
         )
 
     # Writes: retried only when refused by flow control; an unknown outcome raises CamsAmbiguous.
@@ -191,17 +180,6 @@ class CamsClient:
             read_timeout_s=self._settings.register_timeout,
         )
 
-    def chatapp_phone_number_register(self, cust_space_id: str, phone_number: str) -> str:
-        """Register an already verified number; return the RequestId."""
-        return self._call(
-            REGISTER,
-            {"CustSpaceId": cust_space_id, "PhoneNumber": phone_number},
-            _request_id,
-            space=cust_space_id,
-            phone=phone_number,
-            read_timeout_s=self._settings.register_timeout,
-        )
-
     def chatapp_phone_number_deregister(
         self, cust_space_id: str, phone_number: str, *, deadline: Deadline | None = None
     ) -> str:
@@ -214,23 +192,6 @@ class CamsClient:
             phone=phone_number,
             deadline=deadline,
             read_timeout_s=self._settings.register_timeout,
-        )
-
-    def add_chatapp_phone_number(
-        self, cust_space_id: str, cc: str, phone_number: str, verified_name: str
-    ) -> str:
-        """Add a number (without its country code ``cc``) to the space's WABA; return RequestId."""
-        return self._call(
-            ADD_PHONE_NUMBER,
-            {
-                "CustSpaceId": cust_space_id,
-                "Cc": cc,
-                "PhoneNumber": phone_number,
-                "VerifiedName": verified_name,
-            },
-            _request_id,
-            space=cust_space_id,
-            phone=f"{cc}{phone_number}",
         )
 
     # The machinery under every action.
@@ -282,7 +243,8 @@ class CamsClient:
         """The Alibaba SDK client, built (and the SDK imported) on first use."""
         with self._sdk_lock:
             if self._sdk is None:
-                self._sdk = build_sdk_client(self._settings)
+                self._credentials = credential_client(self._settings)
+                self._sdk = build_sdk_client(self._settings, self._credentials)
             return self._sdk
 
 

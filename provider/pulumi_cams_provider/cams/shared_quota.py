@@ -29,32 +29,23 @@ rate (another client may share the account without the store). redis-py is the o
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import math
-import re
-import socket
 import threading
 import time
-import traceback
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ..resource import DISTRIBUTION, PACKAGE
 from .actions import VERIFY_AND_REGISTER
-from .endpoint import redact_userinfo
-from .errors import OPERATION_TIMEOUT, Call, CamsError, SettingsError
+from .errors import OPERATION_TIMEOUT, Call, CamsError
 from .responses import make_error
 from .retry import Deadline
 from .sliding_log import SlidingLog
+from .store import TIMEOUT_S, failure, require_client, shown_store
 
-__all__ = ["SharedQuota", "check_store_url", "shared_quota", "shown_store", "store_key"]
+__all__ = ["SharedQuota", "shared_quota"]
 
-TIMEOUT_S = 0.05
-"""Seconds one call to the store may take (to connect, or to answer) before it counts as failed:
-a store slower than that costs the creates more than the coordination saves."""
 RETRY_S = 2.0
 """Seconds between tries of a store that failed."""
 WINDOW_MARGIN_MS = 30
@@ -62,30 +53,6 @@ WINDOW_MARGIN_MS = 30
 module): at most 1000 / 1030 of the limit, 97 %, once a burst is spent."""
 LEASE_PREFIX = "lease"
 """The part of a lease's key after the account's namespace."""
-
-_PASSWORD_QUERY = re.compile(r"(?i)(password=)[^&]*")
-
-
-def shown_store(url: str) -> str:
-    """The store's address for a message: any ``user:password@`` or ``password=`` masked."""
-    return _PASSWORD_QUERY.sub(r"\1***", redact_userinfo(url))
-
-
-def check_store_url(url: str) -> None:
-    """Raise ValueError unless ``url`` is one redis-py opens: ``redis://``, ``rediss://`` or
-    ``unix://``, with a host or a socket path."""
-    scheme, _, rest = url.partition("://")
-    if scheme.lower() not in ("redis", "rediss", "unix") or not rest.strip("/"):
-        raise ValueError("not a redis, rediss or unix URL")
-
-
-def store_key(explicit: str | None, host: str, identity: str) -> str:
-    """The namespace of an account's buckets and leases: ``explicit`` (cams:rateLimitKey) when
-    set, else a digest of the endpoint and the credential in use (never the key itself)."""
-    if explicit:
-        return f"pulumi-cams:{explicit}"
-    digest = hashlib.sha256(f"{host}\0{identity}".encode()).hexdigest()[:20]
-    return f"pulumi-cams:{digest}"
 
 
 class SharedQuota:
@@ -177,19 +144,6 @@ class SharedQuota:
                 except Exception as exc:  # noqa: BLE001 - it expires on its own
                     self._failed(exc)
 
-    def prepare(self) -> None:
-        """Load the store's client and connect, in a thread of its own: a process configured
-        with a store does it while the engine checks and diffs, so that its first create does
-        not wait for it (about 0.2 s of imports). A failure here is the first create's."""
-
-        def connect() -> None:
-            try:
-                self._redis().ping()
-            except Exception:  # noqa: BLE001, S110 - take() meets it again and reports it
-                pass
-
-        threading.Thread(target=connect, name="cams-store", daemon=True).start()
-
     def warning(self) -> str | None:
         """The fallback's warning, the first time it is asked after the store failed; else
         None."""
@@ -227,38 +181,11 @@ class SharedQuota:
             self._down_until = self._clock() + RETRY_S
             if self._warning is None:
                 self._warning = (
-                    f"rate limit store {shown_store(self._url)} {_failure(exc)}: this "
+                    f"rate limit store {shown_store(self._url)} {failure(exc)}: this "
                     "process paces its CAMS requests by itself (adaptive control) until the "
                     f"store answers again (tried every {RETRY_S:g} s), and creates of one "
                     "number in two pipelines are not kept apart meanwhile"
                 )
-
-
-def _failure(exc: BaseException) -> str:
-    """How the store failed, in fixed words (a client's message may quote the address): what
-    failed where the client can tell (TLS, the password, the name, the connection)."""
-    chain: list[BaseException] = []
-    while exc is not None and exc not in chain:
-        chain.append(exc)
-        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
-    names = {c.__name__ for e in chain for c in type(e).__mro__}
-    frames = {f.name for e in chain for f in traceback.extract_tb(e.__traceback__)}
-    if "SSLError" in names or "do_handshake" in frames:
-        return (
-            "did not complete the TLS handshake (within "
-            f"{TIMEOUT_S * 1000:g} ms; a Redis without TLS takes redis://, not rediss://)"
-        )
-    if "AuthenticationError" in names or "AuthenticationWrongNumberOfArgsError" in names:
-        return "refused the password"
-    if any(isinstance(e, socket.gaierror) for e in chain):
-        return "cannot be reached: its host name does not resolve"
-    if any(isinstance(e, ConnectionRefusedError) for e in chain):
-        return "refused the connection: nothing listens at that address"
-    if "TimeoutError" in names:
-        return f"did not answer within {TIMEOUT_S * 1000:g} ms"
-    if "ConnectionError" in names:
-        return "cannot be reached"
-    return "answered what a Redis would not"
 
 
 def _lease_held(space: str, phone: str, seconds: float) -> CamsError:
@@ -280,16 +207,7 @@ def shared_quota(url: str, namespace: str) -> SharedQuota:
     """The process-wide quota for a store and namespace, so every client of the account in
     this process takes from the same buckets (and warns once). Raises `SettingsError` when
     redis-py, the ``store`` extra, is not installed: a packaging matter, not a store failure."""
-    if importlib.util.find_spec("redis") is None:
-        raise SettingsError(
-            f"{PACKAGE}:rateLimitStore",
-            "a rate limit store needs redis-py, which pulumi-cams installs only with its "
-            "store extra",
-            hint=(
-                f"Install `pip install '{DISTRIBUTION}[store]'` where the provider runs (the "
-                "program's virtualenv, or the plugin's), or unset the setting."
-            ),
-        )
+    require_client()
     with _quotas_lock:
         quota = _quotas.get((url, namespace))
         if quota is None:

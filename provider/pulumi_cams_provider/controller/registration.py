@@ -37,6 +37,7 @@ from ..cams.errors import CamsError, CamsNotFound
 from ..cams.phone_number_list import PhoneNumber
 from ..cams.retry import Deadline, RetryPolicy
 from ..cams.settings import ProviderSettings
+from ..cams.store import prepare_store
 from ..resource import INPUT_PROPERTIES, OUTPUT_PROPERTIES
 from .claims import Claims
 from .errors import MissingVerifyCode, NotRegistered, not_in_space, state_kept
@@ -84,9 +85,8 @@ class RegistrationController:
         self._sleep = sleep
         self._lock = threading.Lock()
         self._claims = Claims()
-        quota = self._get_client().quota if settings.rate_limit_store else None
-        if quota is not None:
-            quota.prepare()
+        if settings.rate_limit_store is not None:
+            prepare_store(settings.rate_limit_store.get_secret_value())
 
     @classmethod
     def from_config(
