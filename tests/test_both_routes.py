@@ -138,7 +138,7 @@ def test_a_wrong_code_fails_with_one_line_and_leaves_the_number_pending(
         f"ChatappVerifyAndRegister for phone number {PENDING} in space {SPACE} failed: "
         "InvalidParameter.VerifyCodeError: The verification code is incorrect (RequestId "
         f"{ctl.last_request_id(emulator.url, REGISTER)}). Request a fresh code with `pulumi-cams "
-        f"request-code --space {SPACE} --phone {PENDING}` and set it with "
+        f"request-code --space {SPACE} --phone {PENDING}` and store it with "
         "`pulumi config set --secret <key> <code>`."
     )
     assert ctl.number_status(emulator.url, SPACE, PENDING) == "PENDING"
@@ -156,7 +156,7 @@ def test_an_expired_code_says_to_request_a_fresh_one(
         f"ChatappVerifyAndRegister for phone number {PENDING} in space {SPACE} failed: "
         "InvalidParameter.VerifyCodeExpired: The verification code has expired. Request a new "
         "code with GetChatappVerifyCode (RequestId *). Request a fresh code with `pulumi-cams "
-        f"request-code --space {SPACE} --phone {PENDING}` and set it with "
+        f"request-code --space {SPACE} --phone {PENDING}` and store it with "
         "`pulumi config set --secret <key> <code>`."
     )
     assert_no_secret(err.message, route.stderr())
@@ -171,7 +171,7 @@ def test_a_missing_code_awaits_a_person_says_how_to_get_one_and_registers_nothin
         f"Phone number {PENDING} in space {SPACE} awaits its verification code: "
         "MissingVerifyCode: it is not registered yet (status PENDING) and no verifyCode was "
         "given, so nothing was sent to CAMS. Request a code with `pulumi-cams request-code "
-        f"--space {SPACE} --phone {PENDING}`, store it with `pulumi config set --secret <key> "
+        f"--space {SPACE} --phone {PENDING}` and store it with `pulumi config set --secret <key> "
         "<code>`, pass it as the verifyCode input (verify_code in Python), and run `pulumi up` "
         "again."
     )

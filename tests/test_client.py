@@ -196,7 +196,7 @@ def test_wrong_code(emulator: EmulatorServer) -> None:
         f"ChatappVerifyAndRegister for phone number {PENDING} in space {SPACE} failed: "
         "InvalidParameter.VerifyCodeError: The verification code is incorrect "
         f"(RequestId {err.request_id}). Request a fresh code with `pulumi-cams request-code "
-        f"--space {SPACE} --phone {PENDING}` and set it with `pulumi config set --secret <key> "
+        f"--space {SPACE} --phone {PENDING}` and store it with `pulumi config set --secret <key> "
         "<code>`."
     )
     assert err.http_status == 200
@@ -211,7 +211,7 @@ def test_expired_code(emulator: EmulatorServer) -> None:
         f"ChatappVerifyAndRegister for phone number {PENDING} in space {SPACE} failed: "
         "InvalidParameter.VerifyCodeExpired: The verification code has expired. Request a new "
         f"code with GetChatappVerifyCode (RequestId {err.request_id}). Request a fresh code with "
-        f"`pulumi-cams request-code --space {SPACE} --phone {PENDING}` and set it with `pulumi "
+        f"`pulumi-cams request-code --space {SPACE} --phone {PENDING}` and store it with `pulumi "
         "config set --secret <key> <code>`."
     )
 

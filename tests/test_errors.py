@@ -234,7 +234,7 @@ BUSINESS = [
         "ChatappVerifyAndRegister for phone number 8613800001234 in space cams-demo-space "
         "failed: InvalidParameter.VerifyCodeError: The verification code is incorrect "
         "(RequestId R2). Request a fresh code with `pulumi-cams request-code --space "
-        "cams-demo-space --phone 8613800001234` and set it with `pulumi config set --secret "
+        "cams-demo-space --phone 8613800001234` and store it with `pulumi config set --secret "
         "<key> <code>`.",
     ),
     (
@@ -244,7 +244,7 @@ BUSINESS = [
         "ChatappVerifyAndRegister for phone number 8613800001234 in space cams-demo-space "
         "failed: InvalidParameter.VerifyCodeExpired: The verification code has expired "
         "(RequestId R2). Request a fresh code with `pulumi-cams request-code --space "
-        "cams-demo-space --phone 8613800001234` and set it with `pulumi config set --secret "
+        "cams-demo-space --phone 8613800001234` and store it with `pulumi config set --secret "
         "<key> <code>`.",
     ),
     (

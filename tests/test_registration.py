@@ -187,7 +187,6 @@ def test_diff_replaces_on_a_new_identity_updates_deregister_on_delete_and_ignore
 def test_update_keeps_every_output_and_calls_nothing(emulator: EmulatorServer) -> None:
     controller = RegistrationController(settings_for(emulator))
     outputs = controller.update(
-        f"{DEMO}/{PENDING}",
         {**STATE, "verifiedName": "Demo Shop"},
         inputs(deregisterOnDelete=True, verifyCode="246810"),
     )
@@ -256,7 +255,7 @@ def test_create_without_a_code_says_how_to_request_one(
         "Phone number 6591234567 in space cams-demo-space awaits its verification code: "
         "MissingVerifyCode: it is not registered yet (status PENDING) and no verifyCode was "
         "given, so nothing was sent to CAMS. Request a code with `pulumi-cams request-code "
-        "--space cams-demo-space --phone 6591234567`, store it with `pulumi config set --secret "
+        "--space cams-demo-space --phone 6591234567` and store it with `pulumi config set --secret "
         "<key> <code>`, pass it as the verifyCode input (verify_code in Python), and run "
         "`pulumi up` again."
     )
@@ -483,8 +482,9 @@ def test_an_import_of_a_number_that_is_not_registered_fails_saying_how_to_regist
         f"QueryChatappPhoneNumbers for phone number {PENDING} in space {DEMO} failed: "
         "NotRegistered: the number is not registered (status PENDING), so there is nothing to "
         f"import (RequestId {request_id}). Register it instead: request a code with "
-        f"`pulumi-cams request-code --space {DEMO} --phone {PENDING}`, declare the registration "
-        "in the program with that code as verifyCode, and run `pulumi up`."
+        f"`pulumi-cams request-code --space {DEMO} --phone {PENDING}` and store it with `pulumi "
+        "config set --secret <key> <code>`, declare the registration in the program with that "
+        "code as verifyCode, and run `pulumi up`."
     )
     with pytest.raises(PhoneNumberNotInSpace) as absent:
         controller.read(f"{DEMO}/8613800009999", {})

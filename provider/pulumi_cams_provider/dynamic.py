@@ -118,7 +118,7 @@ class PhoneNumberRegistrationProvider(ResourceProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Apply deregisterOnDelete; returns every output (None outs would wipe them)."""
-        outs = self._get_controller().update(id_, _from_engine(olds), _from_engine(news))
+        outs = self._get_controller().update(_from_engine(olds), _from_engine(news))
         return UpdateResult(outs=outs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
@@ -149,21 +149,15 @@ def look_up(cust_space_id: object, phone_number: object) -> dict[str, Any]:
     import pulumi
 
     from .cams.errors import user_message
-    from .controller.checks import check_inputs
     from .controller.registration import RegistrationController
 
-    checked = check_inputs({"custSpaceId": cust_space_id, "phoneNumber": phone_number})
-    if checked.failures:
-        reasons = "; ".join(f.reason for f in checked.failures)
-        raise pulumi.RunError(f"getPhoneNumber: {reasons}")
     config = {
         f"cams:{name}": value
         for name in _CONFIG_NAMES
         if (value := pulumi.runtime.get_config(f"cams:{name}")) is not None
     }
-    space, phone = checked.inputs["custSpaceId"], checked.inputs["phoneNumber"]
     try:
-        return RegistrationController.from_config(config).look_up(space, phone)
+        return RegistrationController.from_config(config).look_up(cust_space_id, phone_number)
     except Exception as err:
         message = user_message(err)
         if message is None:

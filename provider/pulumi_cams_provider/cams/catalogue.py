@@ -68,10 +68,13 @@ _KEY_PAIR = ("accessKeyId", "accessKeySecret")
 
 
 def request_code_advice(space: str, phone: str, *, fresh: bool = True) -> str:
-    """How to get a one-time code (``fresh``: after one was refused): the one place that says
-    it."""
+    """How to get a one-time code and keep it (``fresh``: after one was refused), as a clause
+    the caller ends: the one place that says it."""
     code = "a fresh code" if fresh else "a code"
-    return f"request {code} with `pulumi-cams request-code --space {space} --phone {phone}`"
+    return (
+        f"request {code} with `pulumi-cams request-code --space {space} --phone {phone}` and "
+        "store it with `pulumi config set --secret <key> <code>`"
+    )
 
 
 def remedy(code: str, kind: type[CamsError]) -> Callable[[CamsError], str | None] | None:
@@ -160,10 +163,7 @@ _PARAMETERS = _text("Check the request parameters (space id and phone number wit
 _TRANSIENT = _Known(None, _unanswered)
 _FRESH_CODE = _Known(
     CamsInvalidRequest,
-    lambda err: (
-        request_code_advice(_space(err), _phone(err)).capitalize()
-        + " and set it with `pulumi config set --secret <key> <code>`."
-    ),
+    lambda err: request_code_advice(_space(err), _phone(err)).capitalize() + ".",
 )
 
 # Every code this client knows, each once: the documented CAMS codes (API reference, "Error

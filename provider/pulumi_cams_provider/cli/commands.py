@@ -17,15 +17,13 @@ from pathlib import Path
 import click
 
 from ..cams.errors import CamsInvalidRequest, CamsNotFound
-from ..controller.import_document import import_json, python_declarations, registered_numbers
-from ..controller.phone_numbers import PhoneNumberFinder
+from ..controller.import_document import Registered, import_json, python_declarations
 from ..resource import DISTRIBUTION
 from .drift import drift
 from .group import OneLineErrors
 from .options import (
     PhoneNumberType,
     SpaceIdType,
-    client,
     connection_options,
     controller,
     space_option,
@@ -207,16 +205,20 @@ def import_file(
     profile: str | None,
 ) -> None:
     """Write the registered numbers of spaces as a `pulumi import --file` document."""
-    finder = PhoneNumberFinder(client(endpoint, region, profile), share=False)
-    listings = {space: list(finder.list_space(space).values()) for space in dict.fromkeys(spaces)}
-    registered, left_out = registered_numbers(listings)
+    cams = controller(endpoint, region, profile)
+    registered: list[Registered] = []
+    left_out = 0
+    for space in dict.fromkeys(spaces):
+        numbers, unregistered = cams.registered_numbers(space)
+        registered += [Registered(space, phone) for phone in numbers]
+        left_out += unregistered
     text = import_json(registered) if form == "json" else python_declarations(registered)
     if output is None:
         click.echo(text, nl=False)
     else:
         output.write_text(text)
     click.echo(
-        f"registered numbers: {len(registered)} in {len(listings)} space(s); not registered, "
+        f"registered numbers: {len(registered)} in {len(set(spaces))} space(s); not registered, "
         f"left out: {left_out}",
         err=True,
     )

@@ -54,9 +54,8 @@ class MissingVerifyCode(CamsInvalidRequest):
             self.cust_space_id or "<space>", self.phone_number or "", fresh=False
         )
         return (
-            f"{advice.capitalize()}, store it with "
-            "`pulumi config set --secret <key> <code>`, pass it as the verifyCode input "
-            "(verify_code in Python), and run `pulumi up` again."
+            f"{advice.capitalize()}, pass it as the verifyCode input (verify_code in Python), "
+            "and run `pulumi up` again."
         )
 
     def __str__(self) -> str:
@@ -90,8 +89,8 @@ class NotRegistered(CamsInvalidRequest):
             self.cust_space_id or "<space>", self.phone_number or "", fresh=False
         )
         return (
-            f"Register it instead: {advice}, declare the "
-            "registration in the program with that code as verifyCode, and run `pulumi up`."
+            f"Register it instead: {advice}, declare the registration in the program with that "
+            "code as verifyCode, and run `pulumi up`."
         )
 
 

@@ -8,10 +8,9 @@ resources the same way (`registration_name`).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..cams.phone_number_list import PhoneNumber
 from ..resource import RESOURCE_TYPE
 from .validation import format_resource_id
 
@@ -19,7 +18,6 @@ __all__ = [
     "Registered",
     "import_json",
     "python_declarations",
-    "registered_numbers",
     "registration_name",
 ]
 
@@ -43,22 +41,6 @@ class Registered:
     @property
     def resource_id(self) -> str:
         return format_resource_id(self.space, self.phone)
-
-
-def registered_numbers(
-    listings: Mapping[str, Iterable[PhoneNumber]],
-) -> tuple[list[Registered], int]:
-    """The registered numbers of each space's listing, in space then number order, and how
-    many listed numbers were left out because they are not registered."""
-    found: list[Registered] = []
-    left_out = 0
-    for space, numbers in listings.items():
-        for number in sorted(numbers, key=lambda n: n.phone_number):
-            if number.registered:
-                found.append(Registered(space, number.phone_number))
-            else:
-                left_out += 1
-    return found, left_out
 
 
 def import_json(registered: Iterable[Registered]) -> str:

@@ -33,12 +33,13 @@ from typing import Any
 
 from ..cams.actions import DEREGISTER, VERIFY_AND_REGISTER
 from ..cams.client import CamsClient
-from ..cams.errors import CamsError, CamsNotFound
+from ..cams.errors import CamsError, CamsNotFound, InvalidInput
 from ..cams.phone_number_list import PhoneNumber
 from ..cams.retry import Deadline, RetryPolicy
 from ..cams.settings import ProviderSettings
 from ..cams.store import prepare_store
 from ..resource import INPUT_PROPERTIES, OUTPUT_PROPERTIES
+from .checks import check_inputs
 from .claims import Claims
 from .errors import MissingVerifyCode, NotRegistered, not_in_space, state_kept
 from .models import (
@@ -51,7 +52,7 @@ from .models import (
 )
 from .outcomes import CreateOutcome, DeleteOutcome, Note, ReadOutcome
 from .phone_numbers import Listing, PhoneNumberFinder, listing_interval
-from .validation import UNKNOWN, format_resource_id, normalize_phone_number, validate_cust_space_id
+from .validation import UNKNOWN, format_resource_id, validate_cust_space_id
 from .writes import ConfirmedWrite, registered, unregistered
 
 __all__ = ["RegistrationController"]
@@ -184,10 +185,12 @@ class RegistrationController:
         return ReadOutcome(resource_id=format_resource_id(space, phone), outputs=outputs)
 
     def look_up(self, cust_space_id: object, phone_number: object) -> dict[str, Any]:
-        """A number's registration state, as getPhoneNumber returns it (`lookup_document`);
-        one listing, never a write. A number the space does not list is an error."""
-        space = validate_cust_space_id(cust_space_id)
-        phone = normalize_phone_number(phone_number)
+        """A number's state as getPhoneNumber returns it (`lookup_document`), one listing; a
+        number the space does not list, or a bad argument (`InvalidInput`), is an error."""
+        checked = check_inputs({"custSpaceId": cust_space_id, "phoneNumber": phone_number})
+        if checked.failures:
+            raise InvalidInput("; ".join(f.reason for f in checked.failures))
+        space, phone = checked.inputs["custSpaceId"], checked.inputs["phoneNumber"]
         listing = self._listing(space, phone, self._deadline())
         number = listing.number(phone)
         if number is None:
@@ -211,9 +214,7 @@ class RegistrationController:
         registered = [n["phoneNumber"] for n in numbers if n["registered"]]
         return registered, len(numbers) - len(registered)
 
-    def update(
-        self, resource_id: str, olds: dict[str, Any], news: dict[str, Any]
-    ) -> dict[str, Any]:
+    def update(self, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
         """Apply `deregisterOnDelete`; no API call, every other output kept."""
         return updated_state(olds, news)
 
@@ -248,8 +249,6 @@ class RegistrationController:
             DEREGISTER, deregister, space, phone, unregistered, budget
         )
         return DeleteOutcome(deregistered=True, notes=(*notes, *self._store_notes()))
-
-    # Helpers.
 
     def _store_notes(self) -> list[Note]:
         """The rate limit store's fallback warning, once per process."""

@@ -157,10 +157,7 @@ class CamsProvider(Provider):
                 f"unknown function {request.tok!r}: the cams provider serves only {FUNCTION_TOKEN}"
             )
         args = to_dict(request.args)
-        checked = check_inputs({name: args.get(name) for name in ("custSpaceId", "phoneNumber")})
-        if checked.failures:
-            raise InvalidInput("; ".join(f.reason for f in checked.failures))
-        space, phone = checked.inputs["custSpaceId"], checked.inputs["phoneNumber"]
+        space, phone = args.get("custSpaceId"), args.get("phoneNumber")
         found = await self._call(lambda c: c.look_up(space, phone))
         return InvokeResponse(return_value={k: to_property(v) for k, v in found.items()})
 
@@ -252,7 +249,7 @@ class CamsProvider(Provider):
         """Apply an in-place change; the controller makes no CAMS call, so preview is the same."""
         _require_resource_type(request.type)
         olds, news = to_dict(request.olds), to_dict(request.news)
-        outputs = await self._call(lambda c: c.update(request.resource_id, olds, news))
+        outputs = await self._call(lambda c: c.update(olds, news))
         secret = secret_keys(request.olds) | secret_keys(request.news)
         return UpdateResponse(properties=to_outputs(outputs, secret))
 
