@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -572,3 +573,21 @@ def test_importing_the_client_does_not_import_the_alibaba_sdk() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_each_action_is_paced_at_no_more_than_cams_allows_it(
+    emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The table of allowed rates caps requestsPerSecond per action (GetWhatsappHealthStatus,
+    say, allows 5)."""
+    from pulumi_cams_provider.cams import client as client_module
+
+    monkeypatch.setattr(client_module, "ALLOWED_RATES", {"QueryChatappPhoneNumbers": 5})
+    client = make_client(emulator, limiter=RateLimiter())
+    assert client.ceiling("QueryChatappPhoneNumbers") == 5
+    assert client.ceiling("ChatappVerifyAndRegister") == 10
+    assert make_client(emulator, requests_per_second=2).ceiling("QueryChatappPhoneNumbers") == 2
+    started = time.monotonic()
+    for _ in range(6):
+        client.query_chatapp_phone_numbers(SPACE)
+    assert time.monotonic() - started >= 0.9  # the sixth waited for the first's second to pass

@@ -7,9 +7,12 @@ https://www.alibabacloud.com/help/en/chatapp/developer-reference/api-cams-2020-0
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Final
 
 __all__ = [
+    "ALLOWED_RATES",
     "API_VERSION",
     "DEREGISTER",
     "GET_VERIFY_CODE",
@@ -28,3 +31,15 @@ DEREGISTER: Final = "ChatappPhoneNumberDeregister"
 MUTATING_ACTIONS: Final = frozenset({VERIFY_AND_REGISTER, DEREGISTER, GET_VERIFY_CODE})
 """Actions whose repetition is not harmless: their outcome must be observed after an
 ambiguous failure instead of retried blindly. GetChatappVerifyCode sends an SMS or a call."""
+
+ALLOWED_RATES: Final[Mapping[str, float]] = MappingProxyType(
+    {
+        QUERY_PHONE_NUMBERS: 10,
+        GET_VERIFY_CODE: 10,
+        VERIFY_AND_REGISTER: 10,
+        DEREGISTER: 10,
+    }
+)
+"""Requests per second per account that CAMS allows each action (each action's API reference,
+"QPS limit"); the client never asks more of an action, whatever ``requestsPerSecond`` says.
+Not every action allows 10: GetWhatsappHealthStatus allows 5."""

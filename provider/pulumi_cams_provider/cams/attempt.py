@@ -44,7 +44,7 @@ class Attempt(Generic[T]):
         self.limiter = client.limiter
         self.rates = client.rates
         self.key = (settings.credential_identity, call.action)
-        self.ceiling = settings.requests_per_second
+        self.ceiling = client.ceiling(call.action)
 
     def run(self) -> T:
         """One attempt; raises the attempt's CamsError."""

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from .actions import (
+    ALLOWED_RATES,
     DEREGISTER,
     GET_VERIFY_CODE,
     QUERY_PHONE_NUMBERS,
@@ -108,13 +109,16 @@ class CamsClient:
                 self._identity = f"ak:{key}" if key else settings.credential_identity
             return self._identity
 
+    def ceiling(self, action: str) -> float:
+        """The most requests of ``action`` per second this process asks: ``requestsPerSecond``,
+        never more than CAMS allows the action (`ALLOWED_RATES`)."""
+        return min(self._settings.requests_per_second, ALLOWED_RATES.get(action, 10))
+
     def allowed_rate(self, action: str) -> float:
         """Requests of ``action`` per second this process may send now: ``requestsPerSecond``,
         or less while adaptive rate control has found others sharing the account."""
         settings = self._settings
-        return self.rates.current(
-            (settings.credential_identity, action), settings.requests_per_second
-        )
+        return self.rates.current((settings.credential_identity, action), self.ceiling(action))
 
     # Reads: retried on throttling, 5xx, transport failures and malformed answers.
 

@@ -236,6 +236,6 @@ def listing_interval(client: CamsClient) -> float:
     `LISTING_SHARE` of them, so that the processes together use 8 of CAMS's 10 listings per
     second and seldom meet in a full second (bench: shared account).
     """
-    ceiling = client.settings.requests_per_second
+    ceiling = client.ceiling(VERIFY_AND_REGISTER)
     allowed = client.allowed_rate(VERIFY_AND_REGISTER)
     return 1.0 / (allowed if allowed >= ceiling else LISTING_SHARE * allowed)
