@@ -55,8 +55,7 @@ WINDOW = 1.0
 PROBE_SECONDS = 2.5
 """Seconds per slot held between a refusal and the next probe: 5 s at 2 slots, 25 s at the
 ceiling of 10. With four processes sharing 10/s that is a probe every ~1.5 s among them, most of
-them refused while the account is full: about 0.12 refused requests per registration for 4 x 75
-in ``make bench`` (README, Performance), start-up included."""
+them refused while the account is full (`make bench-shared` measures what that costs)."""
 HOLD = 0.3
 """Seconds a probe's extra slot must go unrefused to count as room found. An answer comes back
 in milliseconds; 0.3 s leaves room for a slow one without slowing the climb into freed room."""
