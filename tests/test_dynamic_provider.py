@@ -139,3 +139,27 @@ def test_a_provider_pickled_by_an_earlier_main_serves_every_operation(
     assert updated["deregisterOnDelete"] is False
     dynamic_provider.delete(resource_id, updated)
     assert ctl.number_status(emulator.url, DEMO, "8613800005678") == "CONNECTED"
+
+
+def test_the_installed_dynamic_host_is_shaped_as_the_one_line_errors_shim_expects() -> None:
+    """The shim on Pulumi's dynamic host (dynamic._install_one_line_errors) relies on its
+    internals; this fails on the Pulumi release that changes them, rather than the shim
+    quietly letting tracebacks through. The host's module is loaded without running it."""
+    import ast
+    import importlib.util
+
+    from pulumi_cams_provider.dynamic import host_shape_known
+
+    spec = importlib.util.find_spec("pulumi.dynamic.__main__")
+    assert spec is not None and spec.origin is not None
+    source = Path(spec.origin).read_text()
+    tree = ast.parse(source)
+    functions = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+    assert "_abort_with_traceback" in functions
+    assert "traceback.format_exc()" in source
+    imported = {a.name for n in tree.body if isinstance(n, ast.Import) for a in n.names}
+    assert "traceback" in imported
+    # The module as the shim meets it: what the host would define, without serving.
+    shaped = type(sys)("pulumi.dynamic.__main__")
+    exec(compile(source.replace("\nmain()", "\n"), spec.origin, "exec"), shaped.__dict__)
+    assert host_shape_known(shaped)

@@ -350,3 +350,16 @@ def test_a_secret_setting_in_clear_config_is_refused_before_anything_is_declared
 
     contextvars.Context().run(run)
     assert len(mocks.registered) == (1 if refused is None else 0)
+
+
+def test_the_stack_config_shim_lists_what_the_program_was_given() -> None:
+    """dynamic.stack_config reads Pulumi's config list (no public API lists the keys): this
+    fails on the release that moves it."""
+    from pulumi_cams_provider.dynamic import stack_config
+
+    def read() -> dict[str, Any]:
+        pulumi.runtime.set_all_config({"proj:verifyCode": "135791", "cams:region": "r"}, [])
+        return stack_config()
+
+    config = contextvars.Context().run(read)
+    assert {"proj:verifyCode": "135791", "cams:region": "r"}.items() <= config.items()

@@ -9,7 +9,11 @@ from typing import Any
 
 import pulumi
 import pulumi.dynamic
-from pulumi_cams_provider.dynamic import PhoneNumberRegistrationProvider, refuse_settings_in_clear
+from pulumi_cams_provider.dynamic import (
+    PhoneNumberRegistrationProvider,
+    refuse_settings_in_clear,
+    stack_config,
+)
 from pulumi_cams_provider.resource import PROPERTIES
 
 from ._outputs import PhoneNumberRegistrationOutputs
@@ -60,7 +64,7 @@ def _warn_if_in_clear_config(code: Any) -> Any:
     tell which keys are secret, so the check is made here."""
     if not isinstance(code, str) or not code.strip() or _clear_code_warned.is_set():
         return code
-    config = {**pulumi.runtime.get_config_env(), **pulumi.runtime.config.CONFIG.get()}
+    config = stack_config()
     clear = [k for k in config_keys_holding(code, config) if not pulumi.runtime.is_config_secret(k)]
     if clear:
         _clear_code_warned.set()

@@ -50,7 +50,12 @@ if TYPE_CHECKING:
     from .controller.outcomes import Note
     from .controller.registration import RegistrationController
 
-__all__ = ["PhoneNumberRegistrationProvider", "look_up", "refuse_settings_in_clear"]
+__all__ = [
+    "PhoneNumberRegistrationProvider",
+    "look_up",
+    "refuse_settings_in_clear",
+    "stack_config",
+]
 
 PROVIDER_KEY: Final = "__provider"
 
@@ -193,6 +198,18 @@ def refuse_settings_in_clear() -> None:
         )
 
 
+def stack_config() -> dict[str, Any]:
+    """Every key of the running program's stack config, with its value (secrets included).
+
+    Pulumi offers keys one at a time (`pulumi.runtime.get_config`) but no public list of them,
+    which the check for a verify code set in clear needs; the list lives in the context
+    variable ``pulumi.runtime.config.CONFIG``, read here alone. `tests/test_sdk.py` fails on
+    the Pulumi release that moves it."""
+    import pulumi.runtime.config
+
+    return {**pulumi.runtime.get_config_env(), **pulumi.runtime.config.CONFIG.get()}
+
+
 class _OneLineTraceback(types.ModuleType):
     """The ``traceback`` module as the dynamic host sees it once :func:`_install_one_line_errors`
     ran: ``format_exc`` gives the one-line message of an error the user acts on, and otherwise
@@ -214,20 +231,40 @@ class _OneLineTraceback(types.ModuleType):
 def _install_one_line_errors() -> None:
     """Make the dynamic host report our errors as their one-line message (see the module doc).
 
-    Only when the host looks as expected (run as ``python -m pulumi.dynamic``, with the
-    ``_abort_with_traceback`` wrapper and the ``traceback`` module as a global); otherwise the
-    host keeps its own behaviour, tracebacks included.
+    Pulumi offers no public way to shape the dynamic host's errors, so this is a shim on its
+    internals, kept to one function: it needs the host run as ``python -m pulumi.dynamic``,
+    with the ``_abort_with_traceback`` wrapper and the ``traceback`` module as a global. Should a
+    Pulumi release change that, the host keeps its own behaviour (tracebacks included), this
+    process says so once on stderr (the engine's log), and `tests/test_dynamic_provider.py`
+    fails on that release, reading the installed host.
     """
     host = sys.modules.get("__main__")
     spec = getattr(host, "__spec__", None)
-    if (
-        host is None
-        or getattr(spec, "name", None) != "pulumi.dynamic.__main__"
-        or not callable(getattr(host, "_abort_with_traceback", None))
-        or getattr(host, "traceback", None) is not traceback
-    ):
+    if host is None or getattr(spec, "name", None) != "pulumi.dynamic.__main__":
+        return
+    if not host_shape_known(host):
+        print(
+            "pulumi-cams: this Pulumi's dynamic provider host is not the one its errors were "
+            "shaped for: they show with a Python traceback (please report it)",
+            file=sys.stderr,
+            flush=True,
+        )
         return
     host.traceback = _OneLineTraceback()  # type: ignore[attr-defined]
+
+
+def host_shape_known(host: types.ModuleType) -> bool:
+    """Whether the dynamic host module is shaped as `_install_one_line_errors` expects."""
+    return callable(getattr(host, "_abort_with_traceback", None)) and (
+        getattr(host, "traceback", None) is traceback
+    )
+
+
+def engine_address() -> str:
+    """The engine's address, which the dynamic host was started with as its first argument
+    (Pulumi offers it no other way); "" when there is none. The notes tests of
+    tests/test_both_routes.py fail if that changes."""
+    return next((a for a in sys.argv[1:] if not a.startswith("-")), "")
 
 
 def _tell(notes: tuple[Note, ...]) -> None:
@@ -237,7 +274,7 @@ def _tell(notes: tuple[Note, ...]) -> None:
         return
     from .engine_log import tell
 
-    tell(next((a for a in sys.argv[1:] if not a.startswith("-")), ""), notes)
+    tell(engine_address(), notes)
 
 
 def _share_listings() -> bool:
