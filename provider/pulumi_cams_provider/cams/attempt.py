@@ -6,20 +6,44 @@ rates)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
+from .adaptive import AdaptiveRates
 from .alibaba_sdk import call_action
 from .errors import Call, CamsError, CamsThrottled
+from .ratelimit import RateLimiter
 from .responses import budget_exhausted, error_from_body
 from .retry import Deadline
-from .sdk_errors import error_from_exception
+from .sdk_errors import Transport, error_from_exception
+from .shared_quota import SharedQuota
 
-if TYPE_CHECKING:
-    from .client import CamsClient
-
-__all__ = ["Attempt"]
+__all__ = ["Attempt", "Pacing", "Sending"]
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """What paces one action's requests: the process's limiter and adaptive rates (keyed by
+    ``key``, at most ``ceiling`` per second), and the account's store, asked for when a request
+    is about to go (it may resolve the credentials' identity first)."""
+
+    limiter: RateLimiter
+    rates: AdaptiveRates
+    quota: Callable[[], SharedQuota | None]
+    key: tuple[str, str]
+    ceiling: float
+
+
+@dataclass(frozen=True)
+class Sending:
+    """How a request goes out: the SDK client (built, and the SDK imported, on first use), the
+    connect timeout, and what a failure's words may name of the transport."""
+
+    sdk_client: Callable[[], Any]
+    connect_timeout: float
+    transport: Callable[[tuple[float, float] | None], Transport]
 
 
 class Attempt(Generic[T]):
@@ -29,22 +53,19 @@ class Attempt(Generic[T]):
 
     def __init__(
         self,
-        client: CamsClient,
         call: Call,
         query: dict[str, str],
         parse: Callable[[Mapping[str, Any]], T],
+        *,
+        pacing: Pacing,
+        sending: Sending,
         deadline: Deadline,
         read_timeout: float,
         on_send: Callable[[], None] | None,
     ) -> None:
-        settings = client.settings
-        self.client, self.call, self.query, self.parse = client, call, query, parse
+        self.call, self.query, self.parse = call, query, parse
+        self.pacing, self.sending = pacing, sending
         self.deadline, self.read_timeout, self.on_send = deadline, read_timeout, on_send
-        self.connect_timeout = settings.connect_timeout_ms / 1000
-        self.limiter = client.limiter
-        self.rates = client.rates
-        self.key = (settings.credential_identity, call.action)
-        self.ceiling = client.ceiling(call.action)
 
     def run(self) -> T:
         """One attempt; raises the attempt's CamsError."""
@@ -53,9 +74,9 @@ class Attempt(Generic[T]):
         failure: CamsError | None = None
         sdk: Any = None
         try:
-            sdk = self.client.sdk_client()
+            sdk = self.sending.sdk_client()
         except Exception as exc:  # the SDK's or the credential chain's failure, translated
-            failure = error_from_exception(exc, self.call, self.client.transport())
+            failure = error_from_exception(exc, self.call, self.sending.transport(None))
         if failure is not None:
             raise failure
         body, failure = self._send(sdk)
@@ -68,9 +89,10 @@ class Attempt(Generic[T]):
 
     def _send(self, sdk: Any) -> tuple[Any, CamsError | None]:
         """The request under a permit: its answer's body, or the error it came to."""
-        key, ceiling, rates = self.key, self.ceiling, self.rates
-        quota = self.client.quota
-        with self.limiter.slot(
+        pacing = self.pacing
+        key, ceiling, rates = pacing.key, pacing.ceiling, pacing.rates
+        quota = pacing.quota()
+        with pacing.limiter.slot(
             key, lambda: rates.rate(key, ceiling), on_wait=lambda: rates.waited(key, ceiling)
         ) as permit:
             shared = None
@@ -86,14 +108,15 @@ class Attempt(Generic[T]):
             if self.on_send is not None:
                 self.on_send()
                 self.on_send = None
-            timeouts = (min(self.connect_timeout, remaining), min(self.read_timeout, remaining))
+            connect = self.sending.connect_timeout
+            timeouts = (min(connect, remaining), min(self.read_timeout, remaining))
             body: Any = None
             response: Any = None
             failure: CamsError | None = None
             try:
                 response = call_action(sdk, self.call.action, self.query, timeouts)
             except Exception as exc:  # every SDK and transport failure is translated
-                failure = error_from_exception(exc, self.call, self.client.transport(timeouts))
+                failure = error_from_exception(exc, self.call, self.sending.transport(timeouts))
             if quota is not None and shared is not None:
                 quota.finished(self.call.action, ceiling, shared)
             if failure is None:
@@ -103,6 +126,6 @@ class Attempt(Generic[T]):
                     body, self.call, http_status=status if isinstance(status, int) else None
                 )
             if isinstance(failure, CamsThrottled):
-                self.limiter.refused(permit)
+                pacing.limiter.refused(permit)
                 rates.throttled(key, ceiling, permit.start)
         return body, failure

@@ -29,7 +29,7 @@ from .alibaba_sdk import (
     credential_source,
     resolved_access_key_id,
 )
-from .attempt import Attempt
+from .attempt import Attempt, Pacing, Sending
 from .errors import Call
 from .phone_number_list import PhoneNumberList, phone_number_list
 from .ratelimit import RateLimiter, shared_limiter
@@ -224,13 +224,22 @@ class CamsClient:
             settings.credentials_from,
         )
         attempt = Attempt(
-            self,
             call,
             query,
             parse,
-            deadline or Deadline(self._retry_policy.deadline),
-            settings.read_timeout_ms / 1000 if read_timeout_s is None else read_timeout_s,
-            on_send,
+            pacing=Pacing(
+                self.limiter,
+                self.rates,
+                lambda: self.quota,
+                (settings.credential_identity, action),
+                self.ceiling(action),
+            ),
+            sending=Sending(self.sdk_client, settings.connect_timeout_ms / 1000, self.transport),
+            deadline=deadline or Deadline(self._retry_policy.deadline),
+            read_timeout=settings.read_timeout_ms / 1000
+            if read_timeout_s is None
+            else read_timeout_s,
+            on_send=on_send,
         )
         return call_with_retry(attempt.run, self._retry_policy, deadline=attempt.deadline)
 
