@@ -34,7 +34,7 @@ _SETTINGS_ENV_NAMES = ("ALIBABA_CLOUD_REGION", "ALIBABA_CLOUD_PROFILE")
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Each test starts without provider settings inherited from the developer's shell, and
     with the process-wide adaptive rates at their ceilings (a throttling test lowers them)."""
-    from pulumi_cams_provider.cams.adaptive import shared_rates
+    from pulumi_cams_provider.cams.pacing.adaptive import shared_rates
 
     for name in list(os.environ):
         if name.startswith(_SETTINGS_ENV_PREFIXES) or name in _SETTINGS_ENV_NAMES:

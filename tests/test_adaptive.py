@@ -1,4 +1,4 @@
-"""Adaptive rate control (pulumi_cams_provider.cams.adaptive) on a fake clock.
+"""Adaptive rate control (pulumi_cams_provider.cams.pacing.adaptive) on a fake clock.
 
 The simulation: N clients that always have requests waiting, each sending what its own
 `Allowance` and a rate limiter like ratelimit's allow (at most ``floor(rate)`` requests per
@@ -16,7 +16,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 import pytest
-from pulumi_cams_provider.cams.adaptive import (
+from pulumi_cams_provider.cams.pacing.adaptive import (
     HOLD,
     PROBE_SECONDS,
     AdaptiveRates,

@@ -28,8 +28,8 @@ from pulumi_cams_provider.cams.errors import (
     CamsUnavailable,
     CamsUnreachable,
 )
+from pulumi_cams_provider.cams.pacing.ratelimit import RateLimiter
 from pulumi_cams_provider.cams.phone_number_list import PhoneNumber
-from pulumi_cams_provider.cams.ratelimit import RateLimiter
 from pulumi_cams_provider.cams.retry import RetryPolicy
 from pulumi_cams_provider.cams.settings import ProviderSettings
 from pydantic import SecretStr

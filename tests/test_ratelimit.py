@@ -7,7 +7,7 @@ import time
 from collections.abc import Sequence
 
 import pytest
-from pulumi_cams_provider.cams.ratelimit import RateLimiter, shared_limiter
+from pulumi_cams_provider.cams.pacing.ratelimit import RateLimiter, shared_limiter
 
 from tests.support.fake_clock import FakeClock
 

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 from cams_emulator import EmulatorServer
-from pulumi_cams_provider.cams.adaptive import AdaptiveRates
 from pulumi_cams_provider.cams.client import CamsClient
 from pulumi_cams_provider.cams.errors import CamsError
+from pulumi_cams_provider.cams.pacing.adaptive import AdaptiveRates
+from pulumi_cams_provider.cams.pacing.shared_quota import RETRY_S, WINDOW_MARGIN_MS, SharedQuota
+from pulumi_cams_provider.cams.pacing.store import store_key
 from pulumi_cams_provider.cams.retry import Deadline, RetryPolicy
 from pulumi_cams_provider.cams.settings import ProviderSettings
-from pulumi_cams_provider.cams.shared_quota import RETRY_S, WINDOW_MARGIN_MS, SharedQuota
-from pulumi_cams_provider.cams.store import store_key
 from pydantic import SecretStr
 from redis import Redis
 
@@ -398,8 +398,8 @@ def test_a_store_without_the_store_extra_is_a_settings_error_naming_it(
 ) -> None:
     import importlib.util
 
-    from pulumi_cams_provider.cams import shared_quota
     from pulumi_cams_provider.cams.errors import SettingsError
+    from pulumi_cams_provider.cams.pacing import shared_quota
 
     real = importlib.util.find_spec
     monkeypatch.setattr(

@@ -181,7 +181,7 @@ def refuse_settings_in_clear() -> None:
     never named."""
     import pulumi
 
-    from .cams.store import shown_store
+    from .cams.pacing.store import shown_store
 
     for setting in SETTINGS:
         key = f"cams:{setting.key}"

@@ -9,14 +9,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from .adaptive import AdaptiveRates
 from .alibaba_sdk import call_action
 from .errors import Call, CamsError, CamsThrottled
-from .ratelimit import RateLimiter
+from .pacing.adaptive import AdaptiveRates
+from .pacing.ratelimit import RateLimiter
+from .pacing.shared_quota import SharedQuota
 from .responses import budget_exhausted, error_from_body
 from .retry import Deadline
 from .sdk_errors import Transport, error_from_exception
-from .shared_quota import SharedQuota
 
 __all__ = ["Attempt", "Pacing", "Sending"]
 

@@ -22,7 +22,6 @@ from .actions import (
     QUERY_PHONE_NUMBERS,
     VERIFY_AND_REGISTER,
 )
-from .adaptive import AdaptiveRates, shared_rates
 from .alibaba_sdk import (
     build_sdk_client,
     credential_client,
@@ -31,14 +30,15 @@ from .alibaba_sdk import (
 )
 from .attempt import Attempt, Pacing, Sending
 from .errors import Call
+from .pacing.adaptive import AdaptiveRates, shared_rates
+from .pacing.ratelimit import RateLimiter, shared_limiter
+from .pacing.shared_quota import SharedQuota, shared_quota
+from .pacing.store import store_key
 from .phone_number_list import PhoneNumberList, phone_number_list
-from .ratelimit import RateLimiter, shared_limiter
 from .responses import request_id_of
 from .retry import Deadline, RetryPolicy, call_with_retry
 from .sdk_errors import Transport
 from .settings import ProviderSettings
-from .shared_quota import SharedQuota, shared_quota
-from .store import store_key
 
 __all__ = ["CamsClient"]
 

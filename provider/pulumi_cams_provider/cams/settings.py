@@ -33,7 +33,7 @@ from pydantic import (
 from ..config import SETTINGS
 from .endpoint import redact_userinfo, split_endpoint
 from .errors import SettingsError
-from .store import check_store_url
+from .pacing.store import check_store_url
 
 __all__ = ["ProviderSettings"]
 

@@ -34,10 +34,10 @@ from typing import Any
 from ..cams.actions import DEREGISTER, VERIFY_AND_REGISTER
 from ..cams.client import CamsClient
 from ..cams.errors import CamsError, CamsNotFound, InvalidInput
+from ..cams.pacing.store import prepare_store
 from ..cams.phone_number_list import PhoneNumber
 from ..cams.retry import Deadline, RetryPolicy
 from ..cams.settings import ProviderSettings
-from ..cams.store import prepare_store
 from ..resource import INPUT_PROPERTIES, OUTPUT_PROPERTIES
 from .checks import check_inputs
 from .claims import Claims

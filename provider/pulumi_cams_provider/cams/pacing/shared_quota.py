@@ -37,10 +37,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .actions import VERIFY_AND_REGISTER
-from .errors import OPERATION_TIMEOUT, Call, CamsError
-from .responses import make_error
-from .retry import Deadline
+from ..actions import VERIFY_AND_REGISTER
+from ..errors import OPERATION_TIMEOUT, Call, CamsError
+from ..responses import make_error
+from ..retry import Deadline
 from .sliding_log import SlidingLog
 from .store import TIMEOUT_S, failure, require_client, shown_store
 

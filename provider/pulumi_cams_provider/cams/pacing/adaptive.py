@@ -46,7 +46,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Hashable
 
-from ..config import ADAPTIVE_RATE_ENV, switched_off
+from ...config import ADAPTIVE_RATE_ENV, switched_off
 
 __all__ = ["AdaptiveRates", "Allowance", "shared_rates"]
 

@@ -10,9 +10,9 @@ import socket
 import threading
 import traceback
 
-from ..resource import DISTRIBUTION, PACKAGE
-from .endpoint import redact_userinfo
-from .errors import SettingsError
+from ...resource import DISTRIBUTION, PACKAGE
+from ..endpoint import redact_userinfo
+from ..errors import SettingsError
 
 __all__ = [
     "TIMEOUT_S",
