@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 
 import pytest
+from pulumi_cams_provider.cams.errors import InvalidInput
 from pulumi_cams_provider.cams.phone_number_list import PhoneNumber
 from pulumi_cams_provider.controller.models import RegistrationInputs, state
 from pulumi_cams_provider.controller.validation import (
@@ -16,7 +17,6 @@ from pulumi_cams_provider.controller.validation import (
     validate_cust_space_id,
     validate_verify_code,
 )
-from pydantic import ValidationError
 
 
 @pytest.mark.parametrize(
@@ -139,7 +139,7 @@ def test_an_empty_verify_code_is_no_code() -> None:
     """Go's conf.GetSecret and YAML give "" for a code that is not set: the same as none."""
     for empty in (None, "", "   "):
         assert validate_verify_code(empty) is None
-    inputs = RegistrationInputs.from_wire(
+    inputs = RegistrationInputs.checked(
         {"custSpaceId": "cams-demo-space", "phoneNumber": "8613800001234", "verifyCode": ""}
     )
     assert inputs.verify_code is None
@@ -159,14 +159,9 @@ def test_resource_id_round_trip() -> None:
     )
 
 
-def test_inputs_from_wire_normalise_and_hide_the_code() -> None:
-    inputs = RegistrationInputs.from_wire(
-        {
-            "custSpaceId": "cams-demo-space",
-            "phoneNumber": "+86 138-0000-1234",
-            "verifyCode": "246810",
-            "status": "ignored output",
-        }
+def test_checked_inputs_are_normalised_once_and_hide_the_code() -> None:
+    inputs = RegistrationInputs.checked(
+        {"custSpaceId": "cams-demo-space", "phoneNumber": "+86 138-0000-1234", "verifyCode": 246810}
     )
     assert inputs.phone_number == "8613800001234"
     assert inputs.deregister_on_delete is False
@@ -178,13 +173,22 @@ def test_inputs_from_wire_normalise_and_hide_the_code() -> None:
         "verifyCode": "246810",
         "deregisterOnDelete": False,
     }
+    with pytest.raises(InvalidInput) as refused:
+        RegistrationInputs.checked({"custSpaceId": "cams-demo-space", "phoneNumber": "12"})
+    assert str(refused.value) == (
+        "invalid input phoneNumber: phoneNumber must have 8 to 15 digits including the country "
+        "code; '12' has 2"
+    )
 
 
 def test_inputs_refuse_a_non_boolean_deregister_flag() -> None:
-    with pytest.raises(ValidationError):
-        RegistrationInputs.from_wire(
+    with pytest.raises(InvalidInput) as refused:
+        RegistrationInputs.checked(
             {"custSpaceId": "s", "phoneNumber": "8613800001234", "deregisterOnDelete": "yes"}
         )
+    assert str(refused.value) == (
+        "invalid input deregisterOnDelete: deregisterOnDelete must be true or false, not 'yes'"
+    )
 
 
 def test_state_wire_form_lists_every_output_and_no_code() -> None:

@@ -2,28 +2,28 @@
 getPhoneNumber document as wire dicts built from `resource.PROPERTIES`.
 
 Pure and offline: nothing here performs I/O. The input rules (phone-number normalisation and the
-rest) and `UNKNOWN` live in `validation`, so that `check` and `diff` need not import pydantic;
-the model's validators call those same functions rather than restating them. The wire form is a
-camelCase dict, the shape Pulumi stores in state and passes to the providers.
+rest) run once per operation, in `checks.check_inputs` (standard library only, so that check and
+diff need not import pydantic); the model holds what they returned. The wire form is a camelCase
+dict, the shape Pulumi stores in state and passes to the providers.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, SecretStr
 from pydantic.alias_generators import to_camel
 
 from ..cams.errors import InvalidInput
 from ..cams.phone_number_list import PhoneNumber
 from ..resource import FUNCTION_OUTPUTS, OUTPUT_PROPERTIES
+from .checks import check_inputs
 from .validation import (
     format_resource_id,
     is_unknown,
     normalize_phone_number,
     parse_resource_id,
     validate_cust_space_id,
-    validate_verify_code,
 )
 
 __all__ = [
@@ -51,27 +51,7 @@ class RegistrationInputs(_WireModel):
     cust_space_id: str
     phone_number: str
     verify_code: SecretStr | None = None
-    deregister_on_delete: bool = Field(default=False, strict=True)
-
-    @field_validator("cust_space_id", mode="before")
-    @classmethod
-    def _space(cls, value: object) -> str:
-        return validate_cust_space_id(value)
-
-    @field_validator("phone_number", mode="before")
-    @classmethod
-    def _phone(cls, value: object) -> str:
-        return normalize_phone_number(value)
-
-    @field_validator("verify_code", mode="before")
-    @classmethod
-    def _code(cls, value: object) -> object:
-        return validate_verify_code(value)
-
-    @classmethod
-    def from_wire(cls, props: dict[str, Any]) -> RegistrationInputs:
-        """Build from a camelCase dict (extra keys such as outputs are ignored)."""
-        return cls.model_validate(props)
+    deregister_on_delete: bool = False
 
     @property
     def resource_id(self) -> str:
@@ -92,13 +72,20 @@ class RegistrationInputs(_WireModel):
 
     @classmethod
     def checked(cls, props: dict[str, Any]) -> RegistrationInputs:
-        """`from_wire`, with a refusal said in one line naming the input."""
-        try:
-            return cls.from_wire(props)
-        except ValidationError as err:
-            first = err.errors(include_input=False)[0]
-            name = ".".join(str(part) for part in first["loc"]) or "inputs"
-            raise InvalidInput(f"invalid input {name}: {first['msg']}") from None
+        """The inputs of a camelCase dict, normalised by the input rules (`check_inputs`, once),
+        a refusal said in one line naming the input."""
+        outcome = check_inputs(props)
+        if outcome.failures:
+            first = outcome.failures[0]
+            raise InvalidInput(f"invalid input {first.property}: {first.reason}")
+        inputs = outcome.inputs
+        code = inputs.get("verifyCode")
+        return cls.model_construct(
+            cust_space_id=inputs["custSpaceId"],
+            phone_number=inputs["phoneNumber"],
+            verify_code=None if code is None else SecretStr(code),
+            deregister_on_delete=inputs.get("deregisterOnDelete", False),
+        )
 
 
 def state(
