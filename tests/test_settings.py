@@ -254,3 +254,21 @@ def test_settings_are_frozen() -> None:
 def test_endpoint_forms(endpoint: str, protocol: str, host: str) -> None:
     settings = ProviderSettings.from_config({"cams:endpoint": endpoint}, {})
     assert (settings.protocol, settings.host) == (protocol, host)
+
+
+def test_the_settings_model_holds_each_described_setting_once_typed_as_described() -> None:
+    """config.SETTINGS describes every setting (key, variables, default, secrecy, what a valid
+    value is); the model only types them, one field each, plus two timeouts tests set."""
+    from pulumi_cams_provider.config import SETTINGS
+
+    fields = ProviderSettings.model_fields
+    assert set(fields) == {s.attribute for s in SETTINGS} | {
+        "connect_timeout_ms",
+        "read_timeout_ms",
+    }
+    python_types = {"string": "str", "number": "float"}
+    for setting in SETTINGS:
+        annotation = str(fields[setting.attribute].annotation)
+        expected = "SecretStr" if setting.secret else python_types[setting.type]
+        assert expected in annotation, (setting.key, annotation)
+        assert fields[setting.attribute].default == setting.default

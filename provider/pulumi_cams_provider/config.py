@@ -33,6 +33,8 @@ class Setting:
     environment: tuple[str, ...]
     """Environment variables, in order of preference."""
     description: str
+    expected: str
+    """What a valid value looks like, for the line that refuses a bad one."""
     default: Any = None
     secret: bool = False
     credential: bool = False
@@ -45,6 +47,7 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         attribute="endpoint",
         type="string",
         environment=("CAMS_ENDPOINT",),
+        expected='a host[:port] or "http(s)://host[:port]" without a path, such as "http://127.0.0.1:8080"',
         description=(
             "CAMS endpoint to call instead of the regional one, for example "
             "`http://127.0.0.1:8080` for the bundled emulator (`pulumi-cams emulator`). A bare "
@@ -56,6 +59,7 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         attribute="region",
         type="string",
         environment=("ALIBABA_CLOUD_REGION", "ALICLOUD_REGION"),
+        expected='a region id such as "ap-southeast-1"',
         description="Alibaba Cloud region of the CAMS endpoint.",
         default="ap-southeast-1",
     ),
@@ -64,6 +68,7 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         attribute="access_key_id",
         type="string",
         environment=("ALICLOUD_ACCESS_KEY", "ALIBABA_CLOUD_ACCESS_KEY_ID"),
+        expected="an access key id",
         description=(
             "AccessKey ID. When neither keys nor a profile are set, the standard Alibaba Cloud "
             "credential chain is used (environment, CLI profile, credentials file, ECS RAM "
@@ -76,6 +81,7 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         attribute="access_key_secret",
         type="string",
         environment=("ALICLOUD_SECRET_KEY", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"),
+        expected="the access key secret that belongs to the access key id",
         description="AccessKey secret belonging to `accessKeyId`.",
         secret=True,
         credential=True,
@@ -85,6 +91,7 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         attribute="security_token",
         type="string",
         environment=("ALICLOUD_SECURITY_TOKEN", "ALIBABA_CLOUD_SECURITY_TOKEN"),
+        expected="an STS security token",
         description=(
             "STS security token, when `accessKeyId` and `accessKeySecret` are temporary "
             "credentials."
@@ -97,6 +104,9 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         attribute="profile",
         type="string",
         environment=("ALICLOUD_PROFILE", "ALIBABA_CLOUD_PROFILE"),
+        expected=(
+            "the name of a profile in ~/.aliyun/config.json or ~/.alibabacloud/credentials.ini"
+        ),
         description="Name of an Alibaba Cloud CLI profile to take credentials from.",
         credential=True,
     ),
@@ -105,6 +115,7 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         attribute="requests_per_second",
         type="number",
         environment=("CAMS_REQUESTS_PER_SECOND",),
+        expected="a number greater than 0, such as 10",
         description=(
             "Most CAMS requests this provider starts per second for one account and API action. "
             "CAMS allows 10; lower it when other tools share the quota."
@@ -116,6 +127,7 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         attribute="retry_timeout",
         type="number",
         environment=("CAMS_RETRY_TIMEOUT",),
+        expected="a number of seconds greater than 0, such as 120",
         description=(
             "Seconds one create, refresh or delete may take in all, in wall time: every request "
             "and its timeouts, retries of throttling and transient faults, and re-reads of the "
@@ -128,6 +140,7 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         attribute="register_timeout",
         type="number",
         environment=("CAMS_REGISTER_TIMEOUT",),
+        expected="a number of seconds greater than 0, such as 30",
         description=(
             "Seconds a register or deregister call may take to answer before its answer counts "
             "as lost. Longer than reads, so that a slow answer is not taken for a lost one "
@@ -140,6 +153,7 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         attribute="settle_timeout",
         type="number",
         environment=("CAMS_SETTLE_TIMEOUT",),
+        expected="a number of seconds greater than 0, such as 45",
         description=(
             "Seconds to keep re-reading the number after a register or deregister call "
             "(answered or lost) before concluding that it had no effect."
@@ -151,6 +165,7 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         attribute="rate_limit_store",
         type="string",
         environment=("CAMS_RATE_LIMIT_STORE",),
+        expected='a Redis URL such as "redis://host:6379/0" or "unix:///run/redis.sock"',
         description=(
             "A Redis (or compatible, such as Tair) that every process of one account shares, "
             "for example `redis://host:6379/0`, `rediss://host:6380/0` or "
@@ -166,6 +181,7 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         attribute="rate_limit_key",
         type="string",
         environment=("CAMS_RATE_LIMIT_KEY",),
+        expected="a name of letters, digits and -_.: such as an account ID",
         description=(
             "The name under which processes meet in `rateLimitStore`: give every process of "
             "one Alibaba Cloud account the same one (the account ID, say) when they use "

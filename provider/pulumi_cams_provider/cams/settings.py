@@ -47,26 +47,10 @@ _CREDENTIAL_FIELDS = tuple(s.attribute for s in SETTINGS if s.credential)
 _SECRET_FIELDS = frozenset(s.attribute for s in SETTINGS if s.secret)
 
 
-def _positive(field: str, *, seconds: bool = False) -> str:
-    unit = "a number of seconds" if seconds else "a number"
-    return f"{unit} greater than 0, such as {_DEFAULTS[field]:g}"
-
-
-# What to tell the user about each setting when its value is refused.
+# What to tell the user about each setting when its value is refused (and about the two
+# timeouts that are not settings, only tests set them).
 _EXPECTED: dict[str, str] = {
-    "endpoint": 'a host[:port] or "http(s)://host[:port]" without a path, '
-    'such as "http://127.0.0.1:8080"',
-    "region": f'a region id such as "{_DEFAULTS["region"]}"',
-    "access_key_id": "an access key id",
-    "access_key_secret": "the access key secret that belongs to the access key id",
-    "security_token": "an STS security token",
-    "profile": "the name of a profile in ~/.aliyun/config.json or ~/.alibabacloud/credentials.ini",
-    "requests_per_second": _positive("requests_per_second"),
-    "retry_timeout": _positive("retry_timeout", seconds=True),
-    "register_timeout": _positive("register_timeout", seconds=True),
-    "settle_timeout": _positive("settle_timeout", seconds=True),
-    "rate_limit_store": 'a Redis URL such as "redis://host:6379/0" or "unix:///run/redis.sock"',
-    "rate_limit_key": "a name of letters, digits and -_.: such as an account ID",
+    **{s.attribute: s.expected for s in SETTINGS},
     "connect_timeout_ms": "a whole number of milliseconds greater than 0",
     "read_timeout_ms": "a whole number of milliseconds greater than 0",
 }
