@@ -61,7 +61,7 @@ def emulator(emulator_server: EmulatorServer) -> EmulatorServer:
 
 @pytest.fixture
 def dynamic_provider(emulator: EmulatorServer) -> Iterator[Any]:
-    """A real ``python -m pulumi.dynamic`` (tests/engine.py's driver), configured like a stack
+    """A real ``python -m pulumi.dynamic`` (tests/support/engine.py's driver), configured like a stack
     whose config points at the emulator with the demo access key. A fresh process per test:
     the host caches the configured provider, and the finder caches listings."""
     from tests.support.engine import DynamicProvider
@@ -101,7 +101,7 @@ def plugin(engine: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[An
 
 @pytest.fixture(params=["dynamic", "native"])
 def route(request: pytest.FixtureRequest, emulator: EmulatorServer, engine: Any) -> Iterator[Any]:
-    """Each route's provider process (tests/routes.py), configured for the reset emulator
+    """Each route's provider process (tests/support/routes.py), configured for the reset emulator
     with the demo key: a test that takes it runs once per route."""
     from tests.support.routes import start_route
 

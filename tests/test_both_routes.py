@@ -1,5 +1,5 @@
 """The resource's lifecycle as the engine drives it, each scenario run on both routes (the
-dynamic provider and the native plugin, tests/routes.py) against the emulator. What only one
+dynamic provider and the native plugin, tests/support/routes.py) against the emulator. What only one
 route has stays in test_dynamic_provider.py and test_native_provider.py."""
 
 from __future__ import annotations

@@ -30,15 +30,6 @@ QUERY = "QueryChatappPhoneNumbers"
 LIMIT = ("System.LimitControl", "The system is under flow control.")
 
 
-def status_of(server: EmulatorServer, phone: str = PHONE, space: str = DEMO) -> str:
-    [number] = [
-        n
-        for n in ctl.state(server.url)["phoneNumbers"]
-        if n["custSpaceId"] == space and n["phoneNumber"] == phone
-    ]
-    return str(number["status"])
-
-
 def control_error(url: str, method: str, route: str, body: Any) -> tuple[int, str]:
     request = urllib.request.Request(
         f"{url}/_emulator/{route}",
@@ -95,14 +86,14 @@ def test_server_errors_do_not_process(
     answer = call(emulator, REGISTER, REGISTER_PARAMS)
     assert (answer[0], answer[1]["Code"], answer[1]["Message"]) == (status, code, message)
     assert set(answer[1]) == {"RequestId", "HostId", "Code", "Message", "Recommend"}
-    assert status_of(emulator) == "PENDING"
+    assert ctl.number_status(emulator.url, DEMO, PHONE) == "PENDING"
 
 
 def test_reset_before_drops_the_connection_without_processing(emulator: EmulatorServer) -> None:
     ctl.faults(emulator.url, REGISTER, "reset_before")
     with pytest.raises(ConnectionError):
         raw_request(emulator, REGISTER, REGISTER_PARAMS)
-    assert status_of(emulator) == "PENDING"
+    assert ctl.number_status(emulator.url, DEMO, PHONE) == "PENDING"
     [entry] = ctl.requests(emulator.url)
     assert (entry["fault"], entry["httpStatus"], entry["action"]) == (
         "reset_before",
@@ -120,7 +111,7 @@ def test_reset_after_commits_then_drops_the_connection(emulator: EmulatorServer)
             ),
             RuntimeOptions(),
         )
-    assert status_of(emulator) == "CONNECTED"
+    assert ctl.number_status(emulator.url, DEMO, PHONE) == "CONNECTED"
     assert ctl.requests(emulator.url)[-1]["fault"] == "reset_after"
 
 
@@ -130,7 +121,7 @@ def test_delay_then_process_normally(emulator: EmulatorServer) -> None:
     status, body = call(emulator, REGISTER, REGISTER_PARAMS)
     assert time.monotonic() - started >= 0.3
     assert (status, body["Code"]) == (200, "OK")
-    assert status_of(emulator) == "CONNECTED"
+    assert ctl.number_status(emulator.url, DEMO, PHONE) == "CONNECTED"
 
 
 def test_a_client_that_gave_up_on_a_delay_leaves_no_traceback(
@@ -145,7 +136,7 @@ def test_a_client_that_gave_up_on_a_delay_leaves_no_traceback(
     while not ctl.requests(emulator.url) and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(0.2)
-    assert status_of(emulator) == "CONNECTED"
+    assert ctl.number_status(emulator.url, DEMO, PHONE) == "CONNECTED"
     assert "Traceback" not in capfd.readouterr().err
 
 
@@ -153,7 +144,7 @@ def test_malformed_commits_then_answers_broken_json(emulator: EmulatorServer) ->
     ctl.faults(emulator.url, REGISTER, "malformed", count=2)
     with pytest.raises(json.JSONDecodeError):
         raw_request(emulator, REGISTER, REGISTER_PARAMS)
-    assert status_of(emulator) == "CONNECTED"
+    assert ctl.number_status(emulator.url, DEMO, PHONE) == "CONNECTED"
     # The SDK cannot parse it either: the caller cannot know the outcome.
     with pytest.raises(UnretryableException) as exc:
         call(emulator, REGISTER, REGISTER_PARAMS)
@@ -171,7 +162,7 @@ def test_business_error_uses_the_actions_envelope(emulator: EmulatorServer) -> N
         "Injected business error.",
         False,
     )
-    assert status_of(emulator) == "PENDING"
+    assert ctl.number_status(emulator.url, DEMO, PHONE) == "PENDING"
     status, body = call(
         emulator, "ChatappPhoneNumberDeregister", {"CustSpaceId": DEMO, "PhoneNumber": PHONE}
     )
@@ -298,7 +289,7 @@ def test_reset_restores_the_start_seed(emulator: EmulatorServer) -> None:
     ctl.advance_clock(emulator.url, 100)
     ctl.faults(emulator.url, "*", "http500")
     ctl.reset(emulator.url)
-    assert status_of(emulator) == "PENDING"
+    assert ctl.number_status(emulator.url, DEMO, PHONE) == "PENDING"
     assert ctl.codes(emulator.url) == []
     assert ctl.requests(emulator.url) == []
     assert ctl.control(emulator.url, "GET", "faults") == []

@@ -2,7 +2,7 @@
 
 For each ``examples/<name>/__main__.py`` the program runs in-process under
 `pulumi.runtime.set_mocks`; the mocks hand each PhoneNumberRegistration to a real
-``python -m pulumi.dynamic`` (tests/engine.py: Check, then Create, as the engine would) pointed at
+``python -m pulumi.dynamic`` (tests/support/engine.py: Check, then Create, as the engine would) pointed at
 the emulator, and return its ID and outputs to the program. Other resources get their inputs
 back as outputs.
 

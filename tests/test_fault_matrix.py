@@ -34,13 +34,13 @@ from pulumi_cams_provider.cams.errors import CamsError
 from pulumi_cams_provider.cams.retry import Deadline, RetryPolicy
 from pulumi_cams_provider.cams.settings import ProviderSettings
 from pulumi_cams_provider.controller.registration import RegistrationController
-from pydantic import SecretStr
 
 from tests.support import emulator_control as ctl
 from tests.support.demo_seed import CODE, CONNECTED, DEMO_KEY, PENDING
 from tests.support.demo_seed import SPACE as DEMO
 from tests.support.engine import DynamicProvider, ProviderError
 from tests.support.plugin_harness import FakeEngine, PluginProcess, Secret, unmarshal
+from tests.support.settings import settings_for
 
 REGISTER = "ChatappVerifyAndRegister"
 LIST = "QueryChatappPhoneNumbers"
@@ -131,11 +131,9 @@ def print_matrix() -> Iterator[None]:
             print(row)
 
 
-def settings_for(server: EmulatorServer) -> ProviderSettings:
-    return ProviderSettings(
-        endpoint=server.url,
-        access_key_id=DEMO_KEY[0],
-        access_key_secret=SecretStr(DEMO_KEY[1]),
+def fault_settings(server: EmulatorServer) -> ProviderSettings:
+    return settings_for(
+        server,
         read_timeout_ms=int(READ_TIMEOUT_S * 1000),
         register_timeout=REGISTER_TIMEOUT_S,
         settle_timeout=SETTLE_S,
@@ -237,7 +235,7 @@ def test_fault_ends_as_expected_and_cams_agrees(
     url = emulator.url
     row = Row(label, fault)
     _rows.append(row)
-    settings = settings_for(emulator)
+    settings = fault_settings(emulator)
     policy = RetryPolicy(base=0.01, cap=0.05)
     client: CamsClient
     if phase == "confirm":
@@ -308,7 +306,7 @@ def test_an_unanswering_cams_is_bounded_by_the_budget(emulator: EmulatorServer) 
     """Every listing is held past the read timeout: the create fails when the budget is spent,
     timeouts included, not a timeout later."""
     ctl.faults(emulator.url, LIST, "delay", count=50, seconds=LIST_DELAY_S)
-    settings = settings_for(emulator).model_copy(update={"retry_timeout": 3.0})
+    settings = fault_settings(emulator).model_copy(update={"retry_timeout": 3.0})
     controller = RegistrationController(settings, retry_policy=RetryPolicy(base=0.01, cap=0.05))
     started = time.monotonic()
     with pytest.raises(CamsError) as raised:

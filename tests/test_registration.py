@@ -15,7 +15,6 @@ from pulumi_cams_provider.cams.errors import (
     CamsThrottled,
 )
 from pulumi_cams_provider.cams.retry import RetryPolicy
-from pulumi_cams_provider.cams.settings import ProviderSettings
 from pulumi_cams_provider.controller.checks import InputFailure, check_inputs, diff_inputs
 from pulumi_cams_provider.controller.errors import (
     MissingVerifyCode,
@@ -25,22 +24,15 @@ from pulumi_cams_provider.controller.errors import (
 from pulumi_cams_provider.controller.outcomes import DeleteOutcome, Note, ReadOutcome
 from pulumi_cams_provider.controller.registration import RegistrationController
 from pulumi_cams_provider.controller.validation import UNKNOWN
-from pydantic import SecretStr
 
 from tests.support import emulator_control as ctl
 from tests.support.demo_seed import CODE, CONNECTED, KEYS, NO_CODE, PENDING
 from tests.support.demo_seed import SPACE as DEMO
+from tests.support.settings import settings_for
 
 REGISTER = "ChatappVerifyAndRegister"
 DEREGISTER = "ChatappPhoneNumberDeregister"
 QUERY = "QueryChatappPhoneNumbers"
-
-
-def settings_for(server: EmulatorServer, key: str = "demo") -> ProviderSettings:
-    access_key_id, secret = KEYS[key]
-    return ProviderSettings(
-        endpoint=server.url, access_key_id=access_key_id, access_key_secret=SecretStr(secret)
-    )
 
 
 @pytest.fixture
@@ -275,30 +267,33 @@ def test_create_with_a_wrong_code_fails_with_the_cams_error(
     assert "111111" not in str(exc.value)
 
 
-@pytest.mark.parametrize("fault", ["reset_after", "http500"])
 def test_create_after_an_ambiguous_success_observes_instead_of_retrying(
-    controller: RegistrationController, emulator: EmulatorServer, fault: str
+    controller: RegistrationController, emulator: EmulatorServer
 ) -> None:
+    # The emulator registers the number, then drops the connection: the answer is lost, the
+    # read that follows shows it registered, and no second register call is made.
+    ctl.faults(emulator.url, REGISTER, "reset_after")
+    outcome = controller.create(inputs(verifyCode="246810"))
+    assert outcome.outputs["status"] == "CONNECTED"
+    assert [a for a in actions(emulator) if a == REGISTER] == [REGISTER]
+
+
+@pytest.mark.parametrize(
+    ("fault", "answer"), [("http500", "InternalError"), ("reset_before", None)]
+)
+def test_a_register_that_failed_without_effect_is_made_once_more_after_the_settle_time(
+    controller: RegistrationController, emulator: EmulatorServer, fault: str, answer: str | None
+) -> None:
+    # A 500, or a connection reset before CAMS read the request: the number stays PENDING
+    # through the settle time's reads, so exactly one more register call is made.
     ctl.faults(emulator.url, REGISTER, fault)
     outcome = controller.create(inputs(verifyCode="246810"))
     assert outcome.outputs["status"] == "CONNECTED"
-    registered = [e for e in ctl.requests(emulator.url) if e["action"] == REGISTER]
-    if fault == "reset_after":
-        # The emulator registered the number, then dropped the connection.
-        assert len(registered) == 1
-    else:
-        # A 500 before registering: the observation shows PENDING, so register again.
-        assert [e["code"] for e in registered][-1] == "OK"
-
-
-def test_create_after_a_reset_before_the_request_registers_again(
-    controller: RegistrationController, emulator: EmulatorServer
-) -> None:
-    ctl.faults(emulator.url, REGISTER, "reset_before")
-    outcome = controller.create(inputs(verifyCode="246810"))
-    assert outcome.outputs["status"] == "CONNECTED"
-    assert actions(emulator).count(REGISTER) >= 1
-    assert actions(emulator)[-2:] == [REGISTER, QUERY]
+    calls = [(e["action"], e["code"]) for e in ctl.requests(emulator.url)]
+    assert [c for c in calls if c[0] == REGISTER] == [(REGISTER, answer), (REGISTER, "OK")]
+    assert calls[0] == (QUERY, "OK") and calls[-1] == (QUERY, "OK")
+    between = calls[calls.index((REGISTER, answer)) + 1 : calls.index((REGISTER, "OK"))]
+    assert between and set(between) == {(QUERY, "OK")}  # observed before the second call
 
 
 def test_create_gives_up_on_throttling_after_the_deadline(
@@ -314,7 +309,7 @@ def test_create_gives_up_on_throttling_after_the_deadline(
 
 
 def test_create_with_a_read_only_key_names_the_ram_action(emulator: EmulatorServer) -> None:
-    controller = RegistrationController(settings_for(emulator, "readonly"))
+    controller = RegistrationController(settings_for(emulator, KEYS["readonly"]))
     with pytest.raises(CamsAccessDenied) as exc:
         controller.create(inputs(verifyCode="246810"))
     assert exc.value.code == "Ram.PermissionDeny"
@@ -323,7 +318,7 @@ def test_create_with_a_read_only_key_names_the_ram_action(emulator: EmulatorServ
 
 
 def test_listing_errors_name_the_number(emulator: EmulatorServer) -> None:
-    controller = RegistrationController(settings_for(emulator, "unsubscribed"))
+    controller = RegistrationController(settings_for(emulator, KEYS["unsubscribed"]))
     with pytest.raises(CamsAccessDenied) as exc:
         controller.create(inputs(verifyCode="246810"))
     assert exc.value.code == "Product.Unsubscript"

@@ -19,11 +19,11 @@ from pulumi_cams_provider.cams.errors import CamsError
 from pulumi_cams_provider.cams.retry import RetryPolicy
 from pulumi_cams_provider.cams.settings import ProviderSettings
 from pulumi_cams_provider.controller.registration import RegistrationController
-from pydantic import SecretStr
 
 from tests.support import emulator_control as ctl
 from tests.support import secret_hygiene
 from tests.support.engine import DynamicProvider, ProviderError
+from tests.support.settings import settings_for
 
 KEY_ID = "LTAI5tHygieneKey"
 KEY_SECRET = "hygiene-secret-Wq7Rt5Yu"
@@ -73,13 +73,8 @@ def provider(hygiene_emulator: EmulatorServer) -> Iterator[DynamicProvider]:
         clean(process.stderr)
 
 
-def settings_for(server: EmulatorServer) -> ProviderSettings:
-    return ProviderSettings(
-        endpoint=server.url,
-        access_key_id=KEY_ID,
-        access_key_secret=SecretStr(KEY_SECRET),
-        security_token=SecretStr(TOKEN),
-    )
+def hygiene_settings(server: EmulatorServer) -> ProviderSettings:
+    return settings_for(server, (KEY_ID, KEY_SECRET), security_token=TOKEN)
 
 
 def test_outputs_and_the_pickled_provider_hold_no_secret(
@@ -111,7 +106,7 @@ def test_errors_and_logs_in_process_hold_no_secret(
     hygiene_emulator: EmulatorServer, caplog: pytest.LogCaptureFixture, fault: str
 ) -> None:
     caplog.set_level(logging.DEBUG)  # urllib3 logs each request line, query string included
-    settings = settings_for(hygiene_emulator)
+    settings = hygiene_settings(hygiene_emulator)
     # Every register attempt fails (business error, 500), so create ends in an error after
     # observing; a truncated answer (malformed) is committed, so create succeeds after observing.
     ctl.faults(hygiene_emulator.url, REGISTER, fault, count=20, code="InvalidParameter")

@@ -21,12 +21,6 @@ ADDED_ENTRY = """  - space: cams-demo-space
 """
 
 
-def status_of(emulator: EmulatorServer, space: str, phone: str) -> str:
-    numbers = ctl.state(emulator.url)["phoneNumbers"]
-    (number,) = [n for n in numbers if n["custSpaceId"] == space and n["phoneNumber"] == phone]
-    return str(number["status"])
-
-
 def test_fleet_then_a_change_to_its_data_file(cli: PulumiCli, emulator: EmulatorServer) -> None:
     project = cli.project("fleet")
     cli.install(project)
@@ -37,7 +31,7 @@ def test_fleet_then_a_change_to_its_data_file(cli: PulumiCli, emulator: Emulator
     up = cli("up", "--yes", cwd=project)
     assert f"+  {TYPE} shop-cn-sales created" in up.stdout, up
     assert f"+  {TYPE} shop-cn-support created" in up.stdout, up
-    assert status_of(emulator, "cams-second-space", "8613800001234") == "CONNECTED"
+    assert ctl.number_status(emulator.url, "cams-second-space", "8613800001234") == "CONNECTED"
     registrations = cli.outputs(project)["registrations"]
     assert {r["id"]: r["adopted"] for r in registrations.values()} == {
         "cams-second-space/8613800001234": False,
@@ -58,9 +52,9 @@ def test_fleet_then_a_change_to_its_data_file(cli: PulumiCli, emulator: Emulator
     assert "+ 1 to create" in preview.stdout and "- 1 to delete" in preview.stdout, preview
     assert f"{TYPE} shop-cn-sales" not in preview.stdout, preview
     up = cli("up", "--yes", cwd=project)
-    assert status_of(emulator, "cams-demo-space", "6591234567") == "CONNECTED"
+    assert ctl.number_status(emulator.url, "cams-demo-space", "6591234567") == "CONNECTED"
     # Removed from the file, left registered in CAMS (deregisterOnDelete is false).
-    assert status_of(emulator, "cams-demo-space", "8613800005678") == "CONNECTED"
+    assert ctl.number_status(emulator.url, "cams-demo-space", "8613800005678") == "CONNECTED"
     names = sorted(r["urn"].rsplit("::", 1)[1] for r in resources_of(cli.export(project), TYPE))
     assert names == ["shop-cn-sales", "shop-sg"]
     cli("preview", "--expect-no-changes", cwd=project)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from cams_emulator import EmulatorServer
+from pulumi_cams_provider.resource import installed_version
 
 from tests.support.demo_seed import CODE
 from tests.support.pulumi_cli import (
@@ -22,6 +23,9 @@ from tests.support.pulumi_cli import (
     typescript_project,
     yaml_from_path,
 )
+
+VERSION = installed_version()
+"""The package version: the plugin's, the SDK's and the archive's."""
 
 
 @pytest.fixture(scope="module")
@@ -93,12 +97,12 @@ def test_the_plugin_archive_installs_with_pulumi_plugin_install(
     Pulumi's Python host; from YAML, the YAML host would: see test_native.py)."""
     # The checkout's pulumi-resource-cams is on PATH here; a user of the archive has none.
     cli.env["PULUMI_IGNORE_AMBIENT_PLUGINS"] = "true"
-    assert plugin_archive.name == "pulumi-resource-cams-v0.1.0.tar.gz"
+    assert plugin_archive.name == f"pulumi-resource-cams-v{VERSION}.tar.gz"
     cli(
-        "plugin", "install", "resource", "cams", "0.1.0", "--file", str(plugin_archive),
+        "plugin", "install", "resource", "cams", VERSION, "--file", str(plugin_archive),
         cwd=plugin_archive.parent,
     )  # fmt: skip
-    installed = cli.home / "plugins" / "resource-cams-v0.1.0"
+    installed = cli.home / "plugins" / f"resource-cams-v{VERSION}"
     # The language host made the plugin its own virtualenv from the archive's requirements.txt.
     assert (installed / "venv" / "bin" / "pulumi-resource-cams").exists()
     project = typescript_project(cli, typescript_modules)

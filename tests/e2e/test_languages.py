@@ -134,8 +134,8 @@ def test_the_python_sdk_gen_sdk_writes_runs_on_the_native_plugin(
     )
     (project / "requirements.txt").write_text(f"{sdk / 'python'}\n")
     (project / "__main__.py").write_text(NATIVE_PYTHON_PROGRAM)
-    # The SDK names plugin cams 0.1.0; it is the pulumi-resource-cams on PATH, so install
-    # skips plugins (it would try to download one).
+    # The SDK names plugin cams at the package's version; it is the pulumi-resource-cams on
+    # PATH, so install skips plugins (it would try to download one).
     cli.install(project, "--no-plugins")
     cli.stack_init(project)
     cli.config(project, "phoneNumber", PENDING)

@@ -31,12 +31,6 @@ def writes(emulator: EmulatorServer) -> list[tuple[str, str]]:
     ]
 
 
-def status_of(emulator: EmulatorServer, phone: str, space: str = SPACE) -> str:
-    numbers = ctl.state(emulator.url)["phoneNumbers"]
-    (number,) = [n for n in numbers if n["custSpaceId"] == space and n["phoneNumber"] == phone]
-    return str(number["status"])
-
-
 def stack(cli: PulumiCli, venv: Path, **config: str) -> Path:
     project = cli.project(PROGRAM, venv=venv)
     cli.stack_init(project)
@@ -80,7 +74,10 @@ def test_adopt_update_replace_and_destroy(
         ("ChatappVerifyAndRegister", PENDING),
         ("ChatappPhoneNumberDeregister", CONNECTED),
     ]
-    assert (status_of(emulator, PENDING), status_of(emulator, CONNECTED)) == (
+    assert (
+        ctl.number_status(emulator.url, SPACE, PENDING),
+        ctl.number_status(emulator.url, SPACE, CONNECTED),
+    ) == (
         "CONNECTED",
         "DISCONNECTED",
     )
@@ -89,7 +86,7 @@ def test_adopt_update_replace_and_destroy(
     # destroy with deregisterOnDelete: the number is deregistered, confirmed by a read.
     destroy = cli("destroy", "--yes", cwd=project)
     assert f"-  {TYPE} line deleted" in destroy.stdout, destroy
-    assert status_of(emulator, PENDING) == "DISCONNECTED"
+    assert ctl.number_status(emulator.url, SPACE, PENDING) == "DISCONNECTED"
     assert writes(emulator)[-1] == ("ChatappPhoneNumberDeregister", PENDING)
 
 
@@ -152,5 +149,5 @@ def test_a_space_move_that_would_get_stuck_is_refused_at_preview(
     assert up.code != 0
     # Nothing was deleted: the state and CAMS are as before.
     assert resources_of(cli.export(project), TYPE) == resources_of(before, TYPE)
-    assert status_of(emulator, CONNECTED) == "CONNECTED"
+    assert ctl.number_status(emulator.url, SPACE, CONNECTED) == "CONNECTED"
     assert writes(emulator) == []

@@ -13,6 +13,7 @@ from pathlib import Path
 import cams_emulator
 import pytest
 from cams_emulator import EmulatorServer
+from pulumi_cams_provider.resource import installed_version
 
 from tests.e2e.test_quickstart import SECRET_SIG, pulumi_cams
 from tests.support import emulator_control as ctl
@@ -24,6 +25,9 @@ from tests.support.pulumi_cli import (
     typescript_project,
     yaml_from_path,
 )
+
+VERSION = installed_version()
+"""The package version: the plugin's, the SDK's and the archive's."""
 
 TYPE = "cams:index:PhoneNumberRegistration"
 
@@ -93,7 +97,7 @@ def test_a_typescript_program_runs_the_plugin_from_the_checkout(
 def test_get_schema_serves_the_committed_schema(cli: PulumiCli) -> None:
     served = json.loads(cli("package", "get-schema", str(REPO_ROOT), cwd=cli.workspace).stdout)
     committed = json.loads((REPO_ROOT / "provider/pulumi_cams_provider/schema.json").read_text())
-    assert served.pop("version") == "0.1.0"
+    assert served.pop("version") == VERSION
     assert served == committed
 
 

@@ -31,12 +31,6 @@ def request_code(cli: PulumiCli, emulator: EmulatorServer) -> str:
     return ctl.latest_code(emulator.url, SPACE, DIGITS)
 
 
-def status_of(emulator: EmulatorServer, space: str, phone: str) -> str:
-    numbers = ctl.state(emulator.url)["phoneNumbers"]
-    (number,) = [n for n in numbers if n["custSpaceId"] == space and n["phoneNumber"] == phone]
-    return str(number["status"])
-
-
 def test_quickstart_registers_then_reports_no_changes(
     cli: PulumiCli, emulator: EmulatorServer
 ) -> None:
@@ -53,7 +47,7 @@ def test_quickstart_registers_then_reports_no_changes(
 
     assert f"+  {DYNAMIC_TYPE} support-line created" in up.stdout, up
     assert "Traceback" not in up.output
-    assert status_of(emulator, SPACE, DIGITS) == "CONNECTED"
+    assert ctl.number_status(emulator.url, SPACE, DIGITS) == "CONNECTED"
     registers = [e for e in ctl.requests(emulator.url) if e["action"] == "ChatappVerifyAndRegister"]
     assert len(registers) == 1
     outputs = cli.outputs(project)
@@ -101,5 +95,5 @@ def test_quickstart_registers_then_reports_no_changes(
     destroy = cli("destroy", "--yes", cwd=project)
     assert f"-  {DYNAMIC_TYPE} support-line deleted" in destroy.stdout, destroy
     # deregisterOnDelete is false: the number stays registered, and the user is told.
-    assert status_of(emulator, SPACE, DIGITS) == "CONNECTED"
+    assert ctl.number_status(emulator.url, SPACE, DIGITS) == "CONNECTED"
     assert "left registered in CAMS because deregisterOnDelete is false" in destroy.output

@@ -8,8 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pulumi_cams_provider.resource import installed_version
 
 from tests.support.pulumi_cli import REPO_ROOT, run
+
+VERSION = installed_version()
+"""The package version: the plugin's, the SDK's and the archive's."""
 
 SDK = REPO_ROOT / "sdk"
 
@@ -35,7 +39,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tool = out / "gensdk"
     run(["go", "build", "-trimpath", "-o", str(tool), "."], REPO_ROOT / "tools" / "gensdk")
     schema = REPO_ROOT / "provider/pulumi_cams_provider/schema.json"
-    run([str(tool), str(schema), "0.1.0", str(out)], REPO_ROOT)
+    run([str(tool), str(schema), VERSION, str(out)], REPO_ROOT)
     return out
 
 

@@ -1,5 +1,5 @@
-"""Start a provider process the way the engine does and stop it: shared by tests/engine.py
-(``python -m pulumi.dynamic``) and tests/plugin_harness.py (the native plugin).
+"""Start a provider process the way the engine does and stop it: shared by tests/support/engine.py
+(``python -m pulumi.dynamic``) and tests/support/plugin_harness.py (the native plugin).
 
 Both print their gRPC port as the first stdout line and serve until killed. `Secret` marks a
 value the program made secret, for both drivers.
