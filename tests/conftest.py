@@ -61,9 +61,9 @@ def emulator(emulator_server: EmulatorServer) -> EmulatorServer:
 
 @pytest.fixture
 def dynamic_provider(emulator: EmulatorServer) -> Iterator[Any]:
-    """A real ``python -m pulumi.dynamic`` (tests/support/engine.py's driver), configured like a stack
-    whose config points at the emulator with the demo access key. A fresh process per test:
-    the host caches the configured provider, and the finder caches listings."""
+    """A real ``python -m pulumi.dynamic`` (tests/support/engine.py's driver), configured like
+    a stack whose config points at the emulator with the demo access key. A fresh process per
+    test: the host caches the configured provider, and the finder caches listings."""
     from tests.support.engine import DynamicProvider
 
     with DynamicProvider() as provider:

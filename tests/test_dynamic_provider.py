@@ -1,6 +1,6 @@
 """What only the dynamic provider has, through the real ``python -m pulumi.dynamic`` host over
-gRPC (tests/support/engine.py): the pickled provider, settings from the stack config, shared listings.
-The lifecycle scenarios both routes share are in test_both_routes.py."""
+gRPC (tests/support/engine.py): the pickled provider, settings from the stack config, shared
+listings. The lifecycle scenarios both routes share are in test_both_routes.py."""
 
 from __future__ import annotations
 

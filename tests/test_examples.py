@@ -2,9 +2,9 @@
 
 For each ``examples/<name>/__main__.py`` the program runs in-process under
 `pulumi.runtime.set_mocks`; the mocks hand each PhoneNumberRegistration to a real
-``python -m pulumi.dynamic`` (tests/support/engine.py: Check, then Create, as the engine would) pointed at
-the emulator, and return its ID and outputs to the program. Other resources get their inputs
-back as outputs.
+``python -m pulumi.dynamic`` (tests/support/engine.py: Check, then Create, as the engine
+would) pointed at the emulator, and return its ID and outputs to the program. Other resources
+get their inputs back as outputs.
 
 An example may hold ``test-stack.yaml`` (read only by this harness; documented in
 examples/README.md)::

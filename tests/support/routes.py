@@ -1,6 +1,7 @@
 """One driver over both provider processes, so that a lifecycle scenario is written once and
-runs on both routes: the dynamic provider (``python -m pulumi.dynamic``, tests/support/engine.py) and
-the native plugin (tests/support/plugin_harness.py), each driven over gRPC as the engine drives it.
+runs on both routes: the dynamic provider (``python -m pulumi.dynamic``,
+tests/support/engine.py) and the native plugin (tests/support/plugin_harness.py), each driven
+over gRPC as the engine drives it.
 
 What differs between the routes stays in this module: how values, secrets and unknowns travel,
 what an error looks like, and where the notes for the user arrive (both send them to the
