@@ -1,1 +1,1 @@
-"""The benchmark: make bench (python -m bench.bench)."""
+"""The benchmark: make bench and make bench-shared (python -m bench); see __main__."""

@@ -85,7 +85,7 @@ def test_bad_settings_fail_with_the_key_to_fix() -> None:
     try:
         provider.configure({"cams:endpoint": "http://127.0.0.1:1/path"})
         # Settings are built by the first operation that calls CAMS, so that check (the first
-        # thing a fresh process answers) never waits for pydantic; see bench/bench.py.
+        # thing a fresh process answers) never waits for pydantic; see bench/startup.py.
         checked = provider.check(program(verifyCode=CODE))
         assert checked.failures == {}
         with pytest.raises(ProviderError) as exc:

@@ -101,7 +101,7 @@ print(" ".join(sorted(m for m in sys.modules if m.split(".")[0] in heavy)))
 
 def test_preview_loads_neither_the_alibaba_sdk_nor_pydantic() -> None:
     # The first Check of a fresh provider process must be about as fast as a trivial
-    # provider's (bench/bench.py measures it): configure, check and diff stay light.
+    # provider's (bench/startup.py measures it): configure, check and diff stay light.
     result = subprocess.run(
         [sys.executable, "-c", PREVIEW_IN_A_FRESH_PROCESS],
         capture_output=True,
