@@ -131,6 +131,7 @@ def test_a_base_install_has_no_redis_client_and_the_store_extra_has_one(
     text = (project / "Pulumi.yaml").read_text().replace("packages:\n  cams: ../..\n", "")
     (project / "Pulumi.yaml").write_text(text)
     cli.stack_init(project)
+    cli.config(project, "verifyCode", CODE, secret=True)
     cli("config", "set", "--secret", "cams:rateLimitStore", "redis://127.0.0.1:9/0", cwd=project)
 
     preview = cli("preview", cwd=project, check=False)
