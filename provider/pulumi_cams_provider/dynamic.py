@@ -77,7 +77,7 @@ class PhoneNumberRegistrationProvider(ResourceProvider):
         """Keep the stack config's ``cams:`` keys; settings are built on the first operation
         that needs them (create, read, update, delete), which is also where a bad setting is
         reported. check and diff need no settings, and building them imports pydantic, which
-        would make the first Check of a fresh process ~1.5x slower than a trivial provider's."""
+        would slow the first Check of a fresh process (``make bench``, start-up)."""
         config: dict[str, Any] = {}
         for name in _CONFIG_NAMES:
             value = req.config.get(f"cams:{name}")

@@ -2,8 +2,8 @@
 
 `check` and `diff` run at preview, often as the first thing a freshly started provider process
 does, so what they need lives here and imports nothing heavier than the standard library (the
-first Check of ``python -m pulumi.dynamic`` would otherwise wait ~55 ms for pydantic and the
-models; see bench/bench.py).
+first Check of ``python -m pulumi.dynamic`` would otherwise wait for pydantic and the models;
+``make bench`` measures start-up).
 """
 
 from __future__ import annotations

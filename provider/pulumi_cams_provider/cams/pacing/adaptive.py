@@ -34,7 +34,7 @@ still meet in one second now and then, and each meeting is a refused request.
 This follows TCP's congestion control (RFC 5681: slow start, additive increase; RFC 9438 for
 CUBIC's probing) and the AWS SDKs' "adaptive" retry mode (a client-side rate cut on throttling,
 https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html), adapted to a
-limit counted in whole requests per second. Measured in ``make bench`` (README, Performance);
+limit counted in whole requests per second. Measured by ``make bench-shared``;
 ``tests/test_adaptive.py`` simulates 2 and 4 processes on a fake clock.
 """
 
