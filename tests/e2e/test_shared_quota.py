@@ -12,12 +12,23 @@ from cams_emulator import EmulatorServer
 
 from tests.support import emulator_control as ctl
 from tests.support.demo_seed import CODE, PENDING, SPACE
-from tests.support.pulumi_cli import PulumiCli
+from tests.support.pulumi_cli import REPO_ROOT, PulumiCli
 from tests.support.redis_server import RedisServer
 
 PROGRAM = Path(__file__).parent / "programs" / "registrations"
 REGISTER = "ChatappVerifyAndRegister"
 THROTTLED = "System.LimitControl"
+
+
+@pytest.fixture(scope="module")
+def store_venv(pulumi_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A program's venv as `pulumi install` makes it from a requirements.txt that asks for the
+    store extra, as a team sharing a store writes it (`pulumi-cams[store]`)."""
+    cli = PulumiCli(pulumi_bin, tmp_path_factory.mktemp("store-venv"), "http://127.0.0.1:9")
+    project = cli.project(PROGRAM)
+    (project / "requirements.txt").write_text(f"{REPO_ROOT}[store]\n")
+    cli.install(project)
+    return project / "venv"
 
 
 @pytest.fixture
@@ -38,13 +49,13 @@ def pipeline(cli: PulumiCli, venv: Path, stack: str) -> Path:
 
 
 def test_two_stacks_sharing_a_store_register_their_number_once_and_are_not_throttled(
-    cli: PulumiCli, emulator: EmulatorServer, python_venv: Path, redis: RedisServer
+    cli: PulumiCli, emulator: EmulatorServer, store_venv: Path, redis: RedisServer
 ) -> None:
     ctl.set_qps(emulator.url, 2)
     # CAMS takes a second to answer a register: without a store both pipelines send one.
     ctl.faults(emulator.url, REGISTER, "delay", count=2, seconds=1.0)
     cli.env["CAMS_RATE_LIMIT_STORE"] = redis.url
-    projects = [pipeline(cli, python_venv, stack) for stack in ("pipeline-a", "pipeline-b")]
+    projects = [pipeline(cli, store_venv, stack) for stack in ("pipeline-a", "pipeline-b")]
 
     ups = [cli.start("up", "--yes", cwd=project, log=project / "up.log") for project in projects]
     codes = [up.wait(timeout=300) for up in ups]
