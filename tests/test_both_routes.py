@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from cams_emulator import EmulatorServer
 from pulumi.runtime import rpc
+from pulumi_cams_provider.cams import actions
 from pulumi_cams_provider.cams.client import CamsClient
 from pulumi_cams_provider.cams.settings import ProviderSettings
 
@@ -28,9 +29,9 @@ from tests.support.demo_seed import (
 )
 from tests.support.routes import Route, RouteError, Secret
 
-REGISTER = "ChatappVerifyAndRegister"
-DEREGISTER = "ChatappPhoneNumberDeregister"
-QUERY = "QueryChatappPhoneNumbers"
+REGISTER = actions.VERIFY_AND_REGISTER
+DEREGISTER = actions.DEREGISTER
+QUERY = actions.QUERY_PHONE_NUMBERS
 UNKNOWN = rpc.UNKNOWN
 SECRETS = (CODE, SECOND_SPACE_CODE, *(secret for _, secret in KEYS.values()))
 REGISTERED_ID = f"{SPACE}/{PENDING}"

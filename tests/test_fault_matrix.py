@@ -29,6 +29,7 @@ from typing import Any
 import pytest
 from cams_emulator import EmulatorServer
 from cams_emulator.control import FAULT_KINDS, WRITE_FAULTS
+from pulumi_cams_provider.cams import actions
 from pulumi_cams_provider.cams.client import CamsClient
 from pulumi_cams_provider.cams.errors import CamsError
 from pulumi_cams_provider.cams.retry import Deadline, RetryPolicy
@@ -42,9 +43,9 @@ from tests.support.engine import DynamicProvider, ProviderError
 from tests.support.plugin_harness import FakeEngine, PluginProcess, Secret, unmarshal
 from tests.support.settings import settings_for
 
-REGISTER = "ChatappVerifyAndRegister"
-LIST = "QueryChatappPhoneNumbers"
-DEREGISTER = "ChatappPhoneNumberDeregister"
+REGISTER = actions.VERIFY_AND_REGISTER
+LIST = actions.QUERY_PHONE_NUMBERS
+DEREGISTER = actions.DEREGISTER
 
 READ_TIMEOUT_S = 0.8
 REGISTER_TIMEOUT_S = 1.0

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from pulumi_cams_provider.cams import actions
 from pulumi_cams_provider.cams.errors import CamsError, CamsThrottled
 from pulumi_cams_provider.cams.phone_number_list import PhoneNumber, PhoneNumberList
 from pulumi_cams_provider.cams.retry import Deadline
@@ -16,7 +17,7 @@ from pulumi_cams_provider.controller.phone_numbers import PhoneNumberFinder
 from tests.support.demo_seed import PENDING
 from tests.support.demo_seed import SPACE as DEMO
 
-QUERY = "QueryChatappPhoneNumbers"
+QUERY = actions.QUERY_PHONE_NUMBERS
 
 
 def seen(finder: PhoneNumberFinder, *, fresh: bool = True) -> str:

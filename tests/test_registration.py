@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from cams_emulator import EmulatorServer
+from pulumi_cams_provider.cams import actions
 from pulumi_cams_provider.cams.errors import (
     CamsAccessDenied,
     CamsError,
@@ -30,9 +31,9 @@ from tests.support.demo_seed import CODE, CONNECTED, KEYS, NO_CODE, PENDING
 from tests.support.demo_seed import SPACE as DEMO
 from tests.support.settings import settings_for
 
-REGISTER = "ChatappVerifyAndRegister"
-DEREGISTER = "ChatappPhoneNumberDeregister"
-QUERY = "QueryChatappPhoneNumbers"
+REGISTER = actions.VERIFY_AND_REGISTER
+DEREGISTER = actions.DEREGISTER
+QUERY = actions.QUERY_PHONE_NUMBERS
 
 
 @pytest.fixture

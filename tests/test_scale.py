@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from cams_emulator import DEMO_SEED_PATH, EmulatorServer, load_seed
+from pulumi_cams_provider.cams import actions
 from pulumi_cams_provider.cams.retry import RetryPolicy
 from pulumi_cams_provider.cams.settings import ProviderSettings
 from pulumi_cams_provider.controller.registration import RegistrationController
@@ -19,8 +20,8 @@ from tests.support import emulator_control as ctl
 from tests.support.demo_seed import DEMO_KEY
 
 SPACE = "cams-scale-space"
-REGISTER = "ChatappVerifyAndRegister"
-LIST = "QueryChatappPhoneNumbers"
+REGISTER = actions.VERIFY_AND_REGISTER
+LIST = actions.QUERY_PHONE_NUMBERS
 COUNT = 100
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from cams_emulator import DEMO_SEED_PATH, EmulatorServer, load_seed
+from pulumi_cams_provider.cams import actions
 from pulumi_cams_provider.cams.errors import CamsError
 from pulumi_cams_provider.cams.retry import RetryPolicy
 from pulumi_cams_provider.cams.settings import ProviderSettings
@@ -32,7 +33,7 @@ CODE = "975318"
 SPACE = "cams-demo-space"
 PHONE = "8613800007777"
 SECRETS = (KEY_SECRET, TOKEN, CODE)
-REGISTER = "ChatappVerifyAndRegister"
+REGISTER = actions.VERIFY_AND_REGISTER
 
 
 def clean(*texts: str) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from cams_emulator import EmulatorServer
+from pulumi_cams_provider.cams import actions
 from pulumi_cams_provider.cams.client import CamsClient
 from pulumi_cams_provider.cams.errors import CamsError
 from pulumi_cams_provider.cams.pacing.adaptive import AdaptiveRates
@@ -28,7 +29,7 @@ from tests.support.demo_seed import CODE, DEMO_KEY, OTHER_TENANT_KEY, PENDING, S
 from tests.support.engine import DynamicProvider
 from tests.support.redis_server import RedisServer
 
-REGISTER = "ChatappVerifyAndRegister"
+REGISTER = actions.VERIFY_AND_REGISTER
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 from cams_emulator import EmulatorServer
+from pulumi_cams_provider.cams import actions
 
 from tests.support import emulator_control as ctl
 from tests.support.demo_seed import CODE, CONNECTED, DEMO_KEY, PENDING, SPACE
@@ -21,8 +22,8 @@ from tests.support.pulumi_cli import PulumiCli, resources_of
 DYNAMIC = "pulumi-python:dynamic/cams:PhoneNumberRegistration"
 NATIVE = "cams:index:PhoneNumberRegistration"
 PROGRAM = Path(__file__).parent / "programs" / "registrations"
-REGISTER = "ChatappVerifyAndRegister"
-DEREGISTER = "ChatappPhoneNumberDeregister"
+REGISTER = actions.VERIFY_AND_REGISTER
+DEREGISTER = actions.DEREGISTER
 
 
 def calls(emulator: EmulatorServer, action: str, phone: str = PENDING) -> int:

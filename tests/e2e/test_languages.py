@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 from cams_emulator import EmulatorServer
+from pulumi_cams_provider.cams import actions
 
 from tests.support import emulator_control as ctl
 from tests.support.demo_seed import CODE, CONNECTED, PENDING, SPACE
 from tests.support.pulumi_cli import REPO_ROOT, PulumiCli, resources_of, run, typescript_project
 
 TYPE = "cams:index:PhoneNumberRegistration"
-REGISTER = "ChatappVerifyAndRegister"
+REGISTER = actions.VERIFY_AND_REGISTER
 
 # Cold npm and Go caches (CI on a fresh machine): installing @pulumi/pulumi or compiling
 # Pulumi's Go SDK takes minutes on 2 cores; each command keeps its own bound.

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from cams_emulator import EmulatorServer
+from pulumi_cams_provider.cams import actions
 
 from tests.support import emulator_control as ctl
 from tests.support.demo_seed import CODE, PENDING, SPACE
@@ -16,7 +17,7 @@ from tests.support.pulumi_cli import REPO_ROOT, PulumiCli
 from tests.support.redis_server import RedisServer
 
 PROGRAM = Path(__file__).parent / "programs" / "registrations"
-REGISTER = "ChatappVerifyAndRegister"
+REGISTER = actions.VERIFY_AND_REGISTER
 THROTTLED = "System.LimitControl"
 
 
