@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: install test lint format schema sdks dist bench bench-shared demo e2e pulumi-cli clean
+.PHONY: install test lint format schema docs sdks dist bench bench-shared demo e2e pulumi-cli clean
 
 # The Alibaba SDK sends even loopback traffic through a configured proxy: every target that
 # talks to the emulator runs without one.
@@ -37,6 +37,11 @@ format: $(VENV)/.installed
 schema: $(VENV)/.installed
 	$(PY) -m pulumi_cams_provider.package_schema > provider/pulumi_cams_provider/schema.json
 	$(PY) tools/sdk_outputs.py > provider/pulumi_cams/_outputs.py
+
+## Regenerate the parts of docs/ that the descriptions say (settings, properties, error codes;
+## tools/docs.py); tests fail when the committed pages differ.
+docs: $(VENV)/.installed
+	$(PY) tools/docs.py
 
 ## Regenerate the Node.js and Go SDKs (sdk/nodejs, sdk/go) from schema.json with Pulumi's code
 ## generators (tools/gensdk); CI fails when the committed SDKs differ from what this writes.

@@ -171,8 +171,10 @@ SETTINGS: Final[tuple[Setting, ...]] = (
             "for example `redis://host:6379/0`, `rediss://host:6380/0` or "
             "`unix:///run/redis.sock`: one request bucket per account and action, and a lease "
             "per number so that two pipelines creating one number make one register call. "
-            "Unset, each process paces itself (adaptive control). A failing store is never an "
-            "error: the process paces itself until it answers again."
+            "Unset, each process paces itself (adaptive control). Needs the extra "
+            "`pulumi-cams[store]`. A failing store is never an error (only a number's lease "
+            "held elsewhere for all of `retryTimeout` is): the process paces itself until the "
+            "store answers again."
         ),
         secret=True,
     ),

@@ -77,7 +77,7 @@ export interface ProviderArgs {
      */
     rateLimitKey?: pulumi.Input<string | undefined>;
     /**
-     * A Redis (or compatible, such as Tair) that every process of one account shares, for example `redis://host:6379/0`, `rediss://host:6380/0` or `unix:///run/redis.sock`: one request bucket per account and action, and a lease per number so that two pipelines creating one number make one register call. Unset, each process paces itself (adaptive control). A failing store is never an error: the process paces itself until it answers again.
+     * A Redis (or compatible, such as Tair) that every process of one account shares, for example `redis://host:6379/0`, `rediss://host:6380/0` or `unix:///run/redis.sock`: one request bucket per account and action, and a lease per number so that two pipelines creating one number make one register call. Unset, each process paces itself (adaptive control). Needs the extra `pulumi-cams[store]`. A failing store is never an error (only a number's lease held elsewhere for all of `retryTimeout` is): the process paces itself until the store answers again.
      */
     rateLimitStore?: pulumi.Input<string | undefined>;
     /**

@@ -35,7 +35,7 @@ from .errors import (
     ClientBug,
 )
 
-__all__ = ["AUDIENCE", "entry", "remedy", "request_code_advice"]
+__all__ = ["AUDIENCE", "entry", "known_codes", "remedy", "request_code_advice"]
 
 AUDIENCE: contextvars.ContextVar[str] = contextvars.ContextVar("audience", default="provider")
 """Who reads the remediations: "provider" (a Pulumi program's stack config and environment) or
@@ -276,6 +276,15 @@ _FAMILIES: tuple[tuple[str, _Known], ...] = (
     ("Missing", _Known(CamsInvalidRequest, _PARAMETERS)),
     ("InvalidParameter", _Known(CamsInvalidRequest, _PARAMETERS)),
 )
+
+
+def known_codes() -> list[tuple[str, type[CamsError] | None, Callable[[CamsError], str | None]]]:
+    """Every code the catalogue knows (a family as ``<prefix>*``), its class (None: it depends
+    on whether the action writes) and what to do about it: for the generated troubleshooting
+    page."""
+    listed = [(code, k.kind, k.remedy) for code, k in _CATALOGUE.items() if k.remedy]
+    listed += [(f"{prefix}*", k.kind, k.remedy) for prefix, k in _FAMILIES if k.remedy]
+    return listed
 
 
 def entry(code: str) -> _Known | None:

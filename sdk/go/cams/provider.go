@@ -112,7 +112,7 @@ type providerArgs struct {
 	Profile *string `pulumi:"profile"`
 	// The name under which processes meet in `rateLimitStore`: give every process of one Alibaba Cloud account the same one (the account ID, say) when they use different access keys. Default: a digest of the endpoint and the access key in use.
 	RateLimitKey *string `pulumi:"rateLimitKey"`
-	// A Redis (or compatible, such as Tair) that every process of one account shares, for example `redis://host:6379/0`, `rediss://host:6380/0` or `unix:///run/redis.sock`: one request bucket per account and action, and a lease per number so that two pipelines creating one number make one register call. Unset, each process paces itself (adaptive control). A failing store is never an error: the process paces itself until it answers again.
+	// A Redis (or compatible, such as Tair) that every process of one account shares, for example `redis://host:6379/0`, `rediss://host:6380/0` or `unix:///run/redis.sock`: one request bucket per account and action, and a lease per number so that two pipelines creating one number make one register call. Unset, each process paces itself (adaptive control). Needs the extra `pulumi-cams[store]`. A failing store is never an error (only a number's lease held elsewhere for all of `retryTimeout` is): the process paces itself until the store answers again.
 	RateLimitStore *string `pulumi:"rateLimitStore"`
 	// Alibaba Cloud region of the CAMS endpoint. Default: `ap-southeast-1`.
 	Region *string `pulumi:"region"`
@@ -140,7 +140,7 @@ type ProviderArgs struct {
 	Profile pulumi.StringPtrInput
 	// The name under which processes meet in `rateLimitStore`: give every process of one Alibaba Cloud account the same one (the account ID, say) when they use different access keys. Default: a digest of the endpoint and the access key in use.
 	RateLimitKey pulumi.StringPtrInput
-	// A Redis (or compatible, such as Tair) that every process of one account shares, for example `redis://host:6379/0`, `rediss://host:6380/0` or `unix:///run/redis.sock`: one request bucket per account and action, and a lease per number so that two pipelines creating one number make one register call. Unset, each process paces itself (adaptive control). A failing store is never an error: the process paces itself until it answers again.
+	// A Redis (or compatible, such as Tair) that every process of one account shares, for example `redis://host:6379/0`, `rediss://host:6380/0` or `unix:///run/redis.sock`: one request bucket per account and action, and a lease per number so that two pipelines creating one number make one register call. Unset, each process paces itself (adaptive control). Needs the extra `pulumi-cams[store]`. A failing store is never an error (only a number's lease held elsewhere for all of `retryTimeout` is): the process paces itself until the store answers again.
 	RateLimitStore pulumi.StringPtrInput
 	// Alibaba Cloud region of the CAMS endpoint. Default: `ap-southeast-1`.
 	Region pulumi.StringPtrInput

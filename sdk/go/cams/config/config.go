@@ -76,7 +76,7 @@ func GetRateLimitKey(ctx *pulumi.Context) string {
 	return value
 }
 
-// A Redis (or compatible, such as Tair) that every process of one account shares, for example `redis://host:6379/0`, `rediss://host:6380/0` or `unix:///run/redis.sock`: one request bucket per account and action, and a lease per number so that two pipelines creating one number make one register call. Unset, each process paces itself (adaptive control). A failing store is never an error: the process paces itself until it answers again.
+// A Redis (or compatible, such as Tair) that every process of one account shares, for example `redis://host:6379/0`, `rediss://host:6380/0` or `unix:///run/redis.sock`: one request bucket per account and action, and a lease per number so that two pipelines creating one number make one register call. Unset, each process paces itself (adaptive control). Needs the extra `pulumi-cams[store]`. A failing store is never an error (only a number's lease held elsewhere for all of `retryTimeout` is): the process paces itself until the store answers again.
 func GetRateLimitStore(ctx *pulumi.Context) string {
 	v, err := config.Try(ctx, "cams:rateLimitStore")
 	if err == nil {
