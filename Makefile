@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: install test lint format schema docs sdks dist bench bench-shared demo e2e pulumi-cli clean
+.PHONY: install test test-pythons lint format schema docs sdks dist bench bench-shared demo e2e pulumi-cli clean
 
 # The Alibaba SDK sends even loopback traffic through a configured proxy: every target that
 # talks to the emulator runs without one.
@@ -21,6 +21,11 @@ install: $(VENV)/.installed
 ## Lint, type-check, then run the whole test suite.
 test: lint
 	$(UNPROXIED) $(PY) -m pytest $(PYTEST_ARGS)
+
+## The package and a part of the suite on the other supported Pythons this machine has (3.10,
+## 3.12, 3.13: pyenv builds or pythonX.Y on PATH), each in a .venv-X.Y of its own.
+test-pythons:
+	scripts/test-pythons.sh
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
@@ -83,4 +88,4 @@ pulumi-cli:
 	@scripts/pulumi-cli.sh
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist build
+	rm -rf $(VENV) .venv-3.* .pytest_cache .mypy_cache .ruff_cache dist build
