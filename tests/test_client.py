@@ -591,3 +591,24 @@ def test_each_action_is_paced_at_no_more_than_cams_allows_it(
     for _ in range(6):
         client.query_chatapp_phone_numbers(SPACE)
     assert time.monotonic() - started >= 0.9  # the sixth waited for the first's second to pass
+
+
+def test_a_proxy_in_the_way_is_named_not_the_endpoint(
+    emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With HTTP_PROXY set, a refused connection is the proxy's: said so, at once, with the
+    variable to unset (the endpoint itself would have answered)."""
+    monkeypatch.setenv("HTTP_PROXY", "http://user:hunter2@127.0.0.1:9")
+    client = make_client(emulator, policy=RetryPolicy(deadline=30, base=0.05, cap=0.1))
+    started = time.monotonic()
+    err = failure(lambda: client.query_chatapp_phone_numbers(SPACE))
+    assert type(err) is CamsUnreachable
+    assert str(err) == (
+        f"QueryChatappPhoneNumbers in space {SPACE} failed: ProxyRefused: the proxy "
+        "http://***@127.0.0.1:9 (HTTP_PROXY) refused the connection. Nothing was sent: requests "
+        "to this endpoint go through the proxy the environment names. Unset HTTP_PROXY / "
+        "HTTPS_PROXY where the provider runs, or add the endpoint's host to NO_PROXY (the "
+        "emulator on loopback needs no proxy)."
+    )
+    assert time.monotonic() - started < 5  # not retried for the budget
+    assert requests_log(emulator) == []

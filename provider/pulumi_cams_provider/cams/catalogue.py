@@ -21,6 +21,7 @@ from .errors import (
     MALFORMED_RESPONSE,
     NAME_NOT_RESOLVED,
     OPERATION_TIMEOUT,
+    PROXY_REFUSED,
     REQUEST_TIMEOUT,
     TLS_HANDSHAKE_FAILED,
     UNSUCCESSFUL_RESPONSE,
@@ -234,9 +235,20 @@ _CATALOGUE: dict[str, _Known] = {
         CamsUnreachable,
         _endpoint_advice("nothing listens at that address"),
     ),
+    PROXY_REFUSED: _Known(
+        CamsUnreachable,
+        lambda _: (
+            "Nothing was sent: requests to this endpoint go through the proxy the environment "
+            "names. Unset HTTP_PROXY / HTTPS_PROXY where the provider runs, or add the "
+            "endpoint's host to NO_PROXY (the emulator on loopback needs no proxy)."
+        ),
+    ),
     NAME_NOT_RESOLVED: _Known(
         CamsUnreachable,
-        _endpoint_advice("no host of that name exists (a typo, or a region without CAMS)"),
+        _endpoint_advice(
+            "the host name did not resolve (a typo, a region without CAMS, or no DNS server "
+            "this machine can reach: `getent hosts <host>` tells)"
+        ),
     ),
     TLS_HANDSHAKE_FAILED: _Known(
         CamsUnreachable,

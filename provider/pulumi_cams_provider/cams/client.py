@@ -250,7 +250,9 @@ class CamsClient:
             settings.connect_timeout_ms / 1000,
             settings.read_timeout_ms / 1000,
         )
-        return Transport(connect, read, settings.host, credential_source(settings))
+        return Transport(
+            connect, read, settings.host, credential_source(settings), settings.protocol
+        )
 
     def sdk_client(self) -> Any:
         """The Alibaba SDK client, built (and the SDK imported) on first use."""

@@ -13,7 +13,8 @@ The tree (every class; the controller's own are defined in ``controller.errors``
         ├── CamsAmbiguous          the outcome of a mutating action is unknown (timeout, reset,
         │                          5xx, malformed body): observe the number before retrying
         ├── CamsUnreachable        nothing was sent: the endpoint's name does not resolve, it
-        │                          refused the connection or failed the TLS handshake
+        │                          refused the connection or failed the TLS handshake, or
+        │                          the proxy in the way refused it
         ├── CamsNotFound           the number or WABA is not bound to the space
         │   └── PhoneNumberNotInSpace   (controller) the space's listing lacks the number
         ├── CamsAccessDenied       RAM denial, product not activated, space of another account,
@@ -79,6 +80,7 @@ CONNECTION_FAILED = "ConnectionFailed"
 CONNECTION_REFUSED = "ConnectionRefused"
 NAME_NOT_RESOLVED = "NameNotResolved"
 TLS_HANDSHAKE_FAILED = "TlsHandshakeFailed"
+PROXY_REFUSED = "ProxyRefused"
 MALFORMED_RESPONSE = "MalformedResponse"
 CREDENTIALS_UNAVAILABLE = "CredentialsUnavailable"
 UNSUCCESSFUL_RESPONSE = "UnsuccessfulResponse"

@@ -12,17 +12,20 @@ import http.client
 import socket
 import traceback
 import urllib.parse
+import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .endpoint import redact_userinfo
 from .errors import (
     CLIENT_BUG,
     CONNECTION_FAILED,
     CONNECTION_REFUSED,
     MALFORMED_RESPONSE,
     NAME_NOT_RESOLVED,
+    PROXY_REFUSED,
     REQUEST_TIMEOUT,
     TLS_HANDSHAKE_FAILED,
     Call,
@@ -48,6 +51,19 @@ class Transport:
     read_timeout_s: float | None = None
     host: str | None = None
     credential_source: str | None = None
+    protocol: str = "https"
+
+    def proxy(self) -> str | None:
+        """The proxy the request went through, as the environment names it for the endpoint's
+        scheme (HTTP_PROXY, HTTPS_PROXY, NO_PROXY, as requests reads them), without any
+        ``user:password@``; None when it went straight to the endpoint."""
+        if not self.host:
+            return None
+        proxy = urllib.request.getproxies().get(self.protocol)
+        name = urllib.parse.urlsplit(f"//{self.host}").hostname or ""
+        if not proxy or urllib.request.proxy_bypass(name):
+            return None
+        return redact_userinfo(proxy)
 
 
 def error_from_exception(
@@ -144,6 +160,12 @@ def _describe_transport(exc: BaseException, transport: Transport) -> tuple[str, 
 
     # Before the timeouts: urllib3's NewConnectionError is a ConnectTimeoutError subclass, so
     # only requests' own ConnectTimeout (which excludes it) means a connect timeout.
+    proxy = transport.proxy()
+    if proxy and (
+        "ProxyError" in names or any(isinstance(e, ConnectionRefusedError) for e in seen)
+    ):
+        variable = f"{transport.protocol.upper()}_PROXY"
+        return PROXY_REFUSED, f"the proxy {proxy} ({variable}) refused the connection"
     if any(isinstance(e, ConnectionRefusedError) for e in seen):
         return CONNECTION_REFUSED, _refused(host) if host else "connection refused"
     if "ConnectTimeout" in names:
