@@ -26,10 +26,11 @@ step() { printf '\n==> %s\n' "$*"; }
 # Only the emulator's demo credentials may reach it: unset everything the provider would prefer,
 # never ask the ECS metadata service, never read the developer's Alibaba CLI profile, and keep
 # loopback traffic away from proxies (the Alibaba SDK sends even 127.0.0.1 through one).
-unset ALICLOUD_ACCESS_KEY ALICLOUD_SECRET_KEY ALICLOUD_SECURITY_TOKEN ALIBABA_CLOUD_SECURITY_TOKEN \
-    ALICLOUD_PROFILE ALIBABA_CLOUD_PROFILE ALICLOUD_REGION ALIBABA_CLOUD_REGION \
-    CAMS_ENDPOINT CAMS_REQUESTS_PER_SECOND \
-    HTTP_PROXY http_proxy HTTPS_PROXY https_proxy ALL_PROXY all_proxy
+# By prefix, so that no setting the provider reads (a store, a timeout) slips through.
+for variable in $(compgen -e); do
+  case "$variable" in CAMS_* | ALICLOUD_* | ALIBABA_CLOUD_*) unset "$variable" ;; esac
+done
+unset HTTP_PROXY http_proxy HTTPS_PROXY https_proxy ALL_PROXY all_proxy
 export ALIBABA_CLOUD_ECS_METADATA_DISABLED=true ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true
 export ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI5tDemoAccessKey
 export ALIBABA_CLOUD_ACCESS_KEY_SECRET=demo-secret-Ahk3Lq9Zr
@@ -88,7 +89,8 @@ rm -rf "$WORK/quickstart/venv" "$WORK/quickstart"/Pulumi.*.yaml
 cd "$WORK/quickstart"
 # As a user of `pulumi new python`: `pulumi install` makes the project's venv/ and installs its
 # requirements.txt, i.e. pulumi-cams from this checkout (`../..` from .pulumi-demo/quickstart).
-pulumi install
+pulumi install >"$WORK/install.log" 2>&1 || { cat "$WORK/install.log" >&2; exit 1; }
+echo "pulumi install: venv/ ready (its log: $WORK/install.log)"
 pulumi stack init demo
 pulumi config set cams:endpoint "$URL"
 pulumi config set custSpaceId "$SPACE"

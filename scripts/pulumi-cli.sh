@@ -81,6 +81,11 @@ export CGO_ENABLED=0 GOFLAGS=-buildvcs=false
 # The release build's flags, kept identical between runs so that Go's build cache hits.
 flags=(-trimpath -tags osusergo,grpcnotrace)
 start=$(date +%s)
+# Go's progress ("go: downloading ..." for every module) goes to a log, shown when a step fails.
+log="$cache/pulumi-v$PULUMI_VERSION/build.log"
+mkdir -p "$(dirname "$log")"
+: >"$log"
+quiet() { "$@" 2>>"$log" || { tail -n 40 "$log" >&2; exit 1; }; }
 
 # pkg/v3's own go.mod replaces sdk/v3 with a relative path, so `go install pkg@version` refuses
 # it; a wrapper module that requires both at one version builds the same main package.
@@ -99,19 +104,19 @@ MOD
 printf 'package tools\n\nimport _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"\n' >"$wrapper/tools.go"
 (
   cd "$wrapper"
-  go mod download github.com/pulumi/pulumi/pkg/v3@v"$PULUMI_VERSION"
+  quiet go mod download github.com/pulumi/pulumi/pkg/v3@v"$PULUMI_VERSION"
   pkgmod=$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/pkg/v3 2>/dev/null \
     || echo "$(go env GOMODCACHE)/github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION")
   # Carry over the non-local replace lines of pkg/go.mod (a clipboard fork, at this version).
   grep -E '^replace .* => [^.]' "$pkgmod/go.mod" >>go.mod || true
-  go mod tidy >/dev/null 2>&1 || go mod tidy
+  go mod tidy >/dev/null 2>&1 || quiet go mod tidy
   say "building pulumi v$PULUMI_VERSION (cold: about 5 minutes on 2 cores) ..."
-  go build "${flags[@]}" -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
+  quiet go build "${flags[@]}" -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
     -o "$bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 )
 
 say "building pulumi-language-yaml v$PULUMI_YAML_VERSION ..."
-GOBIN="$bin" go install "${flags[@]}" \
+GOBIN="$bin" quiet go install "${flags[@]}" \
   -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$PULUMI_YAML_VERSION" \
   github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@v"$PULUMI_YAML_VERSION"
 
@@ -121,5 +126,5 @@ install -m 0755 "$sdkmod/python/dist/pulumi-resource-pulumi-python" "$bin/"
 install -m 0755 "$sdkmod/python/cmd/pulumi-language-python-exec" "$bin/"
 install_language_hosts
 
-say "pulumi v$PULUMI_VERSION ready in $bin ($(( $(date +%s) - start )) s)"
+say "pulumi v$PULUMI_VERSION ready in $bin ($(( $(date +%s) - start )) s; Go's log: $log)"
 echo "$bin"
