@@ -67,11 +67,11 @@ dist: $(VENV)/.installed
 ## Throughput, refresh, import, preview and start-up against the emulator's rate limit (about
 ## a minute).
 bench: $(VENV)/.installed
-	$(UNPROXIED) $(PY) -m bench $(BENCH_ARGS)
+	$(UNPROXIED) $(PY) -m bench --readme bench/README.md $(BENCH_ARGS)
 
 ## Many pipelines on one account: fixed, adaptive and the store side by side (about 35 minutes).
 bench-shared: $(VENV)/.installed
-	$(UNPROXIED) $(PY) -m bench --shared --trace $(BENCH_ARGS)
+	$(UNPROXIED) $(PY) -m bench --shared --trace --readme bench/README.md $(BENCH_ARGS)
 
 ## The quickstart end to end against the bundled emulator (needs the Pulumi CLI).
 demo: $(VENV)/.installed

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench import importing, refresh, shared, startup, throughput
 from bench.harness import CONCURRENCY, clean_environment, emulator, machine, make_seed
-from bench.report import Row, print_table
+from bench.report import Row, print_table, write_into
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,6 +51,11 @@ def main(argv: list[str] | None = None) -> int:
         "--spaces", type=int, action="append", help="with --shared: only this layout"
     )
     parser.add_argument(
+        "--readme",
+        type=Path,
+        help="write the table into this page's <!-- bench: quick|shared --> block too",
+    )
+    parser.add_argument(
         "--trace",
         action="store_true",
         help="print each shared run's register calls per second and process",
@@ -81,6 +86,11 @@ def main(argv: list[str] | None = None) -> int:
         f"pulumi-cams bench: N={args.n}, L={args.rate}/s, {CONCURRENCY} concurrent gRPC calls; "
         f"{machine()}"
     )
+    if args.readme is not None:
+        part = "shared" if args.shared else "quick"
+        whole = not (args.case or args.control or args.spaces)
+        if part == "quick" or whole:  # a cut of the shared set is not the page's table
+            write_into(args.readme, part, title, rows)
     return print_table(title, rows)
 
 
