@@ -13,18 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..config import setting
+from . import errors as codes
 from .errors import (
-    CLIENT_BUG,
-    CONNECTION_FAILED,
-    CONNECTION_REFUSED,
-    CREDENTIALS_UNAVAILABLE,
-    MALFORMED_RESPONSE,
-    NAME_NOT_RESOLVED,
-    OPERATION_TIMEOUT,
-    PROXY_REFUSED,
-    REQUEST_TIMEOUT,
-    TLS_HANDSHAKE_FAILED,
-    UNSUCCESSFUL_RESPONSE,
     CamsAccessDenied,
     CamsAmbiguous,
     CamsError,
@@ -118,7 +108,7 @@ def _unanswered(err: CamsError) -> str:
             f"The outcome is unknown: check the number with `pulumi-cams status --space "
             f"{_space(err)} --phone {_phone(err)}` before trying again."
         )
-    if err.code == CONNECTION_FAILED:
+    if err.code == codes.CONNECTION_FAILED:
         return f"Check the network and the endpoint ({_setting('endpoint')}), then retry."
     return "CAMS is temporarily unavailable: retry later."
 
@@ -195,7 +185,7 @@ _CATALOGUE: dict[str, _Known] = {
     "IncompleteSignature": _Known(CamsAccessDenied, _bad_secret),
     "IllegalTimestamp": _Known(CamsAccessDenied, _CLOCK),
     "InvalidCredentials": _Known(CamsAccessDenied, _how_to_set_credentials),
-    CREDENTIALS_UNAVAILABLE: _Known(CamsAccessDenied, _how_to_set_credentials),
+    codes.CREDENTIALS_UNAVAILABLE: _Known(CamsAccessDenied, _how_to_set_credentials),
     "ERR-OPERATION-MAAP-0065": _Known(
         CamsNotFound,
         lambda err: (
@@ -227,15 +217,15 @@ _CATALOGUE: dict[str, _Known] = {
     "ERR-COMMON-001": _TRANSIENT,
     "999999": _TRANSIENT,
     "CHAT.APIError": _TRANSIENT,
-    REQUEST_TIMEOUT: _TRANSIENT,
-    CONNECTION_FAILED: _TRANSIENT,
-    MALFORMED_RESPONSE: _TRANSIENT,
-    UNSUCCESSFUL_RESPONSE: _TRANSIENT,
-    CONNECTION_REFUSED: _Known(
+    codes.REQUEST_TIMEOUT: _TRANSIENT,
+    codes.CONNECTION_FAILED: _TRANSIENT,
+    codes.MALFORMED_RESPONSE: _TRANSIENT,
+    codes.UNSUCCESSFUL_RESPONSE: _TRANSIENT,
+    codes.CONNECTION_REFUSED: _Known(
         CamsUnreachable,
         _endpoint_advice("nothing listens at that address"),
     ),
-    PROXY_REFUSED: _Known(
+    codes.PROXY_REFUSED: _Known(
         CamsUnreachable,
         lambda _: (
             "Nothing was sent: requests to this endpoint go through the proxy the environment "
@@ -243,21 +233,21 @@ _CATALOGUE: dict[str, _Known] = {
             "endpoint's host to NO_PROXY (the emulator on loopback needs no proxy)."
         ),
     ),
-    NAME_NOT_RESOLVED: _Known(
+    codes.NAME_NOT_RESOLVED: _Known(
         CamsUnreachable,
         _endpoint_advice(
             "the host name did not resolve (a typo, a region without CAMS, or no DNS server "
             "this machine can reach: `getent hosts <host>` tells)"
         ),
     ),
-    TLS_HANDSHAKE_FAILED: _Known(
+    codes.TLS_HANDSHAKE_FAILED: _Known(
         CamsUnreachable,
         _endpoint_advice(
             "the endpoint does not speak TLS as CAMS does; a bare host:port means HTTPS, so "
             "write http://host:port for the emulator"
         ),
     ),
-    CLIENT_BUG: _Known(
+    codes.CLIENT_BUG: _Known(
         ClientBug,
         _text(
             "This is a bug in pulumi-cams or a library it runs on, not a network or CAMS "
@@ -265,7 +255,7 @@ _CATALOGUE: dict[str, _Known] = {
             "of `pulumi-cams --version`."
         ),
     ),
-    OPERATION_TIMEOUT: _Known(
+    codes.OPERATION_TIMEOUT: _Known(
         CamsUnavailable,
         lambda _: f"Retry later, or allow more time ({_setting('retryTimeout')}).",
     ),
