@@ -9,6 +9,7 @@ the same fleet fails its `pulumi up`; `--continue-on-error` lets the others go o
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 from pathlib import Path
 
@@ -119,6 +120,23 @@ def test_on_the_python_route_a_missing_code_fails_the_run_and_continue_on_error_
     assert stored == phones[:3]
     for phone in phones[3:]:
         assert f"Phone number {phone} in space {SPACE} awaits its verification code" in up.output
+
+    # The code round trip for many numbers, as docs/fleets.md gives it: a code for every
+    # pending number, the printed lines filled in and run, then `pulumi up` again.
+    asked = subprocess.run(
+        ["pulumi-cams", "request-code", "--space", SPACE, "--pending"],
+        env=cli.env, capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    lines = [line.strip() for line in asked.stdout.splitlines() if "pulumi config set" in line]
+    assert lines == [
+        f"pulumi config set --secret --path 'verifyCodes[\"{phone}\"]' <code>"
+        for phone in phones[3:]
+    ], asked.stdout
+    for line, phone in zip(lines, phones[3:], strict=True):
+        args = shlex.split(line.replace("<code>", ctl.latest_code(emulator.url, SPACE, phone)))
+        cli(*args[1:], cwd=project)
+    cli("up", "--yes", cwd=project)
+    assert registers(emulator.url) == {phone: 1 for phone in phones}
 
 
 def test_on_the_python_route_a_secret_setting_in_clear_is_refused_and_never_stored(
