@@ -22,6 +22,8 @@ from tests.support.engine import TYPE_TOKEN as DYNAMIC_TYPE
 from tests.support.fleet import python_fleet, registers
 from tests.support.pulumi_cli import REPO_ROOT, PulumiCli, resources_of
 
+FLEET_SPACE = "cams-fleet-space"
+"""A space of the demo account holding only the fleet's numbers."""
 EXIT_AWAIT = 10
 """`pulumi` exits so when awaits were the deployment's only failures (v3.276 exit_codes.go)."""
 
@@ -105,10 +107,12 @@ def test_on_the_python_route_a_missing_code_fails_the_run_and_continue_on_error_
     """Measured, not wished for: the dynamic host answers every error alike, so the engine
     stops starting creates after the first failure; `--continue-on-error` lets every other
     create finish, and the run still exits non-zero (1, not 10)."""
-    seed, codes = with_new_numbers(5)
+    seed, codes = with_new_numbers(5, FLEET_SPACE)
     ctl.seed(emulator.url, seed)
     phones = sorted(codes)
-    project = python_fleet(cli, python_venv, phones, {p: codes[p] for p in phones[:3]})
+    project = python_fleet(
+        cli, python_venv, phones, {p: codes[p] for p in phones[:3]}, space=FLEET_SPACE
+    )
 
     up = cli("up", "--yes", "--continue-on-error", cwd=project, check=False)
 
@@ -119,12 +123,14 @@ def test_on_the_python_route_a_missing_code_fails_the_run_and_continue_on_error_
     )
     assert stored == phones[:3]
     for phone in phones[3:]:
-        assert f"Phone number {phone} in space {SPACE} awaits its verification code" in up.output
+        assert f"Phone number {phone} in space {FLEET_SPACE} awaits its verification code" in (
+            up.output
+        )
 
     # The code round trip for many numbers, as docs/fleets.md gives it: a code for every
     # pending number, the printed lines filled in and run, then `pulumi up` again.
     asked = subprocess.run(
-        ["pulumi-cams", "request-code", "--space", SPACE, "--pending"],
+        ["pulumi-cams", "request-code", "--space", FLEET_SPACE, "--pending"],
         env=cli.env, capture_output=True, text=True, timeout=60, check=True,
     )  # fmt: skip
     lines = [line.strip() for line in asked.stdout.splitlines() if "pulumi config set" in line]
@@ -133,7 +139,9 @@ def test_on_the_python_route_a_missing_code_fails_the_run_and_continue_on_error_
         for phone in phones[3:]
     ], asked.stdout
     for line, phone in zip(lines, phones[3:], strict=True):
-        args = shlex.split(line.replace("<code>", ctl.latest_code(emulator.url, SPACE, phone)))
+        args = shlex.split(
+            line.replace("<code>", ctl.latest_code(emulator.url, FLEET_SPACE, phone))
+        )
         cli(*args[1:], cwd=project)
     cli("up", "--yes", cwd=project)
     assert registers(emulator.url) == {phone: 1 for phone in phones}

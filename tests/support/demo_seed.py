@@ -95,10 +95,13 @@ KEYS = {
 
 
 def with_new_numbers(count: int, space: str = SPACE) -> tuple[dict[str, Any], dict[str, str]]:
-    """The demo seed plus ``count`` PENDING numbers in ``space``, each with a code issued:
-    (the seed, {number: its code}). The numbers are 49300000<nnn>, outside the demo seed's."""
+    """The demo seed plus ``count`` PENDING numbers in ``space`` (a new space of the demo
+    account, when the seed has none of that name), each with a code issued: (the seed,
+    {number: its code}). The numbers are 49300000<nnn>, outside the demo seed's."""
     codes = {f"49300000{index:03d}": f"{700000 + index}" for index in range(count)}
     seed = copy.deepcopy(_SEED)
+    if all(s["custSpaceId"] != space for s in seed["spaces"]):  # a space of the demo account
+        seed["spaces"].append({"custSpaceId": space, "accountId": _DEMO_ACCOUNT["accountId"]})
     seed["phoneNumbers"] += [
         {
             "custSpaceId": space,

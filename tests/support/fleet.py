@@ -13,12 +13,14 @@ from .demo_seed import SPACE
 from .pulumi_cli import PulumiCli
 
 
-def python_fleet(cli: PulumiCli, venv: Path, phones: list[str], codes: dict[str, str]) -> Path:
-    """examples/fleet with a numbers file of ``phones`` in the demo space, and ``codes`` set as
-    its README says (`pulumi config set --secret --path 'verifyCodes["<n>"]' <code>`)."""
+def python_fleet(
+    cli: PulumiCli, venv: Path, phones: list[str], codes: dict[str, str], space: str = SPACE
+) -> Path:
+    """examples/fleet with a numbers file of ``phones`` in ``space``, and ``codes`` set as its
+    README says (`pulumi config set --secret --path 'verifyCodes["<n>"]' <code>`)."""
     project = cli.project("fleet", venv=venv)
     (project / "new.yaml").write_text(
-        json.dumps({"numbers": [{"space": SPACE, "phone": phone} for phone in phones]})
+        json.dumps({"numbers": [{"space": space, "phone": phone} for phone in phones]})
     )
     cli.stack_init(project)
     cli.config(project, "numbersFile", "new.yaml")
