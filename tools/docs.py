@@ -3,7 +3,7 @@
 Each generated part sits between ``<!-- generated: NAME -->`` and ``<!-- end generated -->`` in
 a page whose prose is written by hand; this script rewrites the parts from the one description
 of each fact (config.SETTINGS for the settings, resource.PROPERTIES for the resource and the
-function, cams.catalogue for the error codes, cams.errors for the code constants). With
+function, cams.catalogue for the error codes, examples/ for the example in each language). With
 ``--check`` it changes nothing and exits 1 naming the pages that differ, which the test suite
 runs, so a page never drifts from its description.
 """
@@ -88,7 +88,28 @@ def error_codes() -> str:
     return "\n".join(rows) + "\n"
 
 
+_EXAMPLES = (
+    ("Python", "python", "quickstart/__main__.py"),
+    ("YAML", "yaml", "yaml/Pulumi.yaml"),
+    ("TypeScript", "typescript", "typescript/index.ts"),
+    ("Go", "go", "go/main.go"),
+)
+
+
+def examples() -> str:
+    """The resource in each language, as examples/ has it (`make e2e` runs each one)."""
+    root = DOCS.parent / "examples"
+    parts = []
+    for language, fence, path in _EXAMPLES:
+        code = (root / path).read_text().rstrip()
+        parts.append(
+            f"{language} ([examples/{path}](../examples/{path})):\n\n```{fence}\n{code}\n```\n"
+        )
+    return "\n".join(parts)
+
+
 PARTS: dict[str, Callable[[], str]] = {
+    "examples": examples,
     "settings": settings_table,
     "resource-inputs": resource_inputs,
     "resource-outputs": resource_outputs,
