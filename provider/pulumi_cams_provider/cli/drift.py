@@ -72,7 +72,8 @@ def drift(
 def _settings_in_state(deployment: dict[str, Any]) -> dict[str, str]:
     """The `cams:` settings a stack's providers were configured with, as `pulumi stack export`
     shows their inputs (the native provider's by bare name, the Python route's as the whole
-    stack config); a secret not shown (`--show-secrets` not given) is left to the environment."""
+    stack config). With `--show-secrets` a secret is an object whose ``plaintext`` is its value
+    as JSON; without it, it is ciphertext, and the setting is left to the environment."""
     found: dict[str, str] = {}
     for resource in deployment.get("resources") or []:
         kind = resource.get("type", "")
@@ -80,6 +81,8 @@ def _settings_in_state(deployment: dict[str, Any]) -> dict[str, str]:
             continue
         for key, value in (resource.get("inputs") or {}).items():
             name = key if key.startswith(f"{PACKAGE}:") else f"{PACKAGE}:{key}"
+            if isinstance(value, dict) and isinstance(value.get("plaintext"), str):
+                value = json.loads(value["plaintext"])
             if isinstance(value, str) and name.removeprefix(f"{PACKAGE}:") in _SETTING_KEYS:
                 found[name] = value
     return found
