@@ -242,6 +242,8 @@ def _install_one_line_errors() -> None:
     spec = getattr(host, "__spec__", None)
     if host is None or getattr(spec, "name", None) != "pulumi.dynamic.__main__":
         return
+    if isinstance(getattr(host, "traceback", None), _OneLineTraceback):
+        return  # installed by an earlier configure
     if not host_shape_known(host):
         print(
             "pulumi-cams: this Pulumi's dynamic provider host is not the one its errors were "
