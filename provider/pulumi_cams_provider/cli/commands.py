@@ -126,7 +126,7 @@ def request_code(
             f"Requested a verification code for {phone} in space {cust_space_id} "
             f"by {method} ({locale}); RequestId {request_id}."
         )
-    several = len(wanted) > 1
+    several = len(wanted) > 1 or pending  # --pending is a fleet's: its lines are the fleet's
     if requested:
         click.echo(
             "When the codes arrive, store each as a secret and run `pulumi up`:"
