@@ -239,12 +239,11 @@ def _install_one_line_errors() -> None:
     fails on that release, reading the installed host.
     """
     host = sys.modules.get("__main__")
-    spec = getattr(host, "__spec__", None)
-    if host is None or getattr(spec, "name", None) != "pulumi.dynamic.__main__":
+    if getattr(getattr(host, "__spec__", None), "name", None) != "pulumi.dynamic.__main__":
         return
     if isinstance(getattr(host, "traceback", None), _OneLineTraceback):
         return  # installed by an earlier configure
-    if not host_shape_known(host):
+    if host is None or not host_shape_known(host):
         print(
             "pulumi-cams: this Pulumi's dynamic provider host is not the one its errors were "
             "shaped for: they show with a Python traceback (please report it)",
