@@ -4,7 +4,6 @@ each run as a user (or a CI runner) runs them."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from cams_emulator import EmulatorServer
 
 from tests.e2e.test_quickstart import pulumi_cams
 from tests.support import emulator_control as ctl
-from tests.support.pulumi_cli import REPO_ROOT, PulumiCli, resources_of
+from tests.support.pulumi_cli import REPO_ROOT, PulumiCli, checkout_copy, resources_of
 
 TYPE = "pulumi-python:dynamic/cams:PhoneNumberRegistration"
 ADDED_ENTRY = """  - space: cams-demo-space
@@ -64,18 +63,7 @@ def test_the_ci_workflow_script_runs_as_written(cli: PulumiCli, tmp_path: Path) 
     """examples/ci/fleet-against-emulator.sh, which github-actions.yml runs, with the job's
     environment: from a checkout (the files git tracks), with a backend directory that does
     not exist yet; `pulumi install` in examples/fleet installs pulumi-cams from it."""
-    checkout = tmp_path / "checkout"
-    tracked = (
-        subprocess.run(
-            ["git", "ls-files", "-z"], cwd=REPO_ROOT, capture_output=True, check=True, timeout=60
-        )
-        .stdout.decode()
-        .split("\0")
-    )
-    for name in filter(None, tracked):
-        if (REPO_ROOT / name).is_file():  # a file deleted in the work tree is not checked out
-            (checkout / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO_ROOT / name, checkout / name)
+    checkout = checkout_copy(tmp_path / "checkout")
     runner_temp = tmp_path / "runner"
     runner_temp.mkdir()
     state = tmp_path / "not-yet" / ".pulumi-state"

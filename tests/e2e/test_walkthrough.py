@@ -5,8 +5,6 @@ README's quickstart (its blocks marked `<!-- e2e: quickstart -->`), each in bash
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import textwrap
 from pathlib import Path
 
@@ -14,7 +12,7 @@ from cams_emulator import EmulatorServer
 
 from tests.support import emulator_control as ctl
 from tests.support.demo_seed import DEMO_KEY, PENDING, SPACE
-from tests.support.pulumi_cli import MARK, REPO_ROOT, PulumiCli, _new_mark, end_command
+from tests.support.pulumi_cli import REPO_ROOT, PulumiCli, checkout_copy, run_bash
 
 PAGE = REPO_ROOT / "docs" / "emulator.md"
 
@@ -28,22 +26,10 @@ def block(mark: str) -> str:
 def test_the_own_project_walkthrough_runs_as_written(cli: PulumiCli, tmp_path: Path) -> None:
     env = {k: v for k, v in cli.env.items() if k not in ("CAMS_ENDPOINT", "PULUMI_BACKEND_URL")}
     env.pop("PULUMI_CONFIG_PASSPHRASE")
-    process = subprocess.Popen(
-        ["bash", "-euo", "pipefail", "-c", block("own-project")],
-        cwd=tmp_path,
-        env={**env, MARK: (mark := _new_mark())},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        output, _ = process.communicate(timeout=600)
-    finally:
-        end_command(process, mark)
-    assert process.returncode == 0, output
-    assert "\nCONNECTED\n" in output, output
-    assert "Resources:\n    - 2 deleted" in output, output
+    done = run_bash(block("own-project"), tmp_path, env, timeout=600)
+    assert done.code == 0, done.output
+    assert "\nCONNECTED\n" in done.output, done.output
+    assert "Resources:\n    - 2 deleted" in done.output, done.output
 
 
 # What the README's quickstart leaves for the reader to fill in, filled in as the emulator's demo
@@ -76,38 +62,14 @@ def test_the_readme_quickstart_runs_against_the_emulator(
     for placeholder, value in _FILLED.items():
         script = script.replace(placeholder, value)
     assert "<" not in script.replace("<<", ""), script
-    checkout = tmp_path / "pulumi-cams"
-    tracked = (
-        subprocess.run(
-            ["git", "ls-files", "-z"], cwd=REPO_ROOT, capture_output=True, check=True, timeout=60
-        )
-        .stdout.decode()
-        .split("\0")
-    )
-    for name in filter(None, tracked):
-        if (REPO_ROOT / name).is_file():
-            (checkout / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO_ROOT / name, checkout / name)
+    checkout_copy(tmp_path / "pulumi-cams")
     home = tmp_path / "user-home"
     home.mkdir()
-    env = {
-        k: v for k, v in cli.env.items() if not k.startswith(("PULUMI_BACKEND", "PULUMI_CONFIG"))
-    }
+    unset = ("PULUMI_BACKEND", "PULUMI_CONFIG")  # the quickstart sets them
+    env = {k: v for k, v in cli.env.items() if not k.startswith(unset)}
     env.pop("ALIBABA_CLOUD_ACCESS_KEY_ID")
     env.pop("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
     env.update(HOME=str(home), CAMS_ENDPOINT=emulator.url)
-    process = subprocess.Popen(
-        ["bash", "-euo", "pipefail", "-c", script],
-        cwd=tmp_path,
-        env={**env, MARK: (mark := _new_mark())},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        output, _ = process.communicate(timeout=900)
-    finally:
-        end_command(process, mark)
-    assert process.returncode == 0, output
-    assert ctl.number_status(emulator.url, SPACE, PENDING) == "CONNECTED", output
+    done = run_bash(script, tmp_path, env)
+    assert done.code == 0, done.output
+    assert ctl.number_status(emulator.url, SPACE, PENDING) == "CONNECTED", done.output

@@ -250,6 +250,38 @@ def quickstart_stack(cli: PulumiCli, venv: Path, code: str = "246810") -> Path:
     return project
 
 
+def checkout_copy(target: Path) -> Path:
+    """The files git tracks in this checkout, copied to ``target``: what a user's clone holds
+    (a file deleted in the work tree is not copied)."""
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=REPO_ROOT, capture_output=True, check=True, timeout=60
+    ).stdout.decode()
+    for name in filter(None, tracked.split("\0")):
+        if (REPO_ROOT / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO_ROOT / name, target / name)
+    return target
+
+
+def run_bash(script: str, cwd: Path, env: dict[str, str], timeout: float = 900) -> Result:
+    """``script`` in ``bash -euo pipefail`` with ``env``, ended with all it started (its
+    process group and every process carrying its mark), as a command of `PulumiCli` is."""
+    process = subprocess.Popen(
+        ["bash", "-euo", "pipefail", "-c", script],
+        cwd=cwd,
+        env={**env, MARK: (mark := _new_mark())},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    finally:
+        end_command(process, mark)
+    return Result(("bash",), process.returncode, output, "")
+
+
 def run(args: list[str], cwd: Path, timeout: float = 900) -> None:
     env = {k: v for k, v in os.environ.items() if "PROXY" not in k.upper()}
     done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
