@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import time
 import urllib.error
 import urllib.request
@@ -207,13 +208,21 @@ def test_invalid_fault_specs(emulator: EmulatorServer, spec: dict[str, Any], err
 
 
 def test_flow_control_accepts_exactly_qps_per_second(emulator: EmulatorServer) -> None:
+    # The exact arithmetic is test_flow_control_window_per_account_and_action's, on explicit
+    # arrival times; here, over HTTP, no more than qps in each second the batch took (a loaded
+    # machine may spread 8 requests over more than one), a full burst, and the refusals said.
     ctl.set_qps(emulator.url, 3)
+    started = time.monotonic()
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(pool.map(lambda _: call(emulator, QUERY, {"CustSpaceId": DEMO}), range(8)))
-    statuses = sorted(s for s, _ in answers)
-    assert statuses == [200] * 3 + [400] * 5
+    seconds = time.monotonic() - started
+    accepted = sum(1 for s, _ in answers if s == 200)
+    assert 3 <= accepted <= 3 * math.ceil(seconds + 1e-9), (accepted, seconds)
     refused = [b for s, b in answers if s == 400]
-    assert {(b["Code"], b["Message"]) for b in refused} == {LIMIT}
+    assert len(refused) == 8 - accepted
+    assert {(b["Code"], b["Message"]) for b in refused} <= {LIMIT}
+    if seconds < 1.0:
+        assert accepted == 3
 
     time.sleep(1.05)  # the one-second window itself is under test
     assert call(emulator, QUERY, {"CustSpaceId": DEMO})[0] == 200
