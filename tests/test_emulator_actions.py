@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from alibabacloud_cams20200606 import models as cams
 from cams_emulator import EmulatorServer
+from cams_emulator.actions import ACTION_SPECS
 from darabonba.runtime import RuntimeOptions
 
 from tests.support import emulator_control as ctl
@@ -46,6 +47,10 @@ VALID = {
         "VerifiedName": "UK Shop",
     },
     "ChatappSyncPhoneNumber": {"CustSpaceId": DEMO},
+    "ModifyPhoneBusinessProfile": {"CustSpaceId": DEMO, "PhoneNumber": CONNECTED, "About": "Hi"},
+    "QueryPhoneBusinessProfile": {"CustSpaceId": DEMO, "PhoneNumber": CONNECTED},
+    "UpdatePhoneWebhook": {"CustSpaceId": DEMO, "PhoneNumber": CONNECTED, "HttpFlag": "Y"},
+    "GetWhatsappHealthStatus": {"CustSpaceId": DEMO, "NodeType": "phone", "PhoneNumber": CONNECTED},
 }
 BASE_FIELDS = {"RequestId", "Code", "Message", "AccessDeniedDetail"}
 ENVELOPES = {
@@ -57,6 +62,10 @@ ENVELOPES = {
     "ChatappPhoneNumberDeregister": BASE_FIELDS,
     "AddChatappPhoneNumber": BASE_FIELDS | {"Success"},
     "ChatappSyncPhoneNumber": BASE_FIELDS | {"Success", "PhoneNumbers"},
+    "ModifyPhoneBusinessProfile": BASE_FIELDS | {"Success"},
+    "QueryPhoneBusinessProfile": BASE_FIELDS | {"Success", "Data"},
+    "UpdatePhoneWebhook": BASE_FIELDS,
+    "GetWhatsappHealthStatus": BASE_FIELDS | {"Success", "Data"},
 }
 WITH_NUMBER = [a for a, p in VALID.items() if "PhoneNumber" in p and a != "AddChatappPhoneNumber"]
 GATEWAY_FIELDS = {"RequestId", "HostId", "Code", "Message", "Recommend"}
@@ -421,7 +430,7 @@ def test_readonly_key_may_read(emulator: EmulatorServer, action: str) -> None:
 
 @pytest.mark.parametrize(
     ("action", "missing"),
-    [(a, p) for a, params in VALID.items() if a != "QueryChatappPhoneNumbers" for p in params],
+    [(a, p) for a, params in VALID.items() for p in params if p in ACTION_SPECS[a].required],
 )
 def test_missing_parameter(emulator: EmulatorServer, action: str, missing: str) -> None:
     params = {k: v for k, v in VALID[action].items() if k != missing}
@@ -456,6 +465,10 @@ def test_query_item_fields(emulator: EmulatorServer) -> None:
         "NameStatus": "Approval",
         "NewNameStatus": "NONE",
         "IsOfficial": "N",
+        "StatusCallbackUrl": "",
+        "UpCallbackUrl": "",
+        "StatusQueue": "",
+        "UpQueue": "",
     }
     assert body["Message"] == "SUCCESS"
 

@@ -10,7 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["ACTIONS", "ACTION_SPECS", "API_VERSION", "WRITE_ACTIONS", "ActionSpec"]
+__all__ = [
+    "ACTIONS",
+    "ACTION_SPECS",
+    "API_VERSION",
+    "PROFILE_FIELDS",
+    "WRITE_ACTIONS",
+    "ActionSpec",
+]
 
 API_VERSION: Final = "2020-06-06"
 
@@ -25,7 +32,23 @@ class ActionSpec:
     has_success: bool = True
     ok_message: str = "None"
     writes: bool = False
+    qps: int | None = None
+    """The action's own limit per account and second, when below the emulator's (``qps``)."""
+    lists: tuple[str, ...] = ()
+    """Parameters that carry a list: a JSON string, or flattened as ``Name.1``, ``Name.2``."""
 
+
+PROFILE_FIELDS: Final = (
+    "About",
+    "Address",
+    "Description",
+    "Email",
+    "ProfilePictureUrl",
+    "Vertical",
+    "Websites",
+)
+"""The business profile's fields, as ModifyPhoneBusinessProfile takes them and
+QueryPhoneBusinessProfile answers them ([API])."""
 
 ACTION_SPECS: Final[dict[str, ActionSpec]] = {
     "ChatappVerifyAndRegister": ActionSpec(
@@ -46,6 +69,20 @@ ACTION_SPECS: Final[dict[str, ActionSpec]] = {
         ("CustSpaceId", "Cc", "PhoneNumber", "VerifiedName"), ("PreValidateId",)
     ),
     "ChatappSyncPhoneNumber": ActionSpec(("CustSpaceId",)),
+    "ModifyPhoneBusinessProfile": ActionSpec(
+        ("CustSpaceId", "PhoneNumber"),
+        PROFILE_FIELDS,
+        lists=("Websites",),
+    ),
+    "QueryPhoneBusinessProfile": ActionSpec(("CustSpaceId", "PhoneNumber")),
+    "UpdatePhoneWebhook": ActionSpec(
+        ("CustSpaceId", "PhoneNumber"),
+        ("StatusCallbackUrl", "UpCallbackUrl", "HttpFlag", "QueueFlag"),
+        has_success=False,
+    ),
+    "GetWhatsappHealthStatus": ActionSpec(
+        ("CustSpaceId", "NodeType"), ("PhoneNumber", "WabaId", "TemplateCode", "Language"), qps=5
+    ),
 }
 
 ACTIONS: Final = tuple(ACTION_SPECS)

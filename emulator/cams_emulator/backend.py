@@ -16,15 +16,16 @@ from typing import TypeVar
 
 from . import errors
 from .model import CODE_TTL_SECONDS, REGISTERED, Caller, IssuedCode, PhoneNumber
-from .store import Store
+from .number_config import NumberConfig
 
 __all__ = ["CamsBackend"]
 
 T = TypeVar("T")
 
 
-class CamsBackend(Store):
-    """The emulated CAMS: the state (`Store`) and the actions on it."""
+class CamsBackend(NumberConfig):
+    """The emulated CAMS: the state (`store.Store`), the number's configuration
+    (`number_config`) and the registration actions."""
 
     # --- actions ---------------------------------------------------------------------------
 

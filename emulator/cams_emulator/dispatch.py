@@ -252,16 +252,38 @@ def _parameters(raw_query: str, body: bytes, headers: Mapping[str, list[str]]) -
     return params
 
 
-def _arguments(spec: ActionSpec, params: Mapping[str, str]) -> dict[str, str]:
-    arguments = {}
+def _arguments(spec: ActionSpec, params: Mapping[str, str]) -> dict[str, Any]:
+    arguments: dict[str, Any] = {}
     for name in spec.required:
         if not params.get(name):
             raise errors.missing_parameter(name)
         arguments[snake_case(name)] = params[name]
     for name in spec.optional:
-        if params.get(name):
+        if name in spec.lists:
+            items = _list_parameter(name, params)
+            if items is not None:
+                arguments[snake_case(name)] = items
+        elif params.get(name):
             arguments[snake_case(name)] = params[name]
     return arguments
+
+
+def _list_parameter(name: str, params: Mapping[str, str]) -> list[str] | None:
+    """A list as the official SDK sends it (one JSON string) or flattened (``Name.1``)."""
+    if params.get(name):
+        try:
+            items = json.loads(params[name])
+        except ValueError:
+            raise errors.invalid_parameter(name) from None
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise errors.invalid_parameter(name)
+        return items
+    flat = {k[len(name) + 1 :]: v for k, v in params.items() if k.startswith(f"{name}.")}
+    if not flat:
+        return None
+    if not all(key.isdigit() for key in flat):
+        raise errors.invalid_parameter(name)
+    return [flat[key] for key in sorted(flat, key=int)]
 
 
 def _raise_injected(fault: Fault | None) -> None:

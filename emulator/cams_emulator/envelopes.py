@@ -10,6 +10,7 @@ from typing import Any
 from . import errors
 from .actions import ActionSpec
 from .model import PhoneNumber
+from .number_config import listed_webhook
 
 __all__ = ["error_body", "gateway_body", "new_request_id", "ok_body"]
 
@@ -36,6 +37,8 @@ def ok_body(spec: ActionSpec, request_id: str, result: object) -> dict[str, Any]
         }
     elif isinstance(result, list):
         body["PhoneNumbers"] = [_phone_number_item(n) for n in result]
+    elif isinstance(result, dict):
+        body.update(result)
     return body
 
 
@@ -50,6 +53,7 @@ def _phone_number_item(number: PhoneNumber) -> dict[str, str]:
         "NameStatus": number.name_status,
         "NewNameStatus": number.new_name_status,
         "IsOfficial": "N",
+        **listed_webhook(number),
     }
 
 

@@ -198,3 +198,10 @@ def phone_number_not_verified() -> CamsError:
 def business_error(code: str, message: str) -> CamsError:
     """A fault-injected business failure: HTTP 200, the given code."""
     return CamsError(200, code, message)
+
+
+def website_not_http() -> CamsError:
+    """Seen in CAMS's error lists; that ModifyPhoneBusinessProfile raises it is inferred."""
+    return CamsError(
+        200, "ERR-OPERATION-MAAP-0085", "The website url must start with http or https"
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = [
     "CODE_TTL_SECONDS",
@@ -75,6 +76,10 @@ class PhoneNumber:
     verified_at: float | None = None
     code: str | None = field(default=None, repr=False)
     code_issued_at: float | None = None
+    profile: dict[str, Any] = field(default_factory=dict)
+    """The business profile by its wire names (About, Websites, ...), as set."""
+    webhook: dict[str, str] = field(default_factory=dict)
+    """StatusCallbackUrl, UpCallbackUrl, HttpFlag and QueueFlag, as set."""
 
     def __post_init__(self) -> None:
         if not self.number_id:

@@ -6,7 +6,8 @@
  "spaces": [{"custSpaceId", "accountId"}],
  "phoneNumbers": [{"custSpaceId", "phoneNumber", "status", "codeVerificationStatus",
                    "verifiedName", "verifyCode", "qualityRating", "messagingLimitTier",
-                   "nameStatus", "newNameStatus"}]}
+                   "nameStatus", "newNameStatus", "profile": {"About", ...},
+                   "webhook": {"StatusCallbackUrl", "UpCallbackUrl", "HttpFlag", "QueueFlag"}}]}
 ```
 """
 
@@ -14,11 +15,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .actions import ACTIONS
+from .actions import ACTION_SPECS, ACTIONS, PROFILE_FIELDS
 
 DEMO_SEED_PATH = str(Path(__file__).with_name("seeds") / "demo.json")
 
@@ -59,6 +60,8 @@ class SeedPhoneNumber:
     messaging_limit_tier: str
     name_status: str
     new_name_status: str
+    profile: Mapping[str, Any] = field(default_factory=dict)
+    webhook: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,8 @@ _NUMBER_FIELDS = {
     "messagingLimitTier",
     "nameStatus",
     "newNameStatus",
+    "profile",
+    "webhook",
 }
 
 
@@ -189,7 +194,21 @@ def _phone_number(item: Any, where: str, space_ids: set[str]) -> SeedPhoneNumber
         messaging_limit_tier=_str(obj, "messagingLimitTier", where, "TIER_250"),
         name_status=_str(obj, "nameStatus", where, "Approval"),
         new_name_status=_str(obj, "newNameStatus", where, "NONE"),
+        profile=_fields(obj, "profile", where, PROFILE_FIELDS),
+        webhook=_fields(obj, "webhook", where, ACTION_SPECS["UpdatePhoneWebhook"].optional),
     )
+
+
+def _fields(obj: Mapping[str, Any], key: str, where: str, names: tuple[str, ...]) -> dict[str, Any]:
+    """A number's profile or webhook, by the wire names of the action that sets it."""
+    value = _object(obj.get(key, {}), f"{where}.{key}")
+    _only(value, f"{where}.{key}", set(names))
+    for name, item in value.items():
+        valid = isinstance(item, list) if name == "Websites" else isinstance(item, str)
+        if not valid:
+            kind = "a JSON array of strings" if name == "Websites" else "a string"
+            raise SeedError(f"{where}.{key}.{name}: must be {kind}")
+    return dict(value)
 
 
 _REQUIRED = object()

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import errors
+from .actions import ACTION_SPECS
 from .model import (
     NONCE_TTL_SECONDS,
     RATE_WINDOW_SECONDS,
@@ -113,6 +114,8 @@ class Store:
                         "messagingLimitTier": n.messaging_limit_tier,
                         "nameStatus": n.name_status,
                         "newNameStatus": n.new_name_status,
+                        "profile": dict(n.profile),
+                        "webhook": dict(n.webhook),
                         "verifyCode": "***" if n.code else None,
                         "registerCallsInWindow": len(self._recent_calls(n.phone_number, now)),
                     }
@@ -150,11 +153,12 @@ class Store:
             return Caller(access_key_id, self._keys[access_key_id].account_id)
 
     def admit(self, caller: Caller, action: str, arrival: float) -> None:
-        """Flow control: at most ``qps`` accepted requests per account and action per second."""
+        """Flow control: at most ``qps`` accepted requests per account and action per second (or
+        the action's own lower limit)."""
         with self.lock:
             key = (caller.account_id, action)
             window = [t for t in self._accepted.get(key, []) if t > arrival - RATE_WINDOW_SECONDS]
-            if len(window) >= self.qps:
+            if len(window) >= min(self.qps, ACTION_SPECS[action].qps or self.qps):
                 self._accepted[key] = window
                 raise errors.limit_control()
             window.append(arrival)
@@ -197,6 +201,8 @@ class Store:
                 verified_at=now if verified else None,
                 code=n.verify_code,
                 code_issued_at=now if n.verify_code else None,
+                profile=dict(n.profile),
+                webhook=dict(n.webhook),
             )
         self._inbox = []
         self._register_calls = {}
