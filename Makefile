@@ -42,6 +42,8 @@ format: $(VENV)/.installed
 schema: $(VENV)/.installed
 	$(PY) -m pulumi_cams_provider.package_schema > provider/pulumi_cams_provider/schema.json
 	$(PY) tools/sdk_outputs.py > provider/pulumi_cams/_outputs.py
+	$(PY) tools/sdk_configuration.py | $(VENV)/bin/ruff format --stdin-filename _configuration.py - \
+		> provider/pulumi_cams/_configuration.py
 
 ## Regenerate the parts of docs/ that the descriptions say (settings, properties, error codes;
 ## tools/docs.py); tests fail when the committed pages differ.

@@ -132,19 +132,38 @@ def test_status_shows_a_pending_number_and_the_next_step(emulator: EmulatorServe
 
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "Space                     cams-demo-space\n"
-        "Phone number              8613800001234\n"
-        "Status                    PENDING\n"
-        "Code verification status  NOT_VERIFIED\n"
-        "Verified name             Demo Shop\n"
-        "Quality rating            UNKNOWN\n"
-        "Messaging limit tier      TIER_250\n"
-        "Name status               Approval\n"
-        "Registered                no\n"
-        "Next step                 request a code: pulumi-cams request-code "
+        "Space                         cams-demo-space\n"
+        "Phone number                  8613800001234\n"
+        "Status                        PENDING\n"
+        "Code verification status      NOT_VERIFIED\n"
+        "Verified name                 Demo Shop\n"
+        "Quality rating                UNKNOWN\n"
+        "Messaging limit tier          TIER_250\n"
+        "Name status                   Approval\n"
+        "Registered                    no\n"
+        "Can send message              BLOCKED\n"
+        "Sending advice                The phone number is not registered. Register the number "
+        "with ChatappVerifyAndRegister.\n"
+        "Profile: about                -\n"
+        "Profile: address              -\n"
+        "Profile: description          -\n"
+        "Profile: email                -\n"
+        "Profile: websites             -\n"
+        "Profile: vertical             -\n"
+        "Webhook: status callback url  -\n"
+        "Webhook: up callback url      -\n"
+        "Webhook: queue delivery       no\n"
+        "Next step                     request a code: pulumi-cams request-code "
         "--space cams-demo-space --phone 8613800001234\n"
     )
-    assert [r["action"] for r in ctl.requests(emulator.url)] == ["QueryChatappPhoneNumbers"]
+    # The command lists afresh for each view (the registration's, the webhook's); the health
+    # and the profile are one read each; nothing is written.
+    assert sorted(r["action"] for r in ctl.requests(emulator.url)) == [
+        "GetWhatsappHealthStatus",
+        "QueryChatappPhoneNumbers",
+        "QueryChatappPhoneNumbers",
+        "QueryPhoneBusinessProfile",
+    ]
 
 
 def test_status_json_for_a_registered_number(emulator: EmulatorServer) -> None:
@@ -154,7 +173,14 @@ def test_status_json_for_a_registered_number(emulator: EmulatorServer) -> None:
     )
 
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == seed.CONNECTED_LOOKUP
+    assert json.loads(result.stdout) == {
+        **seed.CONNECTED_LOOKUP,
+        "canSendMessage": "AVAILABLE",
+        "profile": dict.fromkeys(
+            ["about", "address", "description", "email", "websites", "vertical"]
+        ),
+        "webhook": {"statusCallbackUrl": None, "upCallbackUrl": None, "queueDelivery": False},
+    }
     assert result.stdout.count("\n") == 1
 
 
@@ -314,13 +340,18 @@ def test_drift_takes_the_settings_the_stack_holds_and_names_a_lost_number(
     )
 
     assert held.exit_code == 0, held.output
-    assert held.stdout == "drift: 1 registration(s) in 1 space(s): every one holds\n"
+    assert held.stdout == (
+        "drift: 1 registration(s) and 0 profile(s) or webhook(s) in 1 space(s): every one holds\n"
+    )
     assert lost.exit_code == 3, lost.output
     assert lost.stderr.startswith(
         f"lost: {seed.PENDING} in space {seed.SPACE} is lost: CAMS shows it PENDING, "
         "deregistered outside Pulumi."
     )
-    assert lost.stdout == "drift: 2 registration(s) in 1 space(s): 1 lost or unreadable (above)\n"
+    assert lost.stdout == (
+        "drift: 2 registration(s) and 0 profile(s) or webhook(s) in 1 space(s): 1 lost, changed "
+        "or unreadable (above)\n"
+    )
     assert ctl.actions(emulator.url) == ["QueryChatappPhoneNumbers"] * 2
 
 
@@ -524,7 +555,7 @@ def test_the_read_only_key_may_read_the_status(emulator: EmulatorServer) -> None
     )
 
     assert result.exit_code == 0, result.output
-    assert "Status                    CONNECTED\n" in result.stdout
+    assert "Status                        CONNECTED\n" in result.stdout
 
 
 def test_the_console_script_reports_a_cams_error_without_a_traceback(
@@ -579,7 +610,7 @@ def test_profile_flag_reads_the_credentials_file(emulator: EmulatorServer, tmp_p
 
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["status"] == "CONNECTED"
-    assert [r["accessKeyId"] for r in ctl.requests(emulator.url)] == [seed.DEMO_KEY[0]]
+    assert {r["accessKeyId"] for r in ctl.requests(emulator.url)} == {seed.DEMO_KEY[0]}
 
 
 # --- emulator ------------------------------------------------------------------------------

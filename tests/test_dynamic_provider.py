@@ -142,13 +142,13 @@ def test_a_provider_pickled_by_an_earlier_main_serves_every_operation(
 
 
 def test_the_installed_dynamic_host_is_shaped_as_the_one_line_errors_shim_expects() -> None:
-    """The shim on Pulumi's dynamic host (dynamic._install_one_line_errors) relies on its
+    """The shim on Pulumi's dynamic host (dynamic_host.install_one_line_errors) relies on its
     internals; this fails on the Pulumi release that changes them, rather than the shim
     quietly letting tracebacks through. The host's module is loaded without running it."""
     import ast
     import importlib.util
 
-    from pulumi_cams_provider.dynamic import host_shape_known
+    from pulumi_cams_provider.dynamic_host import host_shape_known
 
     spec = importlib.util.find_spec("pulumi.dynamic.__main__")
     assert spec is not None and spec.origin is not None

@@ -111,7 +111,11 @@ def test_schema_is_served_with_the_distribution_version(plugin: PluginProcess) -
 
     assert served["name"] == "cams"
     assert served["version"] == importlib.metadata.version("pulumi-cams")
-    assert list(served["resources"]) == [RESOURCE_TYPE]
+    assert list(served["resources"]) == [
+        RESOURCE_TYPE,
+        "cams:index:PhoneNumberProfile",
+        "cams:index:PhoneNumberWebhook",
+    ]
     assert served["language"]["python"]["packageName"] == "pulumi_cams_native"
 
 
@@ -174,10 +178,12 @@ def test_yaml_example_uses_the_plugin_as_the_schema_describes_it() -> None:
 
     assert program["runtime"] == "yaml"
     assert (example / program["packages"]["cams"]).resolve() == REPO_ROOT
-    (registration_,) = program["resources"].values()
-    assert registration_["type"] == RESOURCE_TYPE
-    assert set(resource["requiredInputs"]) <= set(registration_["properties"])
-    assert set(registration_["properties"]) <= set(resource["inputProperties"])
+    declared = {r["type"]: r for r in program["resources"].values()}
+    assert sorted(declared) == sorted(schema["resources"])
+    for token, resource_ in declared.items():
+        described = schema["resources"][token]
+        assert set(described["requiredInputs"]) <= set(resource_["properties"])
+        assert set(resource_["properties"]) <= set(described["inputProperties"])
     assert program["config"]["verifyCode"]["secret"] is True
     referenced = {value.split(".")[1].rstrip("}") for value in program["outputs"].values()}
     assert referenced <= {"id", *resource["properties"]}
@@ -471,7 +477,7 @@ def test_configure_as_pulumi_do_sends_it_leaves_unset_settings_to_the_environmen
         loop.run_until_complete(provider.configure(request))
     finally:
         loop.close()
-    settings = provider._controller._settings  # type: ignore[union-attr]
+    settings = provider._session.settings  # type: ignore[union-attr]
     assert (settings.endpoint, settings.retry_timeout) == ("http://127.0.0.1:9", 5.0)
 
 
@@ -514,10 +520,16 @@ def test_get_phone_number_reads_a_number_and_reports_bad_input_in_one_line(
     registered = provider.invoke(token, custSpaceId=SPACE, phoneNumber="+86 138-0000-5678")
     pending = provider.invoke(token, custSpaceId=SPACE, phoneNumber=PENDING)
 
-    assert unmarshal(getattr(registered, "return")).values == CONNECTED_LOOKUP
+    assert unmarshal(getattr(registered, "return")).values == {
+        **CONNECTED_LOOKUP,
+        "canSendMessage": "AVAILABLE",
+    }
     pending_values = unmarshal(getattr(pending, "return")).values
     assert (pending_values["status"], pending_values["codeNeeded"]) == ("PENDING", True)
-    assert set(emulator_control.actions(emulator.url)) == {"QueryChatappPhoneNumbers"}
+    assert set(emulator_control.actions(emulator.url)) == {
+        "QueryChatappPhoneNumbers",
+        "GetWhatsappHealthStatus",
+    }
 
     bad = rpc_error(provider.invoke, token, custSpaceId=SPACE, phoneNumber="12")
     assert bad.details() == (

@@ -6,6 +6,7 @@ import contextvars
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -86,8 +87,12 @@ def outputs_of(registration: PhoneNumberRegistration) -> pulumi.Output[Any]:
 def test_public_surface() -> None:
     assert pulumi_cams.__all__ == [
         "GetPhoneNumberResult",
+        "PhoneNumberProfile",
+        "PhoneNumberProfileArgs",
         "PhoneNumberRegistration",
         "PhoneNumberRegistrationArgs",
+        "PhoneNumberWebhook",
+        "PhoneNumberWebhookArgs",
         "get_phone_number",
         "get_phone_number_output",
     ]
@@ -279,11 +284,13 @@ def test_get_phone_number_reads_with_the_stack_settings_and_fails_in_one_line(
         )
 
     context.run(read)
-    assert set(ctl.actions(emulator.url)) == {"QueryChatappPhoneNumbers"}
+    assert set(ctl.actions(emulator.url)) == {
+        "QueryChatappPhoneNumbers",
+        "GetWhatsappHealthStatus",
+    }
 
 
 def test_the_typed_outputs_are_what_make_schema_writes_from_the_description() -> None:
-    from pathlib import Path
 
     repo = Path(__file__).resolve().parents[1]
     written = subprocess.run(
@@ -295,6 +302,21 @@ def test_the_typed_outputs_are_what_make_schema_writes_from_the_description() ->
     assert (repo / "provider" / "pulumi_cams" / "_outputs.py").read_text() == written, (
         "run `make schema`"
     )
+    configuration = subprocess.run(
+        [sys.executable, str(repo / "tools" / "sdk_configuration.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    formatted = subprocess.run(
+        [str(Path(sys.executable).parent / "ruff"), "format", "--stdin-filename", "x.py", "-"],
+        input=configuration,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    committed = repo / "provider" / "pulumi_cams" / "_configuration.py"
+    assert committed.read_text() == formatted, "run `make schema`"
     outputs = {p.python for p in PROPERTIES if p.is_output}
     typed = {
         name for c in PhoneNumberRegistration.__mro__ for name in vars(c).get("__annotations__", {})

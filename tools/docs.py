@@ -18,6 +18,9 @@ from pathlib import Path
 from pulumi_cams_provider.cams.catalogue import known_codes
 from pulumi_cams_provider.cams.errors import CamsError
 from pulumi_cams_provider.config import SETTINGS
+from pulumi_cams_provider.description import ResourceDescription
+from pulumi_cams_provider.phone_number_profile import PROFILE
+from pulumi_cams_provider.phone_number_webhook import WEBHOOK
 from pulumi_cams_provider.resource import FUNCTION_OUTPUTS, PROPERTIES, Property
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -108,7 +111,19 @@ def examples() -> str:
     return "\n".join(parts)
 
 
+def configuration_inputs(resource: ResourceDescription) -> Callable[[], str]:
+    """A profile's or webhook's inputs, with each one's limits in words."""
+
+    def table() -> str:
+        inputs = [p for p in resource.properties if p.is_input]
+        return _properties(inputs, lambda p: p.documented_input)
+
+    return table
+
+
 PARTS: dict[str, Callable[[], str]] = {
+    "profile-inputs": configuration_inputs(PROFILE),
+    "webhook-inputs": configuration_inputs(WEBHOOK),
     "examples": examples,
     "settings": settings_table,
     "resource-inputs": resource_inputs,

@@ -15,6 +15,7 @@ __all__ = [
     "ACTION_SPECS",
     "API_VERSION",
     "PROFILE_FIELDS",
+    "WEBHOOK_FIELDS",
     "WRITE_ACTIONS",
     "ActionSpec",
 ]
@@ -50,6 +51,9 @@ PROFILE_FIELDS: Final = (
 """The business profile's fields, as ModifyPhoneBusinessProfile takes them and
 QueryPhoneBusinessProfile answers them ([API])."""
 
+WEBHOOK_FIELDS: Final = ("StatusCallbackUrl", "UpCallbackUrl", "HttpFlag", "QueueFlag")
+"""A number's webhook, as UpdatePhoneWebhook takes it ([API])."""
+
 ACTION_SPECS: Final[dict[str, ActionSpec]] = {
     "ChatappVerifyAndRegister": ActionSpec(
         ("CustSpaceId", "PhoneNumber", "VerifyCode"), writes=True
@@ -77,7 +81,7 @@ ACTION_SPECS: Final[dict[str, ActionSpec]] = {
     "QueryPhoneBusinessProfile": ActionSpec(("CustSpaceId", "PhoneNumber")),
     "UpdatePhoneWebhook": ActionSpec(
         ("CustSpaceId", "PhoneNumber"),
-        ("StatusCallbackUrl", "UpCallbackUrl", "HttpFlag", "QueueFlag"),
+        WEBHOOK_FIELDS,
         has_success=False,
     ),
     "GetWhatsappHealthStatus": ActionSpec(

@@ -7,7 +7,6 @@ through the control API are applied here, since they are about the wire, not abo
 from __future__ import annotations
 
 import json
-import re
 import socket
 import struct
 import time
@@ -15,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 from . import errors, signature
 from .actions import ACTION_SPECS, API_VERSION, ActionSpec
@@ -23,6 +22,7 @@ from .backend import CamsBackend
 from .control import Controls, Fault, Faults, RequestLog, control_refusal
 from .envelopes import error_body, gateway_body, new_request_id, ok_body
 from .model import Caller
+from .parameters import action_arguments, first_header, request_parameters, snake_case
 
 CONTROL_PREFIX = "/_emulator/"
 
@@ -36,11 +36,6 @@ class Emulation:
     faults: Faults
     log: RequestLog
     controls: Controls
-
-
-def snake_case(name: str) -> str:
-    """``ChatappVerifyAndRegister`` -> ``chatapp_verify_and_register``."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -110,8 +105,8 @@ class Handler(BaseHTTPRequestHandler):
         headers: dict[str, list[str]] = {}
         for name, value in self.headers.items():
             headers.setdefault(name.lower(), []).append(value)
-        params = _parameters(raw_query, body, headers)
-        action = _first(headers, "x-acs-action")
+        params = request_parameters(raw_query, body, headers)
+        action = first_header(headers, "x-acs-action")
         spec = ACTION_SPECS.get(action or "")
         access_key_id: str | None = None
         fault: Fault | None = None
@@ -127,7 +122,7 @@ class Handler(BaseHTTPRequestHandler):
             )
             access_key_id = verified.access_key_id
             backend.use_nonce(verified.nonce, time.time())
-            if _first(headers, "x-acs-version") != API_VERSION:
+            if first_header(headers, "x-acs-version") != API_VERSION:
                 raise errors.invalid_action_or_version()
             if spec is None or action is None:
                 raise errors.api_not_found()
@@ -173,7 +168,7 @@ class Handler(BaseHTTPRequestHandler):
         _raise_injected(fault)
         backend.admit(caller, action, arrival)
         backend.authorize(caller, action)
-        arguments = _arguments(spec, params)
+        arguments = action_arguments(spec, params)
         carry_out = getattr(backend, snake_case(action))
         if fault is not None and fault.fault == "commit_late":
             # Held past the client's patience, carried out, and never answered.
@@ -236,54 +231,6 @@ def _content_length(value: str | None) -> int | None:
         return None
     length = int(value)
     return length if length <= MAX_BODY_BYTES else None
-
-
-def _first(headers: Mapping[str, list[str]], name: str) -> str | None:
-    values = headers.get(name)
-    return values[0].strip() if values else None
-
-
-def _parameters(raw_query: str, body: bytes, headers: Mapping[str, list[str]]) -> dict[str, str]:
-    """Query-string parameters merged with a form body's ([API]: both locations are documented)."""
-    params = dict(parse_qsl(raw_query, keep_blank_values=True))
-    content_type = (_first(headers, "content-type") or "").lower()
-    if content_type.startswith("application/x-www-form-urlencoded") and body:
-        params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-    return params
-
-
-def _arguments(spec: ActionSpec, params: Mapping[str, str]) -> dict[str, Any]:
-    arguments: dict[str, Any] = {}
-    for name in spec.required:
-        if not params.get(name):
-            raise errors.missing_parameter(name)
-        arguments[snake_case(name)] = params[name]
-    for name in spec.optional:
-        if name in spec.lists:
-            items = _list_parameter(name, params)
-            if items is not None:
-                arguments[snake_case(name)] = items
-        elif params.get(name):
-            arguments[snake_case(name)] = params[name]
-    return arguments
-
-
-def _list_parameter(name: str, params: Mapping[str, str]) -> list[str] | None:
-    """A list as the official SDK sends it (one JSON string) or flattened (``Name.1``)."""
-    if params.get(name):
-        try:
-            items = json.loads(params[name])
-        except ValueError:
-            raise errors.invalid_parameter(name) from None
-        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-            raise errors.invalid_parameter(name)
-        return items
-    flat = {k[len(name) + 1 :]: v for k, v in params.items() if k.startswith(f"{name}.")}
-    if not flat:
-        return None
-    if not all(key.isdigit() for key in flat):
-        raise errors.invalid_parameter(name)
-    return [flat[key] for key in sorted(flat, key=int)]
 
 
 def _raise_injected(fault: Fault | None) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .actions import ACTION_SPECS, ACTIONS, PROFILE_FIELDS
+from .actions import ACTIONS, PROFILE_FIELDS, WEBHOOK_FIELDS
 
 DEMO_SEED_PATH = str(Path(__file__).with_name("seeds") / "demo.json")
 
@@ -195,7 +195,7 @@ def _phone_number(item: Any, where: str, space_ids: set[str]) -> SeedPhoneNumber
         name_status=_str(obj, "nameStatus", where, "Approval"),
         new_name_status=_str(obj, "newNameStatus", where, "NONE"),
         profile=_fields(obj, "profile", where, PROFILE_FIELDS),
-        webhook=_fields(obj, "webhook", where, ACTION_SPECS["UpdatePhoneWebhook"].optional),
+        webhook=_fields(obj, "webhook", where, WEBHOOK_FIELDS),
     )
 
 

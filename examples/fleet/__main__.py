@@ -17,15 +17,20 @@ from typing import Any
 
 import pulumi
 import yaml
-from pulumi_cams import PhoneNumberRegistration
+from pulumi_cams import PhoneNumberProfile, PhoneNumberRegistration, PhoneNumberWebhook
 
-_ENTRY_KEYS = {"space", "phone", "name", "deregisterOnDelete"}
+_ENTRY_KEYS = {"space", "phone", "name", "deregisterOnDelete", "profile"}
 
 
 def _digits(phone: object) -> str:
     """The lookup key for a number: its digits without a leading + or 00."""
     digits = re.sub(r"\D", "", str(phone))
     return digits[2:] if str(phone).strip().startswith("00") else digits
+
+
+def _snake(field: str) -> str:
+    """A profile field as numbers.yaml spells it (camelCase) -> the SDK's keyword."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", field).lower()
 
 
 def _load_fleet(path: Path) -> list[dict[str, Any]]:
@@ -47,6 +52,7 @@ config = pulumi.Config()
 fleet_file = Path(__file__).resolve().parent / (config.get("numbersFile") or "numbers.yaml")
 # One secret object for all codes: stays encrypted in Pulumi.<stack>.yaml and in state.
 verify_codes = config.get_secret_object("verifyCodes") or pulumi.Output.secret({})
+status_callback_url = config.get_secret("statusCallbackUrl")
 
 registrations: dict[str, PhoneNumberRegistration] = {}
 for entry in _load_fleet(fleet_file):
@@ -63,6 +69,25 @@ for entry in _load_fleet(fleet_file):
         ),
         deregister_on_delete=bool(entry.get("deregisterOnDelete", False)),
     )
+    registration = registrations[name]
+    # The entry's optional profile: only the fields it sets are managed (the provider checks
+    # each at preview, one line per field).
+    if entry.get("profile"):
+        PhoneNumberProfile(
+            f"{name}-profile",
+            cust_space_id=registration.cust_space_id,
+            phone_number=registration.phone_number,
+            **{_snake(field): value for field, value in entry["profile"].items()},
+        )
+    # One webhook for the fleet, when the stack sets one (a secret: URLs carry tokens).
+    if status_callback_url is not None:
+        PhoneNumberWebhook(
+            f"{name}-webhook",
+            cust_space_id=registration.cust_space_id,
+            phone_number=registration.phone_number,
+            status_callback_url=status_callback_url,
+            http_delivery=True,
+        )
 
 pulumi.export(
     "registrations",

@@ -34,7 +34,34 @@ func main() {
 		if err != nil {
 			return err
 		}
+		// What WhatsApp shows customers; only the fields set here are managed.
+		about := conf.Get("about")
+		if about == "" {
+			about = "Support, 9:00-17:00"
+		}
+		profile, err := cams.NewPhoneNumberProfile(ctx, "support-line-profile", &cams.PhoneNumberProfileArgs{
+			CustSpaceId: registration.CustSpaceId,
+			PhoneNumber: registration.PhoneNumber,
+			About:       pulumi.String(about),
+			Vertical:    pulumi.String("RETAIL"),
+			Websites:    pulumi.StringArray{pulumi.String("https://shop.example.com")},
+		})
+		if err != nil {
+			return err
+		}
+		// Where CAMS delivers message status (secret in state: URLs often carry a token).
+		webhook, err := cams.NewPhoneNumberWebhook(ctx, "support-line-webhook", &cams.PhoneNumberWebhookArgs{
+			CustSpaceId:       registration.CustSpaceId,
+			PhoneNumber:       registration.PhoneNumber,
+			StatusCallbackUrl: pulumi.String("https://hooks.example.com/cams/status"),
+			HttpDelivery:      pulumi.Bool(true),
+		})
+		if err != nil {
+			return err
+		}
 		ctx.Export("id", registration.ID())
+		ctx.Export("profileId", profile.ID())
+		ctx.Export("webhookId", webhook.ID())
 		ctx.Export("status", registration.Status)
 		ctx.Export("adopted", registration.Adopted)
 		return nil

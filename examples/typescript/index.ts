@@ -14,6 +14,25 @@ const registration = new cams.PhoneNumberRegistration("support-line", {
     deregisterOnDelete: false,
 });
 
+// What WhatsApp shows customers; only the fields set here are managed.
+const profile = new cams.PhoneNumberProfile("support-line-profile", {
+    custSpaceId: registration.custSpaceId,
+    phoneNumber: registration.phoneNumber,
+    about: config.get("about") ?? "Support, 9:00-17:00",
+    vertical: "RETAIL",
+    websites: ["https://shop.example.com"],
+});
+
+// Where CAMS delivers message status (secret in state: URLs often carry a token).
+const webhook = new cams.PhoneNumberWebhook("support-line-webhook", {
+    custSpaceId: registration.custSpaceId,
+    phoneNumber: registration.phoneNumber,
+    statusCallbackUrl: config.getSecret("statusCallbackUrl") ?? "https://hooks.example.com/cams/status",
+    httpDelivery: true,
+});
+
 export const id = registration.id;
+export const profileId = profile.id;
+export const webhookId = webhook.id;
 export const status = registration.status;
 export const adopted = registration.adopted;

@@ -1,22 +1,20 @@
 """The Pulumi dynamic-provider adapter: translation between `pulumi.dynamic` and the controller.
 
-`pulumi_cams.PhoneNumberRegistration` pickles a `PhoneNumberRegistrationProvider` into each
-resource's ``__provider`` input, and ``python -m pulumi.dynamic`` unpickles it to serve the
+`pulumi_cams.PhoneNumberRegistration` pickles a `PhoneNumberRegistrationProvider` (and the
+profile and webhook their own subclass of `DynamicResourceProvider`) into each resource's
+``__provider`` input, and ``python -m pulumi.dynamic`` unpickles it to serve the
 engine. Because this class lives in an importable module, dill stores a reference to it (a few
 dozen bytes) rather than its code: state never pins code or a Python version, fixes reach
 refresh and destroy, and nothing secret is captured. So the object carries no attribute until
 `configure` runs in the provider process, where settings come from the stack config (the engine
 passes the whole stack config to dynamic providers) and then the environment.
 
-Nothing here decides anything about the resource: that is `registration.RegistrationController`.
+Nothing here decides anything about a resource: that is its controller (`lifecycles`).
 
 What the user sees on this route:
 
-- errors: the provider's one-line message. The host reports every exception with
-  ``traceback.format_exc()`` (``_abort_with_traceback`` in ``pulumi/dynamic/__main__.py``), which
-  puts a 20-line Python traceback in front of it; :func:`_install_one_line_errors` gives the
-  host's module a ``traceback`` whose ``format_exc`` returns the message alone for the errors a
-  user acts on, and the real traceback for anything else (a bug);
+- errors: the provider's one-line message, without the host's Python traceback
+  (`dynamic_host.install_one_line_errors`);
 - notes (an adopted number, a number left registered, an extra register call): warnings sent to
   the engine's Log service, whose address the host was started with. The dynamic provider API
   gives no URN, so they appear in the update's diagnostics naming the resource ID rather than
@@ -25,11 +23,8 @@ What the user sees on this route:
 
 from __future__ import annotations
 
-import sys
 import threading
-import traceback
-import types
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -45,13 +40,21 @@ from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
 from .config import SETTINGS, SHARE_LISTINGS_ENV, switched_off
+from .dynamic_host import engine_address, install_one_line_errors
+from .phone_number_profile import PROFILE
+from .phone_number_webhook import WEBHOOK
+from .resource import REGISTRATION
 
 if TYPE_CHECKING:
+    from .controller.lifecycles import Kind, Lifecycle
     from .controller.outcomes import Note
-    from .controller.registration import RegistrationController
+    from .controller.session import CamsSession
 
 __all__ = [
+    "DynamicResourceProvider",
+    "PhoneNumberProfileProvider",
     "PhoneNumberRegistrationProvider",
+    "PhoneNumberWebhookProvider",
     "look_up",
     "refuse_settings_in_clear",
     "stack_config",
@@ -67,11 +70,14 @@ _CONFIG_NAMES: Final = tuple(setting.key for setting in SETTINGS)
 _LOCK = threading.Lock()
 
 
-class PhoneNumberRegistrationProvider(ResourceProvider):
-    """Serves `pulumi_cams.PhoneNumberRegistration` inside ``python -m pulumi.dynamic``."""
+class DynamicResourceProvider(ResourceProvider):
+    """Serves one resource of the package inside ``python -m pulumi.dynamic``: the one whose
+    token `token` names. Each resource's provider is a subclass (below), so that state names
+    the resource by a class that stays where it is."""
 
+    token: ClassVar[str]
     _config: dict[str, Any] | None
-    _controller: RegistrationController | None
+    _controller: Lifecycle | None
 
     def configure(self, req: ConfigureRequest) -> None:
         """Keep the stack config's ``cams:`` keys; settings are built on the first operation
@@ -86,21 +92,17 @@ class PhoneNumberRegistrationProvider(ResourceProvider):
         with _LOCK:
             self._config = config
             self._controller = None
-        _install_one_line_errors()
+        install_one_line_errors()
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Normalise and validate the inputs (offline, no settings needed; runs at preview)."""
-        from .controller.checks import check_inputs
-
-        outcome = check_inputs(_from_engine(news), _from_engine(olds))
+        outcome = _kind(self.token).check(_from_engine(news), _from_engine(olds))
         failures = [CheckFailure(f.property, f.reason) for f in outcome.failures]
         return CheckResult(_to_engine(outcome.inputs), failures)
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        """Replace on a new space or number, update on deregisterOnDelete, else nothing."""
-        from .controller.checks import diff_inputs
-
-        outcome = diff_inputs(_from_engine(olds), _from_engine(news))
+        """Replace on a new space or number; update on any other input that changed."""
+        outcome = _kind(self.token).diff(_from_engine(olds), _from_engine(news))
         return DiffResult(
             changes=outcome.changes,
             replaces=outcome.replaces,
@@ -108,13 +110,12 @@ class PhoneNumberRegistrationProvider(ResourceProvider):
         )
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        """Register (or adopt) the number."""
         outcome = self._get_controller().create(_from_engine(props))
         _tell(outcome.notes)
         return CreateResult(outcome.resource_id, outcome.outputs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """Refresh; an empty ID tells the engine the registration is gone."""
+        """Refresh; an empty ID tells the engine the resource is gone."""
         outcome = self._get_controller().read(id_, _from_engine(props))
         if outcome.resource_id is None:
             # ReadResult() (id None) crashes the host; "" is how it reports "gone".
@@ -122,29 +123,64 @@ class PhoneNumberRegistrationProvider(ResourceProvider):
         return ReadResult(id_=outcome.resource_id, outs=outcome.outputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        """Apply deregisterOnDelete; returns every output (None outs would wipe them)."""
+        """Returns every output (None outs would wipe them)."""
         outs = self._get_controller().update(_from_engine(olds), _from_engine(news))
         return UpdateResult(outs=outs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        """Deregister if asked to; otherwise just forget the number."""
         outcome = self._get_controller().delete(id_, _from_engine(props))
         _tell(outcome.notes)
 
-    def _get_controller(self) -> RegistrationController:
-        from .controller.registration import RegistrationController
-
+    def _get_controller(self) -> Lifecycle:
         with _LOCK:
             controller = getattr(self, "_controller", None)
             if controller is None:
-                controller = self._controller = RegistrationController.from_config(
-                    getattr(self, "_config", None) or {}, share_listings=_share_listings()
-                )
+                session = _session(getattr(self, "_config", None) or {})
+                controller = self._controller = _kind(self.token).controller(session)
             return controller
 
     def __getstate__(self) -> dict[str, Any]:
         # Whatever configure() set up belongs to one process and may hold secrets.
         return {}
+
+
+class PhoneNumberRegistrationProvider(DynamicResourceProvider):
+    """Serves `pulumi_cams.PhoneNumberRegistration` (this import path is in users' state)."""
+
+    token = REGISTRATION.token
+
+
+class PhoneNumberProfileProvider(DynamicResourceProvider):
+    """Serves `pulumi_cams.PhoneNumberProfile`."""
+
+    token = PROFILE.token
+
+
+class PhoneNumberWebhookProvider(DynamicResourceProvider):
+    """Serves `pulumi_cams.PhoneNumberWebhook`."""
+
+    token = WEBHOOK.token
+
+
+def _kind(token: str) -> Kind:
+    from .controller.lifecycles import kind_of
+
+    return kind_of(token)
+
+
+_SESSIONS: dict[str, CamsSession] = {}
+
+
+def _session(config: dict[str, Any]) -> CamsSession:
+    """The process's session for ``config``: one for every resource this host serves, so that
+    a registration's and a webhook's reads of one space share a listing. Call under _LOCK."""
+    from .controller.session import CamsSession
+
+    key = repr(sorted(config.items()))
+    session = _SESSIONS.get(key)
+    if session is None:
+        session = _SESSIONS[key] = CamsSession.from_config(config, share_listings=_share_listings())
+    return session
 
 
 def look_up(cust_space_id: object, phone_number: object) -> dict[str, Any]:
@@ -208,64 +244,6 @@ def stack_config() -> dict[str, Any]:
     import pulumi.runtime.config
 
     return {**pulumi.runtime.get_config_env(), **pulumi.runtime.config.CONFIG.get()}
-
-
-class _OneLineTraceback(types.ModuleType):
-    """The ``traceback`` module as the dynamic host sees it once :func:`_install_one_line_errors`
-    ran: ``format_exc`` gives the one-line message of an error the user acts on, and otherwise
-    (a bug) the real traceback; every other name is the real module's."""
-
-    def __init__(self) -> None:
-        super().__init__("traceback")
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(traceback, name)
-
-    @staticmethod
-    def format_exc(limit: int | None = None, chain: bool = True) -> str:
-        from .cams.errors import user_message
-
-        return user_message(sys.exc_info()[1]) or traceback.format_exc(limit, chain)
-
-
-def _install_one_line_errors() -> None:
-    """Make the dynamic host report our errors as their one-line message (see the module doc).
-
-    Pulumi offers no public way to shape the dynamic host's errors, so this is a shim on its
-    internals, kept to one function: it needs the host run as ``python -m pulumi.dynamic``,
-    with the ``_abort_with_traceback`` wrapper and the ``traceback`` module as a global. Should a
-    Pulumi release change that, the host keeps its own behaviour (tracebacks included), this
-    process says so once on stderr (the engine's log), and `tests/test_dynamic_provider.py`
-    fails on that release, reading the installed host.
-    """
-    host = sys.modules.get("__main__")
-    if getattr(getattr(host, "__spec__", None), "name", None) != "pulumi.dynamic.__main__":
-        return
-    if isinstance(getattr(host, "traceback", None), _OneLineTraceback):
-        return  # installed by an earlier configure
-    if host is None or not host_shape_known(host):
-        print(
-            "pulumi-cams: this Pulumi's dynamic provider host is not the one its errors were "
-            "shaped for: they show with a Python traceback (please report it)",
-            file=sys.stderr,
-            flush=True,
-        )
-        return
-    host.traceback = _OneLineTraceback()  # type: ignore[attr-defined]
-
-
-def host_shape_known(host: types.ModuleType) -> bool:
-    """Whether the dynamic host module is shaped as `_install_one_line_errors` expects."""
-    return callable(getattr(host, "_abort_with_traceback", None)) and (
-        getattr(host, "traceback", None) is traceback
-    )
-
-
-def engine_address() -> str:
-    """The engine's address, which the dynamic host was started with as its first argument
-    (Pulumi offers it no other way); "" when there is none. The notes tests of
-    tests/test_both_routes.py fail if that changes."""
-    return next((a for a in sys.argv[1:] if not a.startswith("-")), "")
 
 
 def _tell(notes: tuple[Note, ...]) -> None:

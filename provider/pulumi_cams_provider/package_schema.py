@@ -1,4 +1,4 @@
-"""The Pulumi package schema of ``cams``, built from the one description in ``resource``.
+"""The Pulumi package schema of ``cams``, built from the descriptions (``resources``).
 
 The schema is what every generated SDK and ``pulumi package add`` build from, and what the
 native plugin serves (GetSchema). `make schema` writes it to schema.json
@@ -13,15 +13,9 @@ import json
 from typing import Any, Final
 
 from .config import SETTINGS, Setting
-from .resource import (
-    FUNCTION_DESCRIPTION,
-    FUNCTION_OUTPUTS,
-    FUNCTION_TOKEN,
-    PROPERTIES,
-    RESOURCE_DESCRIPTION,
-    RESOURCE_TYPE,
-    Property,
-)
+from .description import Property, ResourceDescription
+from .resource import FUNCTION_DESCRIPTION, FUNCTION_OUTPUTS, FUNCTION_TOKEN, PROPERTIES
+from .resources import RESOURCES
 
 __all__ = ["schema", "schema_text"]
 
@@ -76,7 +70,7 @@ def schema(version: str | None = None) -> dict[str, Any]:
         "description": _PROVIDER_DESCRIPTION,
         "inputProperties": {k: dict(v) for k, v in variables.items()},
     }
-    document["resources"] = {RESOURCE_TYPE: _resource_spec()}
+    document["resources"] = {r.token: _resource_spec(r) for r in RESOURCES}
     document["functions"] = {FUNCTION_TOKEN: _function_spec()}
     document["language"] = _LANGUAGE
     return document
@@ -97,35 +91,38 @@ def _setting_spec(setting: Setting) -> dict[str, Any]:
 
 def _property_spec(prop: Property, description: str, *, as_input: bool) -> dict[str, Any]:
     spec: dict[str, Any] = {"type": prop.type, "description": description}
+    if prop.type == "array":
+        spec["items"] = {"type": "string"}
     if as_input and prop.replaces:
         spec["replaceOnChanges"] = True
-    if as_input and prop.secret:
+    if prop.secret and (as_input or prop.is_input):
         spec["secret"] = True
     if as_input and prop.default is not None:
         spec["default"] = prop.default
     return spec
 
 
-def _resource_spec() -> dict[str, Any]:
+def _resource_spec(resource: ResourceDescription) -> dict[str, Any]:
+    properties = resource.properties
     return {
-        "description": RESOURCE_DESCRIPTION,
+        "description": resource.description,
         "inputProperties": {
-            p.wire: _property_spec(p, p.input_description, as_input=True)
-            for p in PROPERTIES
-            if p.input_description is not None
+            p.wire: _property_spec(p, p.documented_input, as_input=True)
+            for p in properties
+            if p.is_input
         },
-        "requiredInputs": [p.wire for p in PROPERTIES if p.required_input],
+        "requiredInputs": [p.wire for p in properties if p.required_input],
         "properties": {
             p.wire: _property_spec(p, p.output_description, as_input=False)
-            for p in PROPERTIES
+            for p in properties
             if p.output_description is not None
         },
-        "required": [p.wire for p in PROPERTIES if p.required_output],
+        "required": [p.wire for p in properties if p.required_output],
         # List (`pulumi do <token> list`) takes the space whose registrations to list.
         "listInputs": {
             "properties": {
                 p.wire: _property_spec(p, p.output_description or "", as_input=False)
-                for p in PROPERTIES
+                for p in properties
                 if p.wire == "custSpaceId"
             },
             "required": ["custSpaceId"],

@@ -1,4 +1,5 @@
-"""The PhoneNumberRegistration resource and the getPhoneNumber function, described once.
+"""The PhoneNumberRegistration resource and the getPhoneNumber function, described once
+(`description` says how a resource is described; `resources` lists them all).
 
 Every fact about a property (wire and Python names, type, input or output, secret, replaces on
 change, description) is written here, and everything else reads it: the input rules
@@ -10,9 +11,10 @@ fails when the committed file differs). The provider's settings are described be
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any, Final
+from typing import Final
+
+from .description import PACKAGE, Property, ResourceDescription
 
 __all__ = [
     "DISTRIBUTION",
@@ -28,62 +30,24 @@ __all__ = [
     "REPLACING_INPUTS",
     "REPORTED",
     "RESOURCE_DESCRIPTION",
+    "REGISTRATION",
     "RESOURCE_TYPE",
     "SECRET_INPUTS",
     "STATUS",
     "installed_version",
     "Property",
 ]
+# Property and PACKAGE are re-exported: the registration's readers find them here.
 
-PACKAGE: Final = "cams"
 DISTRIBUTION: Final = "pulumi-cams"
 """The Python distribution that ships the provider, the plugin and the SDK."""
-RESOURCE_TYPE: Final = "cams:index:PhoneNumberRegistration"
-DYNAMIC_RESOURCE_TYPE: Final = "pulumi-python:dynamic/cams:PhoneNumberRegistration"
-"""The same resource as the Python SDK's dynamic resource declares it (DESIGN.md fixes it)."""
 FUNCTION_TOKEN: Final = "cams:index:getPhoneNumber"
 FUNCTION_DESCRIPTION: Final = (
-    "Reads a phone number's registration state in a CAMS space (QueryChatappPhoneNumbers) "
-    "without managing it: what `pulumi-cams status --json` shows. It reads at preview too and "
-    "never writes. A number the space does not list is an error."
+    "Reads a phone number's registration state in a CAMS space (QueryChatappPhoneNumbers) and "
+    "whether it can send (GetWhatsappHealthStatus) without managing it: what `pulumi-cams "
+    "status --json` shows. It reads at preview too and never writes. A number the space does "
+    "not list is an error."
 )
-
-
-@dataclass(frozen=True)
-class Property:
-    """One property of the resource: an input, an output, or both."""
-
-    wire: str
-    """The camelCase name in state, the schema and the providers' dicts."""
-    python: str
-    """The snake_case name in the Python SDK."""
-    type: str
-    """The schema type: ``string``, ``boolean``."""
-    input_description: str | None
-    """Set for inputs: what the program passes."""
-    output_description: str | None
-    """Set for outputs: what the state holds."""
-    required_input: bool = False
-    required_output: bool = False
-    secret: bool = False
-    replaces: bool = False
-    default: Any = None
-    reported: bool = False
-    """CAMS reports it: a listing's ``PhoneNumbers[]`` carries it under the PascalCase of
-    ``wire`` (QueryChatappPhoneNumbers), and the state takes it from there."""
-
-    @property
-    def listed_as(self) -> str:
-        """The field of a listing's ``PhoneNumbers[]`` that carries it."""
-        return self.wire[0].upper() + self.wire[1:]
-
-    @property
-    def is_input(self) -> bool:
-        return self.input_description is not None
-
-    @property
-    def is_output(self) -> bool:
-        return self.output_description is not None
 
 
 PROPERTIES: Final[tuple[Property, ...]] = (
@@ -239,6 +203,26 @@ _LOOKUP_ANSWERS: Final[tuple[Property, ...]] = (
         ),
         required_output=True,
     ),
+    Property(
+        wire="canSendMessage",
+        python="can_send_message",
+        type="string",
+        input_description=None,
+        output_description=(
+            "Whether Meta lets the number send now (`GetWhatsappHealthStatus`): `AVAILABLE`, "
+            "`LIMITED` or `BLOCKED`; null when it could not be read."
+        ),
+    ),
+    Property(
+        wire="sendingAdvice",
+        python="sending_advice",
+        type="string",
+        input_description=None,
+        output_description=(
+            "Why the number cannot send freely and what Meta suggests, or why its health could "
+            "not be read; null when it can send."
+        ),
+    ),
 )
 FUNCTION_OUTPUTS: Final[tuple[Property, ...]] = (
     *(p for p in PROPERTIES if p.required_input),
@@ -246,7 +230,8 @@ FUNCTION_OUTPUTS: Final[tuple[Property, ...]] = (
     *_LOOKUP_ANSWERS,
 )
 """What getPhoneNumber returns: the identity, what CAMS reports (not `adopted`, which is the
-resource's), `registered` and `codeNeeded`."""
+resource's), `registered`, `codeNeeded` and the number's health (one more call, 5 per second,
+made only here: never in a refresh)."""
 
 REPORTED: Final = tuple(p for p in PROPERTIES if p.reported)
 """What CAMS reports of a number, as the resource's outputs carry it."""
@@ -271,6 +256,14 @@ RESOURCE_DESCRIPTION: Final = (
     "number registered unless `deregisterOnDelete` is true.\n\nImport an existing registration "
     "with the ID `<custSpaceId>/<phoneNumber>`."
 )
+
+
+REGISTRATION: Final = ResourceDescription(
+    "PhoneNumberRegistration", RESOURCE_DESCRIPTION, PROPERTIES
+)
+RESOURCE_TYPE: Final = REGISTRATION.token
+DYNAMIC_RESOURCE_TYPE: Final = REGISTRATION.dynamic_type
+"""The same resource as the Python SDK's dynamic resource declares it (DESIGN.md fixes it)."""
 
 
 def installed_version() -> str:

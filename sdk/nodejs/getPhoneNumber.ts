@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 /**
- * Reads a phone number's registration state in a CAMS space (QueryChatappPhoneNumbers) without managing it: what `pulumi-cams status --json` shows. It reads at preview too and never writes. A number the space does not list is an error.
+ * Reads a phone number's registration state in a CAMS space (QueryChatappPhoneNumbers) and whether it can send (GetWhatsappHealthStatus) without managing it: what `pulumi-cams status --json` shows. It reads at preview too and never writes. A number the space does not list is an error.
  */
 export function getPhoneNumber(args: GetPhoneNumberArgs, opts?: pulumi.InvokeOptions): Promise<GetPhoneNumberResult> {
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
@@ -27,6 +27,10 @@ export interface GetPhoneNumberArgs {
 }
 
 export interface GetPhoneNumberResult {
+    /**
+     * Whether Meta lets the number send now (`GetWhatsappHealthStatus`): `AVAILABLE`, `LIMITED` or `BLOCKED`; null when it could not be read.
+     */
+    readonly canSendMessage?: string;
     /**
      * True when registering the number needs a fresh code (`pulumi-cams request-code`).
      */
@@ -60,6 +64,10 @@ export interface GetPhoneNumberResult {
      */
     readonly registered: boolean;
     /**
+     * Why the number cannot send freely and what Meta suggests, or why its health could not be read; null when it can send.
+     */
+    readonly sendingAdvice?: string;
+    /**
      * The number's status in CAMS, for example `CONNECTED` once registered, `PENDING` before, `DISCONNECTED` after deregistration.
      */
     readonly status?: string;
@@ -69,7 +77,7 @@ export interface GetPhoneNumberResult {
     readonly verifiedName?: string;
 }
 /**
- * Reads a phone number's registration state in a CAMS space (QueryChatappPhoneNumbers) without managing it: what `pulumi-cams status --json` shows. It reads at preview too and never writes. A number the space does not list is an error.
+ * Reads a phone number's registration state in a CAMS space (QueryChatappPhoneNumbers) and whether it can send (GetWhatsappHealthStatus) without managing it: what `pulumi-cams status --json` shows. It reads at preview too and never writes. A number the space does not list is an error.
  */
 export function getPhoneNumberOutput(args: GetPhoneNumberOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetPhoneNumberResult> {
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});

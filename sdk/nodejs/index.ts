@@ -10,10 +10,20 @@ export const getPhoneNumber: typeof import("./getPhoneNumber").getPhoneNumber = 
 export const getPhoneNumberOutput: typeof import("./getPhoneNumber").getPhoneNumberOutput = null as any;
 utilities.lazyLoad(exports, ["getPhoneNumber","getPhoneNumberOutput"], () => require("./getPhoneNumber"));
 
+export { PhoneNumberProfileArgs } from "./phoneNumberProfile";
+export type PhoneNumberProfile = import("./phoneNumberProfile").PhoneNumberProfile;
+export const PhoneNumberProfile: typeof import("./phoneNumberProfile").PhoneNumberProfile = null as any;
+utilities.lazyLoad(exports, ["PhoneNumberProfile"], () => require("./phoneNumberProfile"));
+
 export { PhoneNumberRegistrationArgs } from "./phoneNumberRegistration";
 export type PhoneNumberRegistration = import("./phoneNumberRegistration").PhoneNumberRegistration;
 export const PhoneNumberRegistration: typeof import("./phoneNumberRegistration").PhoneNumberRegistration = null as any;
 utilities.lazyLoad(exports, ["PhoneNumberRegistration"], () => require("./phoneNumberRegistration"));
+
+export { PhoneNumberWebhookArgs } from "./phoneNumberWebhook";
+export type PhoneNumberWebhook = import("./phoneNumberWebhook").PhoneNumberWebhook;
+export const PhoneNumberWebhook: typeof import("./phoneNumberWebhook").PhoneNumberWebhook = null as any;
+utilities.lazyLoad(exports, ["PhoneNumberWebhook"], () => require("./phoneNumberWebhook"));
 
 export { ProviderArgs } from "./provider";
 export type Provider = import("./provider").Provider;
@@ -32,8 +42,12 @@ const _module = {
     version: utilities.getVersion(),
     construct: (name: string, type: string, urn: string): pulumi.Resource => {
         switch (type) {
+            case "cams:index:PhoneNumberProfile":
+                return new PhoneNumberProfile(name, <any>undefined, { urn })
             case "cams:index:PhoneNumberRegistration":
                 return new PhoneNumberRegistration(name, <any>undefined, { urn })
+            case "cams:index:PhoneNumberWebhook":
+                return new PhoneNumberWebhook(name, <any>undefined, { urn })
             default:
                 throw new Error(`unknown resource type ${type}`);
         }

@@ -170,4 +170,4 @@ def test_get_phone_number_from_typescript(
     cli.stack_init(project)
     cli("up", "--yes", cwd=project)
     assert cli.outputs(project) == {"status": "CONNECTED", "registered": True}
-    assert set(ctl.actions(emulator.url)) == {"QueryChatappPhoneNumbers"}
+    assert set(ctl.actions(emulator.url)) == {"QueryChatappPhoneNumbers", "GetWhatsappHealthStatus"}

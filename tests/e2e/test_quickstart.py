@@ -70,8 +70,12 @@ def test_quickstart_registers_then_reports_no_changes(
     assert "plugin cams" not in preview.stderr
     assert "pulumi-resource-cams" not in preview.output
     cli("refresh", "--yes", "--expect-no-changes", cwd=project)
-    writes = [e for e in ctl.requests(emulator.url) if e["action"] != "QueryChatappPhoneNumbers"]
-    assert [e["action"] for e in writes] == ["GetChatappVerifyCode", "ChatappVerifyAndRegister"]
+    reads = {"QueryChatappPhoneNumbers", "QueryPhoneBusinessProfile"}
+    writes = [e["action"] for e in ctl.requests(emulator.url) if e["action"] not in reads]
+    # The code, the register call, then the profile and the webhook (in either order), each
+    # once: the preview and the refresh wrote nothing.
+    assert writes[:2] == ["GetChatappVerifyCode", "ChatappVerifyAndRegister"]
+    assert sorted(writes[2:]) == ["ModifyPhoneBusinessProfile", "UpdatePhoneWebhook"]
 
     # Secrets: the code and the access key secret exist only as ciphertext.
     cli.config(project, "cams:accessKeySecret", DEMO_KEY[1], secret=True)

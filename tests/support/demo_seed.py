@@ -81,9 +81,12 @@ CONNECTED_LOOKUP: dict[str, object] = {
     "nameStatus": "Approval",
     "registered": True,
     "codeNeeded": False,
+    "canSendMessage": None,
+    "sendingAdvice": None,
 }
-"""What getPhoneNumber and `pulumi-cams status --json` report for CONNECTED (the emulator fills
-in the rating, tier and name status the seed leaves out)."""
+"""What `pulumi-cams status --space --json` reports for CONNECTED (the emulator fills in the
+rating, tier and name status the seed leaves out); getPhoneNumber also reads its health
+(`canSendMessage` AVAILABLE)."""
 
 KEYS = {
     "demo": DEMO_KEY,

@@ -15,9 +15,13 @@ __all__ = [
     "ALLOWED_RATES",
     "API_VERSION",
     "DEREGISTER",
+    "GET_HEALTH",
     "GET_VERIFY_CODE",
+    "MODIFY_PROFILE",
     "MUTATING_ACTIONS",
     "QUERY_PHONE_NUMBERS",
+    "QUERY_PROFILE",
+    "UPDATE_WEBHOOK",
     "VERIFY_AND_REGISTER",
 ]
 
@@ -27,6 +31,10 @@ QUERY_PHONE_NUMBERS: Final = "QueryChatappPhoneNumbers"
 GET_VERIFY_CODE: Final = "GetChatappVerifyCode"
 VERIFY_AND_REGISTER: Final = "ChatappVerifyAndRegister"
 DEREGISTER: Final = "ChatappPhoneNumberDeregister"
+MODIFY_PROFILE: Final = "ModifyPhoneBusinessProfile"
+QUERY_PROFILE: Final = "QueryPhoneBusinessProfile"
+UPDATE_WEBHOOK: Final = "UpdatePhoneWebhook"
+GET_HEALTH: Final = "GetWhatsappHealthStatus"
 
 MUTATING_ACTIONS: Final = frozenset({VERIFY_AND_REGISTER, DEREGISTER, GET_VERIFY_CODE})
 """Actions whose repetition is not harmless: their outcome must be observed after an
@@ -38,8 +46,11 @@ ALLOWED_RATES: Final[Mapping[str, float]] = MappingProxyType(
         GET_VERIFY_CODE: 10,
         VERIFY_AND_REGISTER: 10,
         DEREGISTER: 10,
+        MODIFY_PROFILE: 10,
+        QUERY_PROFILE: 10,
+        UPDATE_WEBHOOK: 10,
+        GET_HEALTH: 5,  # it reads Meta live
     }
 )
 """Requests per second per account that CAMS allows each action (each action's API reference,
-"QPS limit"); the client never asks more of an action, whatever ``requestsPerSecond`` says.
-Not every action allows 10: GetWhatsappHealthStatus allows 5."""
+"QPS limit"); the client never asks more of an action, whatever ``requestsPerSecond`` says."""

@@ -212,6 +212,7 @@ _CATALOGUE: dict[str, _Known] = {
         CamsInvalidRequest,
         _text("The number is registered in another space: deregister it from that space first."),
     ),
+    "ERR-OPERATION-MAAP-0085": _Known(CamsInvalidRequest, _text("Start each website with http.")),
     "ServiceUnavailable": _TRANSIENT,
     "InternalError": _TRANSIENT,
     "ERR-COMMON-001": _TRANSIENT,

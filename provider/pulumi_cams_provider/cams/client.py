@@ -1,4 +1,5 @@
-"""CamsClient: one method per CAMS action, on top of the official Alibaba OpenAPI client.
+"""CamsClient: one method per CAMS action, on top of the official Alibaba OpenAPI client (those
+on a number's configuration are in `configuration_actions`).
 
 Requests are built the way the generated CAMS SDK builds them (``call_api`` with an RPC
 ``Params``, business parameters in the query) and signed by the SDK. Around each call sit the
@@ -29,6 +30,7 @@ from .alibaba_sdk import (
     resolved_access_key_id,
 )
 from .attempt import Attempt, Pacing, Sending
+from .configuration_actions import ConfigurationActions
 from .errors import Call
 from .pacing.adaptive import AdaptiveRates, shared_rates
 from .pacing.ratelimit import RateLimiter, shared_limiter
@@ -46,7 +48,7 @@ __all__ = ["CamsClient"]
 T = TypeVar("T")
 
 
-class CamsClient:
+class CamsClient(ConfigurationActions):
     """Calls CAMS with the given settings; safe to share between threads.
 
     ``retry_policy``, ``limiter`` and ``rates`` exist for tests; by default calls retry within

@@ -35,6 +35,8 @@ class PhoneNumber:
 
     phone_number: str
     reported: Mapping[str, str | None] = field(default_factory=dict)
+    listed: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    """The listing's whole entry, by CAMS's names (a number's webhook is read from it)."""
 
     @property
     def status(self) -> str | None:
@@ -55,7 +57,7 @@ class PhoneNumber:
             return None if value is None else str(value)
 
         reported = {p.wire: text(p.listed_as) for p in REPORTED}
-        return cls(phone_number=str(item["PhoneNumber"]), reported=reported)
+        return cls(phone_number=str(item["PhoneNumber"]), reported=reported, listed=dict(item))
 
 
 class PhoneNumberList(list[PhoneNumber]):

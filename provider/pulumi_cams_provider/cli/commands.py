@@ -18,6 +18,7 @@ import click
 
 from ..cams.errors import CamsInvalidRequest, CamsNotFound
 from ..controller.import_document import Registered, import_json, python_declarations
+from ..controller.number_config import ProfileWhere, configuration_of
 from ..resource import DISTRIBUTION
 from .drift import drift
 from .group import OneLineErrors
@@ -159,8 +160,8 @@ def status(
     region: str | None,
     profile: str | None,
 ) -> None:
-    """Show a number's live registration state, or every number's in the space
-    (QueryChatappPhoneNumbers)."""
+    """Show a number's live registration state, whether it can send, its profile and webhook
+    (URLs shown only as set), or every number's registration in the space."""
     cams = controller(endpoint, region, profile)
     if phone_number is None:
         numbers = cams.numbers_of(cust_space_id)
@@ -168,6 +169,7 @@ def status(
         return
     # Looked up as getPhoneNumber looks it up, so that status and `pulumi up` agree.
     found = cams.look_up(cust_space_id, phone_number)
+    found.update(configuration_of(cams.session, found["custSpaceId"], found["phoneNumber"]))
     click.echo(json.dumps(found) if as_json else status_table(found))
 
 
@@ -195,16 +197,30 @@ def status(
     help="json: for `pulumi import --file` (native plugin); python: declarations that "
     "`pulumi up` adopts (Python SDK).",
 )
+@click.option(
+    "--include",
+    "include",
+    multiple=True,
+    type=click.Choice(["profile", "webhook"]),
+    help="Also each number's PhoneNumberProfile or PhoneNumberWebhook; repeat for both "
+    "(python: the profile only, with the fields CAMS holds).",
+)
 @connection_options
 def import_file(
     spaces: tuple[str, ...],
     output: Path | None,
     form: str,
+    include: tuple[str, ...],
     endpoint: str | None,
     region: str | None,
     profile: str | None,
 ) -> None:
     """Write the registered numbers of spaces as a `pulumi import --file` document."""
+    if form == "python" and "webhook" in include:
+        raise click.UsageError(
+            "--include webhook needs --format json: a Python declaration would hold the "
+            "callback URLs in clear; declare PhoneNumberWebhook with the URLs from secret config"
+        )
     cams = controller(endpoint, region, profile)
     registered: list[Registered] = []
     left_out = 0
@@ -212,7 +228,18 @@ def import_file(
         numbers, unregistered = cams.registered_numbers(space)
         registered += [Registered(space, phone) for phone in numbers]
         left_out += unregistered
-    text = import_json(registered) if form == "json" else python_declarations(registered)
+    if form == "python" and "profile" in include:
+        session, where = cams.session, ProfileWhere()
+        registered = [
+            Registered(
+                r.space,
+                r.phone,
+                where.read(session, r.space, r.phone, session.deadline(), fresh=False)[0],
+            )
+            for r in registered
+        ]
+    also = [f"PhoneNumber{name.capitalize()}" for name in include]
+    text = import_json(registered, also) if form == "json" else python_declarations(registered)
     if output is None:
         click.echo(text, nl=False)
     else:

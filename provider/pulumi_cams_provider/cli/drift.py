@@ -1,4 +1,5 @@
-"""`pulumi-cams drift`: does every registration a stack manages still hold?
+"""`pulumi-cams drift`: does every registration a stack manages still hold, and does CAMS
+still hold each profile and webhook as the stack does?
 
 Reads `pulumi stack export --show-secrets` (the registrations, and the settings the stack's
 provider was configured with), lists each space once, and names each lost number with what
@@ -15,7 +16,9 @@ from typing import Any, TextIO
 import click
 
 from ..config import SETTINGS
-from ..controller.drift import check_drift
+from ..controller.drift import check_configuration_drift, check_drift
+from ..phone_number_profile import PROFILE
+from ..phone_number_webhook import WEBHOOK
 from ..resource import DYNAMIC_RESOURCE_TYPE, PACKAGE, RESOURCE_TYPE
 from .options import connection_options, controller
 
@@ -55,15 +58,23 @@ def drift(
         for r in deployment.get("resources") or []
         if r.get("type") in (RESOURCE_TYPE, DYNAMIC_RESOURCE_TYPE) and r.get("outputs")
     ]
+    configured = [
+        (resource.token, {name: _plain(value) for name, value in r["outputs"].items()})
+        for r in deployment.get("resources") or []
+        for resource in (PROFILE, WEBHOOK)
+        if r.get("type") in (resource.token, resource.dynamic_type) and r.get("outputs")
+    ]
     stack_config = _settings_in_state(deployment)
-    findings = check_drift(controller(endpoint, region, profile, stack_config), registrations)
+    cams = controller(endpoint, region, profile, stack_config)
+    findings = check_drift(cams, registrations) + check_configuration_drift(cams, configured)
     for finding in findings:
         click.echo(f"{finding.kind}: {finding.text}", err=finding.kind != "note")
     failed = [f for f in findings if f.kind != "note"]
     spaces = len({space for space, _ in registrations})
     click.echo(
-        f"drift: {len(registrations)} registration(s) in {spaces} space(s): "
-        + (f"{len(failed)} lost or unreadable (above)" if failed else "every one holds")
+        f"drift: {len(registrations)} registration(s) and {len(configured)} profile(s) or "
+        f"webhook(s) in {spaces} space(s): "
+        + (f"{len(failed)} lost, changed or unreadable (above)" if failed else "every one holds")
     )
     if failed:
         sys.exit(EXIT_DRIFT)
@@ -81,8 +92,15 @@ def _settings_in_state(deployment: dict[str, Any]) -> dict[str, str]:
             continue
         for key, value in (resource.get("inputs") or {}).items():
             name = key if key.startswith(f"{PACKAGE}:") else f"{PACKAGE}:{key}"
-            if isinstance(value, dict) and isinstance(value.get("plaintext"), str):
-                value = json.loads(value["plaintext"])
+            value = _plain(value)
             if isinstance(value, str) and name.removeprefix(f"{PACKAGE}:") in _SETTING_KEYS:
                 found[name] = value
     return found
+
+
+def _plain(value: Any) -> Any:
+    """A value of `pulumi stack export --show-secrets`: a secret is an object whose
+    ``plaintext`` is its value as JSON."""
+    if isinstance(value, dict) and isinstance(value.get("plaintext"), str):
+        return json.loads(value["plaintext"])
+    return value

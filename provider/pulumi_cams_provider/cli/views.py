@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..resource import REPORTED
+from ..controller.configuration_checks import managed
+from ..phone_number_profile import PROFILE
+from ..phone_number_webhook import WEBHOOK
+from ..resource import FUNCTION_OUTPUTS, REPORTED
 
 __all__ = ["config_line", "space_table", "status_table"]
 
@@ -23,7 +26,12 @@ def config_line(phone: str, key: str | None, *, several: bool) -> str:
     return f"pulumi config set --secret --path '{key or 'verifyCodes'}[\"{phone}\"]' <code>"
 
 
+_HEALTH = tuple(p for p in FUNCTION_OUTPUTS if p.wire in ("canSendMessage", "sendingAdvice"))
+
+
 def status_table(number: dict[str, Any]) -> str:
+    """A number's registration, health, profile and webhook, one row each (the profile's and
+    webhook's rows are those of their descriptions that CAMS reads back)."""
     space, phone = number["custSpaceId"], number["phoneNumber"]
     if number["registered"]:
         next_step = "none: registered; pulumi up adopts it without a code"
@@ -34,6 +42,15 @@ def status_table(number: dict[str, Any]) -> str:
         ("Phone number", phone),
         *((_label(p.python), number.get(p.wire)) for p in REPORTED),
         ("Registered", "yes" if number["registered"] else "no"),
+        *((_label(p.python), number.get(p.wire)) for p in _HEALTH),
+        *(
+            (f"{what.capitalize()}: {_label(p.python).lower()}", _cell(v))
+            for resource in (PROFILE, WEBHOOK)
+            for what in [resource.name.removeprefix("PhoneNumber").lower()]
+            for p in managed(resource)
+            if p.read_back
+            for v in [number.get(what, {}).get(p.wire)]
+        ),
         ("Next step", next_step),
     ]
     width = max(len(label) for label, _ in rows)
@@ -67,3 +84,11 @@ def space_table(numbers: list[dict[str, Any]]) -> str:
 
 def _label(python_name: str) -> str:
     return python_name.replace("_", " ").capitalize()
+
+
+def _cell(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(value) or None
+    return value if value is None else str(value)

@@ -21,7 +21,16 @@ from .validation import (
     validate_verify_code,
 )
 
-__all__ = ["InputFailure", "CheckOutcome", "DiffOutcome", "check_inputs", "diff_inputs"]
+__all__ = [
+    "CheckOutcome",
+    "DiffOutcome",
+    "InputFailure",
+    "check_identity",
+    "check_inputs",
+    "comparable",
+    "diff_inputs",
+    "unknown_properties",
+]
 
 _REPLACING: Final = REPLACING_INPUTS
 _OUTPUT_ONLY: Final = tuple(name for name in OUTPUT_PROPERTIES if name not in INPUT_PROPERTIES)
@@ -46,10 +55,12 @@ class CheckOutcome:
 
     inputs: dict[str, Any]
     failures: list[InputFailure] = field(default_factory=list)
+    secret: frozenset[str] = frozenset({"verifyCode"})
+    """The inputs the engine keeps secret (the verify code, callback URLs)."""
 
     def __repr__(self) -> str:
-        # The inputs hold the verify code in the clear: it is an input the engine keeps secret.
-        inputs = {k: "***" if k == "verifyCode" else v for k, v in self.inputs.items()}
+        # The inputs hold secrets in the clear: inputs the engine keeps secret.
+        inputs = {k: "***" if k in self.secret else v for k, v in self.inputs.items()}
         return f"CheckOutcome(inputs={inputs!r}, failures={self.failures!r})"
 
 
@@ -79,21 +90,8 @@ class DiffOutcome:
 def check_inputs(news: dict[str, Any], olds: dict[str, Any] | None = None) -> CheckOutcome:
     """Normalise and validate the inputs against the prior ones (`olds`, empty on create);
     never touches the network."""
-    failures = _unknown_properties(news)
-    inputs: dict[str, Any] = {}
-    for name in ("custSpaceId", "phoneNumber"):
-        value = news.get(name)
-        if value is None:
-            failures.append(InputFailure(name, f"{name} is required: {_INPUT_HELP[name]}"))
-        elif is_unknown(value):
-            inputs[name] = UNKNOWN
-        else:
-            validate = validate_cust_space_id if name == "custSpaceId" else normalize_phone_number
-            try:
-                inputs[name] = validate(value)
-            except ValueError as err:
-                failures.append(InputFailure(name, f"{name} {err}"))
-                inputs[name] = value
+    failures = unknown_properties(news, INPUT_PROPERTIES, _OUTPUT_ONLY)
+    inputs = check_identity(news, failures)
 
     code = news.get("verifyCode")
     if is_unknown(code):
@@ -130,19 +128,41 @@ def check_inputs(news: dict[str, Any], olds: dict[str, Any] | None = None) -> Ch
     return CheckOutcome(inputs=inputs, failures=failures)
 
 
-def _unknown_properties(news: dict[str, Any]) -> list[InputFailure]:
+def check_identity(news: dict[str, Any], failures: list[InputFailure]) -> dict[str, Any]:
+    """``custSpaceId`` and ``phoneNumber`` normalised (every resource is about one number of
+    one space); a failure for each that is missing or invalid is added to ``failures``."""
+    inputs: dict[str, Any] = {}
+    for name in ("custSpaceId", "phoneNumber"):
+        value = news.get(name)
+        if value is None:
+            failures.append(InputFailure(name, f"{name} is required: {_INPUT_HELP[name]}"))
+        elif is_unknown(value):
+            inputs[name] = UNKNOWN
+        else:
+            validate = validate_cust_space_id if name == "custSpaceId" else normalize_phone_number
+            try:
+                inputs[name] = validate(value)
+            except ValueError as err:
+                failures.append(InputFailure(name, f"{name} {err}"))
+                inputs[name] = value
+    return inputs
+
+
+def unknown_properties(
+    news: dict[str, Any], inputs: tuple[str, ...], output_only: tuple[str, ...]
+) -> list[InputFailure]:
     """A failure for each property that is not an input: an output, or a misspelling."""
     failures: list[InputFailure] = []
     for name, value in news.items():
-        if name.startswith("__") or name in INPUT_PROPERTIES:
+        if name.startswith("__") or name in inputs:
             continue
-        if name in _OUTPUT_ONLY:
+        if name in output_only:
             if value is not None:
                 failures.append(
                     InputFailure(name, f"{name} is an output reported by CAMS; remove it")
                 )
             continue
-        failures.append(InputFailure(name, _unknown_property_reason(name)))
+        failures.append(InputFailure(name, _unknown_property_reason(name, inputs)))
     return failures
 
 
@@ -157,7 +177,7 @@ def _stuck_move(olds: dict[str, Any], inputs: dict[str, Any]) -> InputFailure | 
     old_space, new_space = olds.get("custSpaceId"), inputs.get("custSpaceId")
     if not isinstance(old_space, str) or not isinstance(new_space, str) or old_space == new_space:
         return None
-    if _comparable("phoneNumber", olds.get("phoneNumber")) != inputs.get("phoneNumber"):
+    if comparable("phoneNumber", olds.get("phoneNumber")) != inputs.get("phoneNumber"):
         return None
     if olds.get("deregisterOnDelete") is True:
         return None
@@ -177,7 +197,7 @@ def diff_inputs(olds: dict[str, Any], news: dict[str, Any]) -> DiffOutcome:
     changed: list[str] = []
     for name in ("custSpaceId", "phoneNumber"):
         new = news.get(name)
-        if is_unknown(new) or _comparable(name, olds.get(name)) != _comparable(name, new):
+        if is_unknown(new) or comparable(name, olds.get(name)) != comparable(name, new):
             changed.append(name)
     new_deregister = news.get("deregisterOnDelete")
     if is_unknown(new_deregister) or bool(olds.get("deregisterOnDelete")) != bool(new_deregister):
@@ -185,7 +205,7 @@ def diff_inputs(olds: dict[str, Any], news: dict[str, Any]) -> DiffOutcome:
     return DiffOutcome(changed=changed)
 
 
-def _comparable(name: str, value: object) -> object:
+def comparable(name: str, value: object) -> object:
     if name == "phoneNumber" and value is not None:
         try:
             return normalize_phone_number(value)
@@ -194,12 +214,12 @@ def _comparable(name: str, value: object) -> object:
     return value
 
 
-def _unknown_property_reason(name: str) -> str:
-    folded = {valid.lower(): valid for valid in INPUT_PROPERTIES}
+def _unknown_property_reason(name: str, inputs: tuple[str, ...]) -> str:
+    folded = {valid.lower(): valid for valid in inputs}
     guess = folded.get(name.replace("_", "").lower())
     if guess is None and len(name) <= 64:  # a longer name is no typo, and costly to compare
         matches = difflib.get_close_matches(name.lower(), list(folded), n=1, cutoff=0.6)
         guess = folded[matches[0]] if matches else None
     if guess is not None:
         return f"unknown property {shown(name)}; did you mean {guess!r}?"
-    return f"unknown property {shown(name)}; valid properties are {', '.join(INPUT_PROPERTIES)}"
+    return f"unknown property {shown(name)}; valid properties are {', '.join(inputs)}"

@@ -17,9 +17,11 @@ from typing import Any, Literal
 
 from ..cams.errors import CamsAccessDenied, CamsError, CamsUnreachable
 from ..resource import QUALITY_RATING
+from .lifecycles import kind_of
 from .registration import RegistrationController
+from .validation import format_resource_id
 
-__all__ = ["Finding", "check_drift"]
+__all__ = ["Finding", "check_configuration_drift", "check_drift"]
 
 _SENDING: dict[str, str] = {
     "FLAGGED": (
@@ -39,7 +41,7 @@ _RED = (
 class Finding:
     """What the check found about one number (or, for ``error``, one space)."""
 
-    kind: Literal["lost", "note", "error"]
+    kind: Literal["lost", "changed", "note", "error"]
     space: str
     phone: str
     text: str
@@ -99,3 +101,43 @@ def _finding(space: str, phone: str, number: dict[str, Any] | None) -> Finding |
     if not meanings:
         return None
     return Finding("note", space, phone, f"{where} holds ({status}), but {'; '.join(meanings)}.")
+
+
+def check_configuration_drift(
+    controller: RegistrationController, resources: Iterable[tuple[str, dict[str, Any]]]
+) -> list[Finding]:
+    """Findings for the profiles and webhooks a stack manages ((token, stored outputs) pairs):
+    each one whose managed fields CAMS now holds otherwise is named with those fields (never a
+    secret's value), as `pulumi refresh` would show them. The webhooks of a space share one
+    listing; each profile is one read."""
+    findings: list[Finding] = []
+    for token, stored in resources:
+        kind = kind_of(token)
+        space, phone = stored["custSpaceId"], stored["phoneNumber"]
+        try:
+            live = kind.controller(controller.session).read(
+                format_resource_id(space, phone), stored
+            )
+        except (CamsAccessDenied, CamsUnreachable):
+            raise
+        except CamsError as err:
+            findings.append(Finding("error", space, phone, str(err)))
+            continue
+        what = kind.resource.name.removeprefix("PhoneNumber").lower()
+        if live.resource_id is None:
+            text = f"the {what} of {phone} in space {space} is lost: the space no longer lists it"
+            findings.append(Finding("lost", space, phone, text))
+            continue
+        differ = [name for name, value in live.outputs.items() if stored.get(name) != value]
+        if differ:
+            findings.append(
+                Finding(
+                    "changed",
+                    space,
+                    phone,
+                    f"the {what} of {phone} in space {space} was changed outside Pulumi: "
+                    f"{', '.join(differ)} differ from the stack; `pulumi up --refresh` puts "
+                    "them back.",
+                )
+            )
+    return findings

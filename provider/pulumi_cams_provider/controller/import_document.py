@@ -1,4 +1,5 @@
-"""What brings a console-managed space under management: its registered numbers as the
+"""What brings a console-managed space under management: its registered numbers (and, when
+asked, their profiles and webhooks) as the
 document `pulumi import --file` takes (native route), or as Python declarations that `pulumi up`
 adopts without a register call (dynamic route, where `pulumi import` does not work:
 pulumi/pulumi#16175). `pulumi-cams import-file` writes them; the native plugin's List names
@@ -11,7 +12,9 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..resource import RESOURCE_TYPE
+from ..phone_number_profile import PROFILE
+from ..phone_number_webhook import WEBHOOK
+from ..resource import REGISTRATION
 from .validation import format_resource_id
 
 __all__ = [
@@ -22,17 +25,21 @@ __all__ = [
 ]
 
 
-def registration_name(space: str, phone: str) -> str:
-    """The resource name of a registered number: stable across runs, unique across spaces."""
-    return f"{space}-{phone}"
+def registration_name(space: str, phone: str, resource: str = REGISTRATION.name) -> str:
+    """The resource name of a registered number's ``resource`` (its registration, profile or
+    webhook): stable across runs, unique across spaces and resources."""
+    suffix = {PROFILE.name: "-profile", WEBHOOK.name: "-webhook"}.get(resource, "")
+    return f"{space}-{phone}{suffix}"
 
 
 @dataclass(frozen=True)
 class Registered:
-    """One registered number of a space."""
+    """One registered number of a space, and what it holds beyond its registration: its
+    business profile (by wire names, as CAMS holds it) when asked for."""
 
     space: str
     phone: str
+    profile: dict[str, object] | None = None
 
     @property
     def name(self) -> str:
@@ -43,9 +50,19 @@ class Registered:
         return format_resource_id(self.space, self.phone)
 
 
-def import_json(registered: Iterable[Registered]) -> str:
-    """The document `pulumi import --file` takes (`resources`: type, name, id)."""
-    resources = [{"type": RESOURCE_TYPE, "name": r.name, "id": r.resource_id} for r in registered]
+def import_json(registered: Iterable[Registered], also: Iterable[str] = ()) -> str:
+    """The document `pulumi import --file` takes (`resources`: type, name, id): each number's
+    registration, and its resources named in ``also`` (``PhoneNumberProfile``...)."""
+    kinds = [REGISTRATION, *(r for r in (PROFILE, WEBHOOK) if r.name in set(also))]
+    resources = [
+        {
+            "type": kind.token,
+            "name": registration_name(r.space, r.phone, kind.name),
+            "id": r.resource_id,
+        }
+        for r in registered
+        for kind in kinds
+    ]
     return json.dumps({"resources": resources}, indent=2) + "\n"
 
 
@@ -55,7 +72,7 @@ def python_declarations(registered: Iterable[Registered]) -> str:
     lines = [
         '"""Registered numbers brought under management (pulumi-cams import-file)."""',
         "",
-        "from pulumi_cams import PhoneNumberRegistration",
+        "from pulumi_cams import PhoneNumberProfile, PhoneNumberRegistration",
         "",
     ]
     for r in registered:
@@ -66,4 +83,14 @@ def python_declarations(registered: Iterable[Registered]) -> str:
             f"    phone_number={json.dumps(r.phone)},",
             ")",
         ]
+        fields = {k: v for k, v in (r.profile or {}).items() if v is not None}
+        if fields:
+            lines += [
+                "PhoneNumberProfile(",
+                f"    {json.dumps(registration_name(r.space, r.phone, PROFILE.name))},",
+                f"    cust_space_id={json.dumps(r.space)},",
+                f"    phone_number={json.dumps(r.phone)},",
+                *(f"    {PROFILE.property(k).python}={json.dumps(v)}," for k, v in fields.items()),
+                ")",
+            ]
     return "\n".join(lines) + "\n"

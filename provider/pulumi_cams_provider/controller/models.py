@@ -132,10 +132,13 @@ def identity(resource_id: str, props: dict[str, Any]) -> tuple[str, str]:
     return parse_resource_id(resource_id)
 
 
-def lookup_document(space: str, number: PhoneNumber) -> dict[str, Any]:
+def lookup_document(
+    space: str, number: PhoneNumber, health: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """What getPhoneNumber returns and `pulumi-cams status --json` prints for a number:
-    `resource.FUNCTION_OUTPUTS` by their wire names."""
+    `resource.FUNCTION_OUTPUTS` by their wire names (the health, when read, by `health`)."""
     values: dict[str, Any] = {
+        **(health or {}),
         **number.reported,
         "custSpaceId": space,
         "phoneNumber": number.phone_number,

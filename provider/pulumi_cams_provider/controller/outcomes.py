@@ -65,6 +65,16 @@ class Note:
         return cls("info", f"{text} (so are the others this run removes: `--debug` names them)")
 
     @classmethod
+    def left_in_cams(cls, resource_id: str, subject: str, *, first: bool) -> Note:
+        """A delete of a number's profile or webhook, which CAMS keeps as it is; said once per
+        run (``first``), the others at debug level."""
+        text = (
+            f"the {subject} of {resource_id} is left as it is in CAMS (it has no delete); the "
+            "resource is only removed from the stack"
+        )
+        return cls("info" if first else "debug", text)
+
+    @classmethod
     def managed_elsewhere(cls, resource_id: str) -> Note:
         """A delete of a number another resource of the deployment has just created."""
         return cls(

@@ -24,7 +24,6 @@ Every operation runs within one `Deadline` of `retry_timeout` seconds, requests 
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Mapping
 from contextlib import nullcontext
@@ -34,14 +33,13 @@ from typing import Any
 from ..cams.actions import DEREGISTER, VERIFY_AND_REGISTER
 from ..cams.client import CamsClient
 from ..cams.errors import CamsError, CamsNotFound, InvalidInput
-from ..cams.pacing.store import prepare_store
 from ..cams.phone_number_list import PhoneNumber
 from ..cams.retry import Deadline, RetryPolicy
 from ..cams.settings import ProviderSettings
 from ..resource import INPUT_PROPERTIES, OUTPUT_PROPERTIES
 from .checks import check_inputs
-from .claims import Claims
 from .errors import MissingVerifyCode, NotRegistered, not_in_space, state_kept
+from .health import sending_health
 from .models import (
     RegistrationInputs,
     has_identity,
@@ -51,7 +49,7 @@ from .models import (
     updated_state,
 )
 from .outcomes import CreateOutcome, DeleteOutcome, Note, ReadOutcome
-from .phone_numbers import Listing, PhoneNumberFinder, listing_interval
+from .session import CamsSession
 from .validation import UNKNOWN, format_resource_id, validate_cust_space_id
 from .writes import ConfirmedWrite, registered, unregistered
 
@@ -76,18 +74,23 @@ class RegistrationController:
         retry_policy: RetryPolicy | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        session: CamsSession | None = None,
     ) -> None:
-        self._settings = settings
-        self._client = client
-        self._finder: PhoneNumberFinder | None = None
-        self._share_listings = share_listings
-        self._retry_policy = retry_policy
-        self._clock = clock
-        self._sleep = sleep
-        self._lock = threading.Lock()
-        self._claims = Claims()
-        if settings.rate_limit_store is not None:
-            prepare_store(settings.rate_limit_store.get_secret_value())
+        self._session = session or CamsSession(
+            settings,
+            client,
+            share_listings=share_listings,
+            retry_policy=retry_policy,
+            clock=clock,
+            sleep=sleep,
+        )
+        self._settings = self._session.settings
+        self._claims = self._session.claims
+
+    @classmethod
+    def of(cls, session: CamsSession) -> RegistrationController:
+        """The controller of the registrations a session serves."""
+        return cls(session.settings, session=session)
 
     @classmethod
     def from_config(
@@ -97,7 +100,7 @@ class RegistrationController:
         or bare), the environment filling the gaps. Both adapters build theirs here; one called
         before the engine configured it passes ``{}``: the environment only. Raises
         `SettingsError` naming what to fix."""
-        return cls(ProviderSettings.from_config(config), share_listings=share_listings)
+        return cls.of(CamsSession.from_config(config, share_listings=share_listings))
 
     # Lifecycle, in the order the engine meets it.
 
@@ -115,19 +118,19 @@ class RegistrationController:
         process (`claims`), and across processes that share a rate limit store (its lease)."""
         wanted = RegistrationInputs.checked(inputs)
         space, phone = wanted.cust_space_id, wanted.phone_number
-        budget = self._deadline()
-        quota = self._get_client().quota
+        budget = self._session.deadline()
+        quota = self._session.client().quota
         with self._claims.creating(phone) as claimed_before:
             with quota.lease(space, phone, budget) if quota else nullcontext():
                 outcome = self._create(wanted, budget)
             self._claims.claim(phone)
         notes = [Note.declared_twice(phone)] if claimed_before and outcome.adopted else []
-        notes += self._store_notes()
+        notes += self._session.store_notes()
         return replace(outcome, notes=(*outcome.notes, *notes)) if notes else outcome
 
     def _create(self, wanted: RegistrationInputs, budget: Deadline) -> CreateOutcome:
         space, phone = wanted.cust_space_id, wanted.phone_number
-        listing = self._listing(space, phone, budget)
+        listing = self._session.listing(space, phone, budget)
         observed = listing.number(phone)
         if observed is None:
             raise not_in_space(space, phone, listing.request_id, action=VERIFY_AND_REGISTER)
@@ -139,7 +142,7 @@ class RegistrationController:
             if wanted.verify_code is None:
                 raise MissingVerifyCode.of(observed, space)
             code = wanted.verify_code.get_secret_value()
-            client = self._get_client()
+            client = self._session.client()
             observed, extra = self._confirmed_write().until_seen(
                 VERIFY_AND_REGISTER,
                 lambda deadline: client.chatapp_verify_and_register(
@@ -164,7 +167,7 @@ class RegistrationController:
         the number absent or unregistered. Any failure to list raises, keeping the state."""
         space, phone = identity(resource_id, props)
         try:
-            listing = self._listing(space, phone, self._deadline(), fresh=False)
+            listing = self._session.listing(space, phone, self._session.deadline(), fresh=False)
         except CamsError as err:
             raise state_kept(err, phone, "refresh") from None
         observed = listing.number(phone)
@@ -184,29 +187,38 @@ class RegistrationController:
         )
         return ReadOutcome(resource_id=format_resource_id(space, phone), outputs=outputs)
 
+    @property
+    def session(self) -> CamsSession:
+        """What this controller shares with the other resources' controllers."""
+        return self._session
+
     def look_up(self, cust_space_id: object, phone_number: object) -> dict[str, Any]:
-        """A number's state as getPhoneNumber returns it (`lookup_document`), one listing; a
-        number the space does not list, or a bad argument (`InvalidInput`), is an error."""
+        """A number's state as getPhoneNumber returns it (`lookup_document`): one listing and
+        one health read; a number the space does not list, or a bad argument (`InvalidInput`),
+        is an error."""
         checked = check_inputs({"custSpaceId": cust_space_id, "phoneNumber": phone_number})
         if checked.failures:
             raise InvalidInput("; ".join(f.reason for f in checked.failures))
         space, phone = checked.inputs["custSpaceId"], checked.inputs["phoneNumber"]
-        listing = self._listing(space, phone, self._deadline())
+        deadline = self._session.deadline()
+        listing = self._session.listing(space, phone, deadline)
         number = listing.number(phone)
         if number is None:
             raise not_in_space(space, phone, listing.request_id)
-        return lookup_document(space, number)
+        return lookup_document(space, number, sending_health(self._session, space, phone))
 
     def numbers_of(self, cust_space_id: object) -> list[dict[str, Any]]:
         """Every number a space lists, as getPhoneNumber describes one (`lookup_document`),
         sorted; one listing, never a write: what `pulumi-cams status --space` shows."""
         space = validate_cust_space_id(cust_space_id)
-        listing = self._get_finder().list_space(space, fresh=True, deadline=self._deadline())
+        listing = self._session.finder().list_space(
+            space, fresh=True, deadline=self._session.deadline()
+        )
         return [lookup_document(space, listing[phone]) for phone in sorted(listing)]
 
     def request_code(self, space: str, phone: str, *, method: str, locale: str) -> str:
         """Ask CAMS to send the number its one-time code (GetChatappVerifyCode); the RequestId."""
-        return self._get_client().get_chatapp_verify_code(space, phone, method, locale)
+        return self._session.client().get_chatapp_verify_code(space, phone, method, locale)
 
     def registered_numbers(self, cust_space_id: object) -> tuple[list[str], int]:
         """A space's registered numbers, sorted, and how many it lists unregistered (List)."""
@@ -227,7 +239,7 @@ class RegistrationController:
             return DeleteOutcome(deregistered=False, notes=(left,))
         if self._claims.claimed(phone):
             return DeleteOutcome(False, notes=(Note.managed_elsewhere(resource_id),))
-        budget = self._deadline()
+        budget = self._session.deadline()
         try:
             number = self._observe(space, phone, budget)
         except CamsNotFound:
@@ -237,7 +249,7 @@ class RegistrationController:
         if number is None or not number.registered:
             return DeleteOutcome(deregistered=True)
 
-        client = self._get_client()
+        client = self._session.client()
 
         def deregister(deadline: Deadline) -> str:
             try:
@@ -248,52 +260,16 @@ class RegistrationController:
         _, notes = self._confirmed_write().until_seen(
             DEREGISTER, deregister, space, phone, unregistered, budget
         )
-        return DeleteOutcome(deregistered=True, notes=(*notes, *self._store_notes()))
-
-    def _store_notes(self) -> list[Note]:
-        """The rate limit store's fallback warning, once per process."""
-        quota = self._get_client().quota
-        warning = quota.warning() if quota is not None else None
-        return [Note("warning", warning)] if warning else []
+        return DeleteOutcome(deregistered=True, notes=(*notes, *self._session.store_notes()))
 
     def _confirmed_write(self) -> ConfirmedWrite:
         return ConfirmedWrite(
             observe=self._observe,
-            invalidate=self._get_finder().invalidate,
+            invalidate=self._session.finder().invalidate,
             settle_timeout=self._settings.settle_timeout,
         )
 
     def _observe(
         self, space: str, phone: str, deadline: Deadline, *, fresh: bool = True
     ) -> PhoneNumber | None:
-        return self._listing(space, phone, deadline, fresh=fresh).number(phone)
-
-    def _listing(
-        self, space: str, phone: str, deadline: Deadline, *, fresh: bool = True
-    ) -> Listing:
-        """The space's numbers as a listing shows them; its failure is about ``phone``."""
-        try:
-            return self._get_finder().list_space(space, fresh=fresh, deadline=deadline)
-        except CamsError as err:
-            raise err.restated(phone_number=phone) from None
-
-    def _deadline(self) -> Deadline:
-        return Deadline(self._settings.retry_timeout, clock=self._clock, sleep=self._sleep)
-
-    def _get_client(self) -> CamsClient:
-        with self._lock:
-            if self._client is None:
-                self._client = CamsClient(self._settings, retry_policy=self._retry_policy)
-            return self._client
-
-    def _get_finder(self) -> PhoneNumberFinder:
-        client = self._get_client()
-        with self._lock:
-            if self._finder is None:
-                self._finder = PhoneNumberFinder(
-                    client,
-                    share=self._share_listings,
-                    min_interval=lambda: listing_interval(client),
-                    clock=self._clock,
-                )
-            return self._finder
+        return self._session.listing(space, phone, deadline, fresh=fresh).number(phone)

@@ -1,6 +1,7 @@
-"""The protocol's List for ``cams:index:PhoneNumberRegistration``: a space's registered numbers,
-a page at a time (`pulumi do <token> list`). Pages continue at an offset, which is the whole
-continuation token this provider gives."""
+"""The protocol's List for every resource: a space's registered numbers (each has a
+registration, a business profile and a webhook to import), a page at a time (`pulumi do
+<token> list`). Pages continue at an offset, which is the whole continuation token this
+provider gives."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from typing import Any
 from ..cams.errors import InvalidInput
 from ..controller import validation
 from ..controller.import_document import registration_name
+from ..description import ResourceDescription
 
 __all__ = ["page"]
 
 
 async def page(
+    resource: ResourceDescription,
     registered: Callable[[str], Awaitable[list[str]]],
     query: dict[str, Any],
     start: str,
@@ -29,8 +32,8 @@ async def page(
         return None, ""
     if space is None:
         raise InvalidInput(
-            "List of cams:index:PhoneNumberRegistration needs custSpaceId, the space whose "
-            "registered numbers to list (pulumi do: --cust-space-id <space>)"
+            f"List of {resource.token} needs custSpaceId, the space whose registered numbers "
+            "to list (pulumi do: --cust-space-id <space>)"
         )
     try:
         space = validation.validate_cust_space_id(space)
@@ -43,5 +46,7 @@ async def page(
         numbers = numbers[:limit]
     offset = int(start or 0)
     end = len(numbers) if page_size < 1 else offset + page_size
-    rows = [(f"{space}/{phone}", registration_name(space, phone)) for phone in numbers]
+    rows = [
+        (f"{space}/{phone}", registration_name(space, phone, resource.name)) for phone in numbers
+    ]
     return rows[offset:end], (str(end) if end < len(numbers) else "")

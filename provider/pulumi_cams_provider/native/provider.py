@@ -40,19 +40,13 @@ from pulumi.provider.experimental.provider import (
 from ..cams.errors import InvalidInput, ProviderError
 from ..config import SETTINGS
 from ..controller import validation
-from ..controller.checks import check_inputs, diff_inputs
+from ..controller.lifecycles import Lifecycle, kind_of
 from ..controller.outcomes import Note
 from ..controller.registration import RegistrationController
+from ..controller.session import CamsSession
 from ..engine_log import EngineLog
 from ..package_schema import schema
-from ..resource import (
-    FUNCTION_TOKEN,
-    INPUT_PROPERTIES,
-    PACKAGE,
-    RESOURCE_TYPE,
-    SECRET_INPUTS,
-    installed_version,
-)
+from ..resource import FUNCTION_TOKEN, PACKAGE, RESOURCE_TYPE, installed_version
 from .listing import page
 from .property_values import secret_keys, to_dict, to_outputs, to_property, to_python
 
@@ -67,7 +61,8 @@ _T = TypeVar("_T")
 
 
 class CamsProvider(Provider):
-    """The ``cams`` provider: one resource, ``cams:index:PhoneNumberRegistration``.
+    """The ``cams`` provider: every resource of `resources`, each by its token, and the
+    getPhoneNumber function.
 
     ``engine_address`` is the engine's gRPC address the plugin was started with; warnings for
     the user (such as an adopted registration) go to its Log service, tied to the resource.
@@ -76,10 +71,11 @@ class CamsProvider(Provider):
     def __init__(self, engine_address: str | None = None) -> None:
         super().__init__()
         self._engine_log = EngineLog(engine_address)
-        self._controller: RegistrationController | None = None
-        # The resource (URN) that declared each number in this deployment: the engine checks
-        # every resource of a deployment in this one process.
-        self._declared: dict[str, str] = {}
+        self._session: CamsSession | None = None
+        self._controllers: dict[str, Lifecycle] = {}
+        # The resource (URN) that declared each number in this deployment, per resource type:
+        # the engine checks every resource of a deployment in this one process.
+        self._declared: dict[tuple[str, str], str] = {}
 
     async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
         """Serve ``schema.json``, the contract every generated SDK is built from."""
@@ -121,7 +117,8 @@ class CamsProvider(Provider):
                 name = name.removeprefix("config:")
                 if namespace == PACKAGE and name in names and text != "null":
                     config[name] = text
-        self._controller = RegistrationController.from_config(config)
+        self._session = CamsSession.from_config(config)
+        self._controllers = {}
         # Preview support lets dependent resources see this resource's outputs as "computed"
         # during `pulumi preview` instead of as absent. It is safe only because create and
         # update with `preview=True` never call CAMS (see create/update).
@@ -134,13 +131,13 @@ class CamsProvider(Provider):
 
     async def check(self, request: CheckRequest) -> CheckResponse:
         """Normalise and validate the inputs (no network; runs at preview)."""
-        _require_resource_type(request.type)
-        outcome = check_inputs(to_dict(request.new_inputs), to_dict(request.old_inputs))
-        secret = secret_keys(request.new_inputs) | SECRET_INPUTS
+        kind = kind_of(request.type)
+        outcome = kind.check(to_dict(request.new_inputs), to_dict(request.old_inputs))
+        secret = secret_keys(request.new_inputs) | kind.resource.secret_inputs
         failures = [CheckFailure(f.property, f.reason) for f in outcome.failures]
         phone = outcome.inputs.get("phoneNumber")
         if isinstance(phone, str) and not any(f.property == "phoneNumber" for f in failures):
-            other = self._declared.setdefault(phone, request.urn)
+            other = self._declared.setdefault((request.type, phone), request.urn)
             if other != request.urn:
                 failures.append(CheckFailure("phoneNumber", _declared_twice(phone, other)))
         return CheckResponse(
@@ -158,26 +155,26 @@ class CamsProvider(Provider):
             )
         args = to_dict(request.args)
         space, phone = args.get("custSpaceId"), args.get("phoneNumber")
-        found = await self._call(lambda c: c.look_up(space, phone))
+        found = await self._registrations(lambda c: c.look_up(space, phone))
         return InvokeResponse(return_value={k: to_property(v) for k, v in found.items()})
 
     async def list_page(
         self, token: str, query: dict[str, Any], start: str, page_size: int, limit: int
     ) -> tuple[list[tuple[str, str]] | None, str]:
-        """One page of List (see `listing.page`)."""
-        _require_resource_type(token)
+        """One page of List (see `listing.page`): every registered number of the space, which
+        has a registration, a profile and a webhook to import."""
+        resource = kind_of(token).resource
 
         async def registered(space: str) -> list[str]:
-            numbers, _ = await self._call(lambda c: c.registered_numbers(space))
+            numbers, _ = await self._registrations(lambda c: c.registered_numbers(space))
             return numbers
 
-        return await page(registered, query, start, page_size, limit)
+        return await page(resource, registered, query, start, page_size, limit)
 
     async def diff(self, request: DiffRequest) -> DiffResponse:
         """Compare the stored outputs with the new inputs; identity changes replace."""
-        _require_resource_type(request.type)
         olds, news = to_dict(request.old_state), to_dict(request.new_inputs)
-        outcome = diff_inputs(olds, news)
+        outcome = kind_of(request.type).diff(olds, news)
         detailed = {
             name: PropertyDiff(
                 _diff_kind(name in olds, name in news, name in outcome.replaces), input_diff=True
@@ -193,15 +190,15 @@ class CamsProvider(Provider):
         )
 
     async def create(self, request: CreateRequest) -> CreateResponse:
-        """Register the number, or adopt it; at preview, echo the inputs with outputs unknown."""
-        _require_resource_type(request.type)
+        """Create the resource (register or adopt a number, set a profile or webhook); at
+        preview, echo the inputs with what CAMS reports unknown."""
         inputs = to_dict(request.properties)
-        secret = secret_keys(request.properties)
+        secret = secret_keys(request.properties) | kind_of(request.type).resource.secret_inputs
         if request.preview:
-            planned = await self._call(lambda c: c.preview_create(inputs))
+            planned = await self._call(request.type, lambda c: c.preview_create(inputs))
             return CreateResponse(resource_id="", properties=to_outputs(planned, secret))
         try:
-            outcome = await self._call(lambda c: c.create(inputs))
+            outcome = await self._call(request.type, lambda c: c.create(inputs))
         except ProviderError as err:
             if err.awaits_person:
                 # The engine shows an await as "resource is awaiting", without its message:
@@ -223,21 +220,23 @@ class CamsProvider(Provider):
         )
 
     async def read(self, request: ReadRequest) -> ReadResponse:
-        """Refresh or import: the live state, or an empty ID when the number is gone."""
-        _require_resource_type(request.type)
+        """Refresh or import: the live state, or an empty ID when the resource is gone."""
+        resource = kind_of(request.type).resource
         state = to_dict(request.properties)
-        outcome = await self._call(lambda c: c.read(request.resource_id, state))
+        outcome = await self._call(request.type, lambda c: c.read(request.resource_id, state))
         if outcome.resource_id is None:
             return ReadResponse(resource_id="", properties={}, inputs={})
-        secret = secret_keys(request.properties) | secret_keys(request.inputs)
+        secret = (
+            secret_keys(request.properties) | secret_keys(request.inputs) | resource.secret_inputs
+        )
         if request.inputs:
             inputs = dict(request.inputs)
         else:
             # Import: no program inputs yet, so offer the ones the live state determines.
             inputs = {
                 name: to_property(outcome.outputs[name], name in secret)
-                for name in INPUT_PROPERTIES
-                if name in outcome.outputs
+                for name in resource.inputs
+                if outcome.outputs.get(name) is not None
             }
         return ReadResponse(
             resource_id=outcome.resource_id,
@@ -246,26 +245,42 @@ class CamsProvider(Provider):
         )
 
     async def update(self, request: UpdateRequest) -> UpdateResponse:
-        """Apply an in-place change; the controller makes no CAMS call, so preview is the same."""
-        _require_resource_type(request.type)
+        """Apply an in-place change; at preview, the new inputs with nothing sent."""
         olds, news = to_dict(request.olds), to_dict(request.news)
-        outputs = await self._call(lambda c: c.update(olds, news))
-        secret = secret_keys(request.olds) | secret_keys(request.news)
+        resource = kind_of(request.type).resource
+        secret = secret_keys(request.olds) | secret_keys(request.news) | resource.secret_inputs
+        if request.preview:
+            planned = {name: news.get(name, olds.get(name)) for name in resource.outputs}
+            return UpdateResponse(properties=to_outputs(planned, secret))
+        outputs = await self._call(request.type, lambda c: c.update(olds, news))
         return UpdateResponse(properties=to_outputs(outputs, secret))
 
     async def delete(self, request: DeleteRequest) -> None:
-        """Deregister only when ``deregisterOnDelete`` is true; otherwise forget the resource."""
-        _require_resource_type(request.type)
+        """Delete as the resource's lifecycle says (a registration deregisters only when
+        ``deregisterOnDelete`` is true; a profile or webhook stays in CAMS)."""
         state = to_dict(request.properties)
-        outcome = await self._call(lambda c: c.delete(request.resource_id, state))
+        outcome = await self._call(request.type, lambda c: c.delete(request.resource_id, state))
         for note in outcome.notes:
             await self._engine_log.tell(note, request.urn)
 
-    async def _call(self, operation: Callable[[RegistrationController], _T]) -> _T:
-        controller = self._controller
-        if controller is None:  # the engine configures first; a direct caller may not
-            controller = self._controller = RegistrationController.from_config({})
+    async def _call(self, token: str, operation: Callable[[Lifecycle], _T]) -> _T:
+        """``operation`` on the controller of the resource ``token``, in a worker thread."""
+        kind = kind_of(token)
+        controller = self._controllers.get(token)
+        if controller is None:
+            controller = self._controllers[token] = kind.controller(self._get_session())
         return await asyncio.to_thread(operation, controller)
+
+    async def _registrations(self, operation: Callable[[RegistrationController], _T]) -> _T:
+        """``operation`` on the registrations' controller (getPhoneNumber, List)."""
+        controller = await self._call(RESOURCE_TYPE, lambda c: c)
+        assert isinstance(controller, RegistrationController)
+        return await asyncio.to_thread(operation, controller)
+
+    def _get_session(self) -> CamsSession:
+        if self._session is None:  # the engine configures first; a direct caller may not
+            self._session = CamsSession.from_config({})
+        return self._session
 
 
 def _declared_twice(phone: str, other_urn: str) -> str:
@@ -274,14 +289,6 @@ def _declared_twice(phone: str, other_urn: str) -> str:
         "number is registered once, so declare it in one resource only (to rename a resource, "
         "keep one declaration and give it `aliases` with the old name)"
     )
-
-
-def _require_resource_type(resource_type: str) -> None:
-    if resource_type != RESOURCE_TYPE:
-        raise InvalidInput(
-            f"unknown resource type {resource_type!r}: "
-            f"the cams provider serves only {RESOURCE_TYPE}"
-        )
 
 
 def _diff_kind(in_olds: bool, in_news: bool, replaces: bool) -> PropertyDiffKind:

@@ -11,7 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Reads a phone number's registration state in a CAMS space (QueryChatappPhoneNumbers) without managing it: what `pulumi-cams status --json` shows. It reads at preview too and never writes. A number the space does not list is an error.
+// Reads a phone number's registration state in a CAMS space (QueryChatappPhoneNumbers) and whether it can send (GetWhatsappHealthStatus) without managing it: what `pulumi-cams status --json` shows. It reads at preview too and never writes. A number the space does not list is an error.
 func GetPhoneNumber(ctx *pulumi.Context, args *GetPhoneNumberArgs, opts ...pulumi.InvokeOption) (*GetPhoneNumberResult, error) {
 	opts = internal.PkgInvokeDefaultOpts(opts)
 	var rv GetPhoneNumberResult
@@ -30,6 +30,8 @@ type GetPhoneNumberArgs struct {
 }
 
 type GetPhoneNumberResult struct {
+	// Whether Meta lets the number send now (`GetWhatsappHealthStatus`): `AVAILABLE`, `LIMITED` or `BLOCKED`; null when it could not be read.
+	CanSendMessage *string `pulumi:"canSendMessage"`
 	// True when registering the number needs a fresh code (`pulumi-cams request-code`).
 	CodeNeeded bool `pulumi:"codeNeeded"`
 	// Whether the number's ownership was verified with a code, for example `VERIFIED`, `NOT_VERIFIED` or `EXPIRED`.
@@ -46,6 +48,8 @@ type GetPhoneNumberResult struct {
 	QualityRating *string `pulumi:"qualityRating"`
 	// True when the number is registered (`CONNECTED`, `FLAGGED`, `RATE_LIMITED` or `RESTRICTED`): a PhoneNumberRegistration adopts it without a code.
 	Registered bool `pulumi:"registered"`
+	// Why the number cannot send freely and what Meta suggests, or why its health could not be read; null when it can send.
+	SendingAdvice *string `pulumi:"sendingAdvice"`
 	// The number's status in CAMS, for example `CONNECTED` once registered, `PENDING` before, `DISCONNECTED` after deregistration.
 	Status *string `pulumi:"status"`
 	// The business display name WhatsApp shows for the number.
@@ -80,6 +84,11 @@ func (o GetPhoneNumberResultOutput) ToGetPhoneNumberResultOutput() GetPhoneNumbe
 
 func (o GetPhoneNumberResultOutput) ToGetPhoneNumberResultOutputWithContext(ctx context.Context) GetPhoneNumberResultOutput {
 	return o
+}
+
+// Whether Meta lets the number send now (`GetWhatsappHealthStatus`): `AVAILABLE`, `LIMITED` or `BLOCKED`; null when it could not be read.
+func (o GetPhoneNumberResultOutput) CanSendMessage() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetPhoneNumberResult) *string { return v.CanSendMessage }).(pulumi.StringPtrOutput)
 }
 
 // True when registering the number needs a fresh code (`pulumi-cams request-code`).
@@ -120,6 +129,11 @@ func (o GetPhoneNumberResultOutput) QualityRating() pulumi.StringPtrOutput {
 // True when the number is registered (`CONNECTED`, `FLAGGED`, `RATE_LIMITED` or `RESTRICTED`): a PhoneNumberRegistration adopts it without a code.
 func (o GetPhoneNumberResultOutput) Registered() pulumi.BoolOutput {
 	return o.ApplyT(func(v GetPhoneNumberResult) bool { return v.Registered }).(pulumi.BoolOutput)
+}
+
+// Why the number cannot send freely and what Meta suggests, or why its health could not be read; null when it can send.
+func (o GetPhoneNumberResultOutput) SendingAdvice() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetPhoneNumberResult) *string { return v.SendingAdvice }).(pulumi.StringPtrOutput)
 }
 
 // The number's status in CAMS, for example `CONNECTED` once registered, `PENDING` before, `DISCONNECTED` after deregistration.

@@ -21,8 +21,12 @@ func (m *module) Version() semver.Version {
 
 func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi.Resource, err error) {
 	switch typ {
+	case "cams:index:PhoneNumberProfile":
+		r = &PhoneNumberProfile{}
 	case "cams:index:PhoneNumberRegistration":
 		r = &PhoneNumberRegistration{}
+	case "cams:index:PhoneNumberWebhook":
+		r = &PhoneNumberWebhook{}
 	default:
 		return nil, fmt.Errorf("unknown resource type: %s", typ)
 	}

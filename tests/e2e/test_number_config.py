@@ -1,0 +1,143 @@
+"""A number's business profile and webhook beside its registration, under the real CLI on both
+routes: examples/yaml (native plugin, YAML host) and examples/quickstart (Python SDK, Python
+host). Each runs the issue's cases: up, no changes on preview and refresh, an update of one
+field (exactly one ModifyPhoneBusinessProfile, no register call), a change made in the console
+found by `pulumi refresh --preview-only --expect-no-changes` and by `pulumi-cams drift` (named
+by field) and put back by `pulumi up --refresh`, and destroy leaving the profile in CAMS."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from cams_emulator import EmulatorServer
+
+from tests.e2e.test_quickstart import SECRET_SIG
+from tests.support import emulator_control as ctl
+from tests.support.demo_seed import CODE, PENDING, SPACE
+from tests.support.emulator_clients import call
+from tests.support.pulumi_cli import PulumiCli, resources_of, yaml_from_path
+
+MODIFY = "ModifyPhoneBusinessProfile"
+
+
+def actions(emulator: EmulatorServer) -> list[str]:
+    return [r["action"] for r in ctl.requests(emulator.url)]
+
+
+def held(emulator: EmulatorServer) -> dict:
+    [number] = [
+        n
+        for n in ctl.state(emulator.url)["phoneNumbers"]
+        if (n["custSpaceId"], n["phoneNumber"]) == (SPACE, PENDING)
+    ]
+    return number
+
+
+def drift(cli: PulumiCli, project: Path) -> subprocess.CompletedProcess[str]:
+    """`pulumi stack export --show-secrets | pulumi-cams drift`, as drift-check.sh runs it."""
+    exported = cli("stack", "export", "--show-secrets", cwd=project).stdout
+    return subprocess.run(
+        ["pulumi-cams", "drift"],
+        input=exported,
+        env=cli.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def the_whole_number_as_code(
+    cli: PulumiCli, emulator: EmulatorServer, project: Path, types: tuple[str, str]
+) -> None:
+    """The cases after `pulumi up` created the registration, profile and webhook."""
+    profile_type, webhook_type = types
+    number = held(emulator)
+    assert number["profile"] == {
+        "About": "Support, 9:00-17:00",
+        "Vertical": "RETAIL",
+        "Websites": ["https://shop.example.com"],
+    }
+    assert number["webhook"] == {
+        "StatusCallbackUrl": "https://hooks.example.com/cams/status",
+        "HttpFlag": "Y",
+    }
+    exported = cli.export(project)
+    (webhook,) = resources_of(exported, webhook_type)
+    assert set(webhook["outputs"]["statusCallbackUrl"]) == {SECRET_SIG, "ciphertext"}
+    assert "hooks.example.com" not in str(exported)
+    cli("preview", "--expect-no-changes", cwd=project)
+    cli("refresh", "--yes", "--expect-no-changes", cwd=project)
+
+    # One field changes: one modify call, carrying that field only; nothing registers.
+    cli.config(project, "about", "Support, 24/7")
+    ctl.clear_requests(emulator.url)
+    up = cli("up", "--yes", cwd=project)
+    assert f"~  {profile_type} " in up.stdout, up
+    assert actions(emulator).count(MODIFY) == 1
+    assert "ChatappVerifyAndRegister" not in actions(emulator)
+    assert "UpdatePhoneWebhook" not in actions(emulator)
+    [modify] = [r for r in ctl.requests(emulator.url) if r["action"] == MODIFY]
+    assert set(modify["params"]) - {"CustSpaceId", "PhoneNumber"} == {"About"}
+
+    # Changed in the console: the drift checks find it by field, `up --refresh` restores it.
+    call(
+        emulator,
+        MODIFY,
+        {"CustSpaceId": SPACE, "PhoneNumber": PENDING, "About": "Changed by hand"},
+    )
+    found = cli(
+        "refresh", "--preview-only", "--expect-no-changes", "--diff", cwd=project, check=False
+    )
+    assert found.code != 0, found
+    assert "about" in found.output, found
+    checked = drift(cli, project)
+    assert checked.returncode == 3, checked
+    assert f"changed: the profile of {PENDING} in space {SPACE} was changed outside Pulumi: " in (
+        checked.stderr
+    )
+    assert "about differ from the stack" in checked.stderr
+    cli("up", "--refresh", "--yes", cwd=project)
+    assert held(emulator)["profile"]["About"] == "Support, 24/7"
+    cli("preview", "--refresh", "--expect-no-changes", cwd=project)
+
+    destroy = cli("destroy", "--yes", cwd=project)
+    assert "is left as it is in CAMS" in destroy.output, destroy
+    assert held(emulator)["profile"]["About"] == "Support, 24/7"
+
+
+def test_the_yaml_example_manages_the_profile_and_webhook_with_the_plugin(
+    cli: PulumiCli, emulator: EmulatorServer
+) -> None:
+    project = yaml_from_path(cli)
+    cli.stack_init(project)
+    cli.config(project, "verifyCode", CODE, secret=True)
+    up = cli("up", "--yes", cwd=project)
+    assert "+  cams:index:PhoneNumberProfile profile created" in up.stdout, up
+    assert "+  cams:index:PhoneNumberWebhook webhook created" in up.stdout, up
+    the_whole_number_as_code(
+        cli, emulator, project, ("cams:index:PhoneNumberProfile", "cams:index:PhoneNumberWebhook")
+    )
+
+
+def test_the_python_quickstart_manages_the_profile_and_webhook(
+    cli: PulumiCli, emulator: EmulatorServer, python_venv: Path
+) -> None:
+    project = cli.project("quickstart", venv=python_venv)
+    cli.stack_init(project)
+    cli.config(project, "custSpaceId", SPACE)
+    cli.config(project, "phoneNumber", PENDING)
+    cli.config(project, "verifyCode", CODE, secret=True)
+    up = cli("up", "--yes", cwd=project)
+    assert "+  pulumi-python:dynamic/cams:PhoneNumberProfile support-line-profile created" in (
+        up.stdout
+    ), up
+    the_whole_number_as_code(
+        cli,
+        emulator,
+        project,
+        (
+            "pulumi-python:dynamic/cams:PhoneNumberProfile",
+            "pulumi-python:dynamic/cams:PhoneNumberWebhook",
+        ),
+    )
