@@ -2,7 +2,8 @@
 `make bench-shared` for many pipelines on one account.
 
 One scenario per module, each returning its rows with their targets beside them:
-`throughput`, `refresh`, `importing`, `startup` (the quick rows, about a minute) and `shared`
+`throughput`, `refresh`, `configuration` (the profile and webhook), `importing`, `startup` (the
+quick rows, about a minute) and `shared`
 (about 35 minutes); `harness` is what they run on. The script exits 1 when a target is missed,
 so that a regression is loud.
 """
@@ -15,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import importing, refresh, shared, startup, throughput
+from bench import configuration, importing, refresh, shared, startup, throughput
 from bench.harness import CONCURRENCY, clean_environment, emulator, machine, make_seed
 from bench.report import Row, print_table, write_into
 
@@ -101,6 +102,7 @@ def _quick_rows(url: str, args: argparse.Namespace, tmp: Path) -> list[Row]:
     sdk_modules = startup.sdk_imported_by_preview()
     created = throughput.run_creates(url, n, rate, share=True)
     preview_calls = startup.run_preview(url, rate, created.outputs)
+    configured = configuration.run_configuration(url, rate, n)
     refreshed = refresh.run_refresh(url, rate, created.outputs, share=True)
     fleet_read = refresh.run_refresh(url, rate, refresh.fleet_states(args.fleet), share=True)
     imported = importing.run_import(url, rate, tmp)
@@ -109,6 +111,7 @@ def _quick_rows(url: str, args: argparse.Namespace, tmp: Path) -> list[Row]:
     return [
         *throughput.rows(created, naive, n, rate),
         *refresh.rows(refreshed, fleet_read, naive_read, n, args.fleet),
+        *configuration.rows(configured, rate, n),
         *importing.rows(imported, args.fleet),
         *startup.rows(preview_calls, n, startup_figures, args.startup_runs, sdk_modules),
     ]

@@ -35,6 +35,7 @@ from pulumi_cams_provider.cams.errors import CamsError
 from pulumi_cams_provider.cams.retry import Deadline, RetryPolicy
 from pulumi_cams_provider.cams.settings import ProviderSettings
 from pulumi_cams_provider.controller.registration import RegistrationController
+from pulumi_cams_provider.controller.session import CamsSession
 
 from tests.support import emulator_control as ctl
 from tests.support.demo_seed import CODE, CONNECTED, DEMO_KEY, PENDING
@@ -245,7 +246,7 @@ def test_fault_ends_as_expected_and_cams_agrees(
         )
     else:
         client = CamsClient(settings, retry_policy=policy)
-    controller = RegistrationController(settings, client, retry_policy=policy)
+    controller = RegistrationController(CamsSession(settings, client, retry_policy=policy))
     phone = PENDING if operation == "create" else CONNECTED
     written = REGISTER if operation == "create" else DEREGISTER
     if phase == "first":
@@ -308,7 +309,9 @@ def test_an_unanswering_cams_is_bounded_by_the_budget(emulator: EmulatorServer) 
     timeouts included, not a timeout later."""
     ctl.faults(emulator.url, LIST, "delay", count=50, seconds=LIST_DELAY_S)
     settings = fault_settings(emulator).model_copy(update={"retry_timeout": 3.0})
-    controller = RegistrationController(settings, retry_policy=RetryPolicy(base=0.01, cap=0.05))
+    controller = RegistrationController(
+        CamsSession(settings, retry_policy=RetryPolicy(base=0.01, cap=0.05))
+    )
     started = time.monotonic()
     with pytest.raises(CamsError) as raised:
         controller.create({"custSpaceId": DEMO, "phoneNumber": PENDING, "verifyCode": CODE})

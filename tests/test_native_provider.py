@@ -22,7 +22,15 @@ from pulumi_cams_provider.config import SETTINGS
 from pulumi_cams_provider.resource import RESOURCE_TYPE
 
 from tests.support import emulator_control
-from tests.support.demo_seed import CODE, CONNECTED_LOOKUP, DEMO_KEY, NO_CODE, PENDING, SPACE
+from tests.support.demo_seed import (
+    CODE,
+    CONNECTED,
+    CONNECTED_LOOKUP,
+    DEMO_KEY,
+    NO_CODE,
+    PENDING,
+    SPACE,
+)
 from tests.support.demo_seed import SECOND_SPACE as OTHER_SPACE
 from tests.support.plugin_harness import (
     REPO_ROOT,
@@ -426,9 +434,9 @@ def test_a_number_declared_by_two_resources_is_refused_at_check_naming_the_other
     assert [(f.property, f.reason) for f in second.failures] == [
         (
             "phoneNumber",
-            "phoneNumber 8613800001234 is declared by resource 'registration' too: a number is "
-            "registered once, so declare it in one resource only (to rename a resource, keep one "
-            "declaration and give it `aliases` with the old name)",
+            "phoneNumber 8613800001234 is declared by resource 'registration' too: a number has "
+            "one PhoneNumberRegistration, so declare it in one resource only (to rename a "
+            "resource, keep one declaration and give it `aliases` with the old name)",
         )
     ]
 
@@ -577,3 +585,14 @@ def test_list_streams_the_registered_numbers_of_a_space_a_page_at_a_time(
     assert other.details().startswith(
         "QueryChatappPhoneNumbers in space cams-other-tenant failed: Unknown.ResourceOwnerId"
     )
+
+
+def test_list_serves_the_profile_and_webhook_tokens(provider: PluginProcess) -> None:
+    for token, suffix in (
+        ("cams:index:PhoneNumberProfile", "-profile"),
+        ("cams:index:PhoneNumberWebhook", "-webhook"),
+    ):
+        listed = provider.list({"custSpaceId": SPACE}, token=token)
+        assert [(r.result.id, r.result.name) for r in listed] == [
+            (f"{SPACE}/{CONNECTED}", f"{SPACE}-{CONNECTED}{suffix}")
+        ]

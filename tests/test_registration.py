@@ -24,6 +24,7 @@ from pulumi_cams_provider.controller.errors import (
 )
 from pulumi_cams_provider.controller.outcomes import DeleteOutcome, Note, ReadOutcome
 from pulumi_cams_provider.controller.registration import RegistrationController
+from pulumi_cams_provider.controller.session import CamsSession
 from pulumi_cams_provider.controller.validation import UNKNOWN
 
 from tests.support import emulator_control as ctl
@@ -39,8 +40,10 @@ QUERY = actions.QUERY_PHONE_NUMBERS
 @pytest.fixture
 def controller(emulator: EmulatorServer) -> RegistrationController:
     return RegistrationController(
-        settings_for(emulator).model_copy(update={"retry_timeout": 5.0, "settle_timeout": 1.0}),
-        retry_policy=RetryPolicy(base=0.01, cap=0.05),
+        CamsSession(
+            settings_for(emulator).model_copy(update={"retry_timeout": 5.0, "settle_timeout": 1.0}),
+            retry_policy=RetryPolicy(base=0.01, cap=0.05),
+        )
     )
 
 
@@ -178,7 +181,7 @@ def test_diff_replaces_on_a_new_identity_updates_deregister_on_delete_and_ignore
 
 
 def test_update_keeps_every_output_and_calls_nothing(emulator: EmulatorServer) -> None:
-    controller = RegistrationController(settings_for(emulator))
+    controller = RegistrationController(CamsSession(settings_for(emulator)))
     outputs = controller.update(
         {**STATE, "verifiedName": "Demo Shop"},
         inputs(deregisterOnDelete=True, verifyCode="246810"),
@@ -310,7 +313,7 @@ def test_create_gives_up_on_throttling_after_the_deadline(
 
 
 def test_create_with_a_read_only_key_names_the_ram_action(emulator: EmulatorServer) -> None:
-    controller = RegistrationController(settings_for(emulator, KEYS["readonly"]))
+    controller = RegistrationController(CamsSession(settings_for(emulator, KEYS["readonly"])))
     with pytest.raises(CamsAccessDenied) as exc:
         controller.create(inputs(verifyCode="246810"))
     assert exc.value.code == "Ram.PermissionDeny"
@@ -319,7 +322,7 @@ def test_create_with_a_read_only_key_names_the_ram_action(emulator: EmulatorServ
 
 
 def test_listing_errors_name_the_number(emulator: EmulatorServer) -> None:
-    controller = RegistrationController(settings_for(emulator, KEYS["unsubscribed"]))
+    controller = RegistrationController(CamsSession(settings_for(emulator, KEYS["unsubscribed"])))
     with pytest.raises(CamsAccessDenied) as exc:
         controller.create(inputs(verifyCode="246810"))
     assert exc.value.code == "Product.Unsubscript"
@@ -335,13 +338,19 @@ def test_listing_errors_name_the_number(emulator: EmulatorServer) -> None:
 def test_read_reports_a_number_deregistered_elsewhere_as_gone(
     emulator: EmulatorServer,
 ) -> None:
-    created = RegistrationController(settings_for(emulator)).create(inputs(verifyCode="246810"))
-    live = RegistrationController(settings_for(emulator)).read(created.resource_id, created.outputs)
+    created = RegistrationController(CamsSession(settings_for(emulator))).create(
+        inputs(verifyCode="246810")
+    )
+    live = RegistrationController(CamsSession(settings_for(emulator))).read(
+        created.resource_id, created.outputs
+    )
     assert (live.resource_id, live.outputs) == (created.resource_id, created.outputs)
-    RegistrationController(settings_for(emulator)).delete(
+    RegistrationController(CamsSession(settings_for(emulator))).delete(
         created.resource_id, {**created.outputs, "deregisterOnDelete": True}
     )
-    gone = RegistrationController(settings_for(emulator)).read(created.resource_id, created.outputs)
+    gone = RegistrationController(CamsSession(settings_for(emulator))).read(
+        created.resource_id, created.outputs
+    )
     assert (gone.resource_id, gone.outputs) == (None, {})
 
 
@@ -363,8 +372,10 @@ def test_read_keeps_the_registration_when_the_listing_fails(
     """Only a listing that shows the number absent or unregistered drops it; a failure to list,
     about the space or the way to it, is a refresh error and the state is kept."""
     controller = RegistrationController(
-        settings_for(emulator).model_copy(update={"retry_timeout": 1.0}),
-        retry_policy=RetryPolicy(base=0.01, cap=0.05),
+        CamsSession(
+            settings_for(emulator).model_copy(update={"retry_timeout": 1.0}),
+            retry_policy=RetryPolicy(base=0.01, cap=0.05),
+        )
     )
     ctl.control(emulator.url, "POST", "faults", {"action": QUERY, **fault})
     state = {"custSpaceId": DEMO, "phoneNumber": CONNECTED, "deregisterOnDelete": False}
@@ -442,7 +453,7 @@ def test_moving_a_number_that_deregisters_on_delete_ends_registered_in_the_new_s
     assert (diff.replaces, diff.delete_before_replace) == (["custSpaceId"], True)
     # What the engine does for a delete-before-replace in the next `pulumi up` (a provider
     # process of its own): delete the old, then create the new.
-    controller = RegistrationController(settings_for(emulator))
+    controller = RegistrationController(CamsSession(settings_for(emulator)))
     assert controller.delete(created.resource_id, created.outputs).deregistered
     code = _fresh_code(emulator, "cams-second-space", PENDING)
     moved = controller.create({**news, "verifyCode": code})
@@ -592,7 +603,7 @@ def test_an_injected_bug_fails_a_create_at_once_named_as_a_bug(
     else:
         monkeypatch.setattr(CamsClient, "sdk_client", broken)
     # The default budget (cams:retryTimeout, 120 s): a retried bug would spend all of it.
-    controller = RegistrationController(settings_for(emulator))
+    controller = RegistrationController(CamsSession(settings_for(emulator)))
 
     with pytest.raises(ClientBug) as failed:
         controller.create(inputs(verifyCode=CODE))

@@ -14,6 +14,7 @@ from pulumi_cams_provider.cams import actions
 from pulumi_cams_provider.cams.retry import RetryPolicy
 from pulumi_cams_provider.cams.settings import ProviderSettings
 from pulumi_cams_provider.controller.registration import RegistrationController
+from pulumi_cams_provider.controller.session import CamsSession
 from pydantic import SecretStr
 
 from tests.support import emulator_control as ctl
@@ -57,7 +58,9 @@ def test_a_hundred_concurrent_creates_register_each_number_once(
         access_key_secret=SecretStr(DEMO_KEY[1]),
         requests_per_second=1000,
     )
-    controller = RegistrationController(settings, retry_policy=RetryPolicy(deadline=10))
+    controller = RegistrationController(
+        CamsSession(settings, retry_policy=RetryPolicy(deadline=10))
+    )
 
     def create(i: int) -> dict[str, Any]:
         props = {"custSpaceId": SPACE, "phoneNumber": f"+{phone(i)}", "verifyCode": code(i)}

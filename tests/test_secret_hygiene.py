@@ -20,6 +20,7 @@ from pulumi_cams_provider.cams.errors import CamsError
 from pulumi_cams_provider.cams.retry import RetryPolicy
 from pulumi_cams_provider.cams.settings import ProviderSettings
 from pulumi_cams_provider.controller.registration import RegistrationController
+from pulumi_cams_provider.controller.session import CamsSession
 
 from tests.support import emulator_control as ctl
 from tests.support import secret_hygiene
@@ -112,8 +113,10 @@ def test_errors_and_logs_in_process_hold_no_secret(
     # observing; a truncated answer (malformed) is committed, so create succeeds after observing.
     ctl.faults(hygiene_emulator.url, REGISTER, fault, count=20, code="InvalidParameter")
     controller = RegistrationController(
-        settings.model_copy(update={"retry_timeout": 1.0, "settle_timeout": 0.3}),
-        retry_policy=RetryPolicy(base=0.01, cap=0.02),
+        CamsSession(
+            settings.model_copy(update={"retry_timeout": 1.0, "settle_timeout": 0.3}),
+            retry_policy=RetryPolicy(base=0.01, cap=0.02),
+        )
     )
     error: Any = None
     try:
@@ -211,3 +214,52 @@ def test_an_endpoint_with_credentials_in_it_is_not_echoed() -> None:
         "(got 'http://***@127.0.0.1:1/x'). Fix it with `pulumi config set cams:endpoint <value>`."
     )
     assert "p4ss-w0rd" not in repr(exc.value.args)
+
+
+def test_a_webhook_url_stays_out_of_every_debug_log(
+    hygiene_emulator: EmulatorServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Callback URLs carry tokens in their query string, and ride in the request's query."""
+    from pulumi_cams_provider.controller.lifecycles import kind_of
+    from pulumi_cams_provider.phone_number_webhook import WEBHOOK
+
+    caplog.set_level(logging.DEBUG)
+    url = "https://hooks.example.com/status?token=hygiene-hook-Tq2Lp8"
+    session = CamsSession(hygiene_settings(hygiene_emulator))
+    created = (
+        kind_of(WEBHOOK.token)
+        .controller(session)
+        .create({"custSpaceId": SPACE, "phoneNumber": PHONE, "statusCallbackUrl": url})
+    )
+    assert created.outputs["statusCallbackUrl"] == url  # an output the engine keeps secret
+    assert any("StatusCallbackUrl=***" in r.getMessage() for r in caplog.records)
+    assert "hygiene-hook-Tq2Lp8" not in caplog.text
+
+
+def test_the_alibaba_sdk_debug_switch_prints_no_webhook_url(
+    hygiene_emulator: EmulatorServer,
+) -> None:
+    """Under ``DEBUG=sdk`` the URL rides out in the request and back in each listing."""
+    from pulumi.dynamic.dynamic import serialize_provider
+    from pulumi_cams_provider.dynamic import PhoneNumberWebhookProvider
+
+    token = "hygiene-hook-Zk5Wd1"
+    with DynamicProvider(env={"DEBUG": "sdk"}) as provider:
+        provider.configure(
+            {
+                "cams:endpoint": hygiene_emulator.url,
+                "cams:accessKeyId": KEY_ID,
+                "cams:accessKeySecret": KEY_SECRET,
+            }
+        )
+        props = {
+            "__provider": serialize_provider(PhoneNumberWebhookProvider()),
+            "custSpaceId": SPACE,
+            "phoneNumber": PHONE,
+            "upCallbackUrl": f"https://hooks.example.com/up?token={token}",
+        }
+        resource_id, outputs = provider.create(props, name="hook")
+        provider.read(resource_id, outputs, name="hook")
+        stderr = provider.stderr
+    assert "> x-acs-action : UpdatePhoneWebhook" in stderr
+    assert token not in stderr

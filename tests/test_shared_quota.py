@@ -421,10 +421,11 @@ import sys
 from pulumi_cams_provider.cams.client import CamsClient
 from pulumi_cams_provider.cams.settings import ProviderSettings
 from pulumi_cams_provider.controller.registration import RegistrationController
+from pulumi_cams_provider.controller.session import CamsSession
 config = {"cams:endpoint": "http://127.0.0.1:9", "cams:profile": "ci",
           "cams:rateLimitStore": sys.argv[1]}
 settings = ProviderSettings.from_config(config)
-RegistrationController(settings)  # as configure builds it: nothing resolved yet
+RegistrationController(CamsSession(settings))  # as configure builds it: nothing resolved yet
 print(any(m.startswith("alibabacloud_credentials") for m in sys.modules))
 print(repr(CamsClient(settings).quota))
 """

@@ -116,6 +116,11 @@ class ResourceDescription:
         return f"pulumi-python:dynamic/{PACKAGE}:{self.name}"
 
     @property
+    def short(self) -> str:
+        """What it is of the number, in one word (``profile``): names, flags and columns."""
+        return self.name.removeprefix("PhoneNumber").lower()
+
+    @property
     def inputs(self) -> tuple[str, ...]:
         """Wire names of the inputs, in the order a user meets them."""
         return tuple(p.wire for p in self.properties if p.is_input)

@@ -9,9 +9,11 @@ from .phone_number_profile import PROFILE
 from .phone_number_webhook import WEBHOOK
 from .resource import REGISTRATION
 
-__all__ = ["RESOURCES", "described"]
+__all__ = ["CONFIGURATIONS", "RESOURCES", "described"]
 
 RESOURCES: Final[tuple[ResourceDescription, ...]] = (REGISTRATION, PROFILE, WEBHOOK)
+CONFIGURATIONS: Final = tuple(r for r in RESOURCES if r is not REGISTRATION)
+"""The resources about a registered number's configuration (its profile, its webhook)."""
 
 
 def described(token: str) -> ResourceDescription | None:

@@ -14,6 +14,9 @@ from tests.support import emulator_control as ctl
 from tests.support.pulumi_cli import REPO_ROOT, PulumiCli, checkout_copy, resources_of
 
 TYPE = "pulumi-python:dynamic/cams:PhoneNumberRegistration"
+PROFILE = "pulumi-python:dynamic/cams:PhoneNumberProfile"
+WEBHOOK = "pulumi-python:dynamic/cams:PhoneNumberWebhook"
+HOOK = "https://hooks.example.com/cams/status?token=t0k3n"
 ADDED_ENTRY = """  - space: cams-demo-space
     phone: "+65 9123 4567"
     name: shop-sg
@@ -27,9 +30,14 @@ def test_fleet_then_a_change_to_its_data_file(cli: PulumiCli, emulator: Emulator
     cli(
         "config", "set", "--secret", "--path", 'verifyCodes["8613800001234"]', "135791", cwd=project
     )
+    cli.config(project, "statusCallbackUrl", HOOK, secret=True)
     up = cli("up", "--yes", cwd=project)
     assert f"+  {TYPE} shop-cn-sales created" in up.stdout, up
     assert f"+  {TYPE} shop-cn-support created" in up.stdout, up
+    # The entry's profile, and the fleet's webhook for each number (its URL secret).
+    assert f"+  {PROFILE} shop-cn-sales-profile created" in up.stdout, up
+    assert f"+  {WEBHOOK} shop-cn-support-webhook created" in up.stdout, up
+    assert "t0k3n" not in up.output and "t0k3n" not in str(cli.export(project))
     assert ctl.number_status(emulator.url, "cams-second-space", "8613800001234") == "CONNECTED"
     registrations = cli.outputs(project)["registrations"]
     assert {r["id"]: r["adopted"] for r in registrations.values()} == {
@@ -57,6 +65,15 @@ def test_fleet_then_a_change_to_its_data_file(cli: PulumiCli, emulator: Emulator
     names = sorted(r["urn"].rsplit("::", 1)[1] for r in resources_of(cli.export(project), TYPE))
     assert names == ["shop-cn-sales", "shop-sg"]
     cli("preview", "--expect-no-changes", cwd=project)
+
+    # One profile field changed in the file: one modify call, nothing registered.
+    ctl.clear_requests(emulator.url)
+    numbers.write_text(numbers.read_text().replace("Sales, 9:00-17:00", "Sales, 24/7"))
+    cli("up", "--yes", cwd=project)
+    actions = ctl.actions(emulator.url)
+    assert actions.count("ModifyPhoneBusinessProfile") == 1, actions
+    assert "ChatappVerifyAndRegister" not in actions and "UpdatePhoneWebhook" not in actions
+    cli("refresh", "--yes", "--expect-no-changes", cwd=project)
 
 
 def test_the_ci_workflow_script_runs_as_written(cli: PulumiCli, tmp_path: Path) -> None:

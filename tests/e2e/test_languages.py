@@ -43,9 +43,17 @@ def registers(emulator: EmulatorServer, phone: str) -> int:
     )
 
 
-def lifecycle(cli: PulumiCli, project: Path, stack: str, phone: str, code: str | None) -> dict:
-    """The README's steps for one stack: up, no changes on preview and refresh, destroy;
-    returns the outputs after up."""
+def lifecycle(
+    cli: PulumiCli,
+    emulator: EmulatorServer,
+    project: Path,
+    stack: str,
+    phone: str,
+    code: str | None,
+) -> dict:
+    """The README's steps for one stack: up (the registration, its profile and webhook), no
+    changes on preview and refresh, one profile field changed, destroy; returns the outputs
+    after up."""
     cli.stack_init(project, stack)
     cli.config(project, "phoneNumber", phone)
     if code is not None:
@@ -56,6 +64,13 @@ def lifecycle(cli: PulumiCli, project: Path, stack: str, phone: str, code: str |
     outputs = cli.outputs(project)
     cli("preview", "--expect-no-changes", cwd=project)
     cli("refresh", "--yes", "--expect-no-changes", cwd=project)
+    # One field of the profile changes: one modify call, nothing registered.
+    ctl.clear_requests(emulator.url)
+    cli.config(project, "about", f"Support for {stack}")
+    cli("up", "--yes", cwd=project)
+    actions = ctl.actions(emulator.url)
+    assert actions.count("ModifyPhoneBusinessProfile") == 1, actions
+    assert REGISTER not in actions and "UpdatePhoneWebhook" not in actions, actions
     destroy = cli("destroy", "--yes", cwd=project)
     assert "left registered in CAMS because deregisterOnDelete is false" in destroy.output
     return outputs
@@ -70,12 +85,12 @@ def test_the_example_registers_one_number_and_adopts_another(
     else:
         project = go_project(cli)
 
-    registered = lifecycle(cli, project, "dev", "+86 138-0000-1234", CODE)
+    registered = lifecycle(cli, emulator, project, "dev", "+86 138-0000-1234", CODE)
     assert registered["id"] == f"{SPACE}/{PENDING}"
     assert registered["status"] == "CONNECTED"
     assert registers(emulator, PENDING) == 1
 
-    adopted = lifecycle(cli, project, "adopt", CONNECTED, None)
+    adopted = lifecycle(cli, emulator, project, "adopt", CONNECTED, None)
     assert adopted["id"] == f"{SPACE}/{CONNECTED}"
     assert adopted["adopted"] is True
     assert registers(emulator, CONNECTED) == 0

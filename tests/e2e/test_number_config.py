@@ -141,3 +141,24 @@ def test_the_python_quickstart_manages_the_profile_and_webhook(
             "pulumi-python:dynamic/cams:PhoneNumberWebhook",
         ),
     )
+
+
+def test_preview_refuses_bad_fields_one_line_each_without_a_call(
+    cli: PulumiCli, emulator: EmulatorServer
+) -> None:
+    project = yaml_from_path(cli)
+    program = project / "Pulumi.yaml"
+    text = program.read_text()
+    text = text.replace("vertical: RETAIL", "vertical: SPACESHIPS")
+    text = text.replace("- https://shop.example.com", "- ftp://shop.example.com")
+    program.write_text(text)
+    cli.stack_init(project)
+    cli.config(project, "verifyCode", CODE, secret=True)
+    cli.config(project, "statusCallbackUrl", "hooks/status?token=t0k3n", secret=True)
+    preview = cli("preview", cwd=project, check=False)
+    assert preview.code != 0, preview
+    assert "vertical is 'SPACESHIPS'; it must be one of RETAIL, TRAVEL," in preview.output
+    assert "websites item 'ftp://shop.example.com' is 'ftp://shop.example.com'" in preview.output
+    assert "statusCallbackUrl is not an absolute http(s) URL" in preview.output
+    assert "t0k3n" not in preview.output
+    assert ctl.requests(emulator.url) == []

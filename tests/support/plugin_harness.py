@@ -139,11 +139,16 @@ class PluginProcess:
         )
 
     def list(
-        self, query: Mapping[str, Any], *, page_size: int = 0, start: str = ""
+        self,
+        query: Mapping[str, Any],
+        *,
+        page_size: int = 0,
+        start: str = "",
+        token: str = RESOURCE_TYPE,
     ) -> list[provider_pb2.ListResponse]:
-        """List registrations (the stream, collected)."""
+        """List the resources of ``token`` (the stream, collected)."""
         request = provider_pb2.ListRequest(
-            token=RESOURCE_TYPE, query=marshal(query), page_size=page_size,
+            token=token, query=marshal(query), page_size=page_size,
             continuation_token=start,
         )  # fmt: skip
         return list(self.stub.List(request, timeout=RPC_TIMEOUT_S))

@@ -183,10 +183,11 @@ def clean_request_id(value: Any) -> str | None:
 
 
 # Gateway messages may quote what the server signed ("server string to sign is: ..."), which for
-# the older signature holds the whole query, verify code included.
+# the older signature holds the whole query, verify code included. Callback URLs carry tokens.
 _STRING_TO_SIGN = re.compile(r"\s*server string to sign is:.*", re.IGNORECASE | re.DOTALL)
 _SECRET_PARAMS = re.compile(
-    r"((?:VerifyCode|AccessKeySecret|SecurityToken|Signature)(?:=|%3D))[^&\s,;\"']*",
+    r"((?:VerifyCode|AccessKeySecret|SecurityToken|Signature|StatusCallbackUrl|UpCallbackUrl)"
+    r"(?:=|%3D))[^&\s,;\"']*",
     re.IGNORECASE,
 )
 # Header lines as the SDK's debug output prints them (``> x-acs-security-token : <token>``)

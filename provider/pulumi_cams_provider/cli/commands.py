@@ -18,8 +18,9 @@ import click
 
 from ..cams.errors import CamsInvalidRequest, CamsNotFound
 from ..controller.import_document import Registered, import_json, python_declarations
-from ..controller.number_config import ProfileWhere, configuration_of
+from ..controller.number_config import configuration_of
 from ..resource import DISTRIBUTION
+from ..resources import CONFIGURATIONS
 from .drift import drift
 from .group import OneLineErrors
 from .options import (
@@ -201,9 +202,9 @@ def status(
     "--include",
     "include",
     multiple=True,
-    type=click.Choice(["profile", "webhook"]),
-    help="Also each number's PhoneNumberProfile or PhoneNumberWebhook; repeat for both "
-    "(python: the profile only, with the fields CAMS holds).",
+    type=click.Choice([r.short for r in CONFIGURATIONS]),
+    help="Also each number's resource of that name (PhoneNumberProfile, ...); repeat for "
+    "more. With --format python, only those without secrets, with the fields CAMS holds.",
 )
 @connection_options
 def import_file(
@@ -216,10 +217,13 @@ def import_file(
     profile: str | None,
 ) -> None:
     """Write the registered numbers of spaces as a `pulumi import --file` document."""
-    if form == "python" and "webhook" in include:
+    included = tuple(r for r in CONFIGURATIONS if r.short in include)
+    secret = [r for r in included if r.secret_inputs] if form == "python" else []
+    if secret:
         raise click.UsageError(
-            "--include webhook needs --format json: a Python declaration would hold the "
-            "callback URLs in clear; declare PhoneNumberWebhook with the URLs from secret config"
+            f"--include {secret[0].short} needs --format json: a Python declaration would hold "
+            f"its {', '.join(sorted(secret[0].secret_inputs))} in clear; declare "
+            f"{secret[0].name} with them from secret config"
         )
     cams = controller(endpoint, region, profile)
     registered: list[Registered] = []
@@ -228,18 +232,15 @@ def import_file(
         numbers, unregistered = cams.registered_numbers(space)
         registered += [Registered(space, phone) for phone in numbers]
         left_out += unregistered
-    if form == "python" and "profile" in include:
-        session, where = cams.session, ProfileWhere()
+    if form == "python" and included:
         registered = [
-            Registered(
-                r.space,
-                r.phone,
-                where.read(session, r.space, r.phone, session.deadline(), fresh=False)[0],
-            )
+            Registered(r.space, r.phone, configuration_of(cams.session, r.space, r.phone, included))
             for r in registered
         ]
-    also = [f"PhoneNumber{name.capitalize()}" for name in include]
-    text = import_json(registered, also) if form == "json" else python_declarations(registered)
+    also = [r.name for r in included]
+    text = (
+        import_json(registered, also) if form == "json" else python_declarations(registered, also)
+    )
     if output is None:
         click.echo(text, nl=False)
     else:

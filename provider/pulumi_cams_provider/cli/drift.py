@@ -17,9 +17,8 @@ import click
 
 from ..config import SETTINGS
 from ..controller.drift import check_configuration_drift, check_drift
-from ..phone_number_profile import PROFILE
-from ..phone_number_webhook import WEBHOOK
 from ..resource import DYNAMIC_RESOURCE_TYPE, PACKAGE, RESOURCE_TYPE
+from ..resources import CONFIGURATIONS
 from .options import connection_options, controller
 
 __all__ = ["EXIT_DRIFT", "drift"]
@@ -61,7 +60,7 @@ def drift(
     configured = [
         (resource.token, {name: _plain(value) for name, value in r["outputs"].items()})
         for r in deployment.get("resources") or []
-        for resource in (PROFILE, WEBHOOK)
+        for resource in CONFIGURATIONS
         if r.get("type") in (resource.token, resource.dynamic_type) and r.get("outputs")
     ]
     stack_config = _settings_in_state(deployment)

@@ -12,6 +12,7 @@ from ..cams.errors import SettingsError, one_line
 from ..cams.settings import ProviderSettings
 from ..config import Setting, setting
 from ..controller.registration import RegistrationController
+from ..controller.session import CamsSession
 from ..controller.validation import normalize_phone_number, validate_cust_space_id
 
 __all__ = [
@@ -105,7 +106,7 @@ def controller(
     ``stack_config`` (``cams:`` keys), then the environment; every listing its own (a command
     reads what CAMS holds now)."""
     cams = client(endpoint, region, profile, stack_config)
-    return RegistrationController(cams.settings, cams, share_listings=False)
+    return RegistrationController(CamsSession(cams.settings, cams, share_listings=False))
 
 
 def client(

@@ -9,9 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..controller.configuration_checks import managed
-from ..phone_number_profile import PROFILE
-from ..phone_number_webhook import WEBHOOK
 from ..resource import FUNCTION_OUTPUTS, REPORTED
+from ..resources import CONFIGURATIONS
 
 __all__ = ["config_line", "space_table", "status_table"]
 
@@ -44,12 +43,11 @@ def status_table(number: dict[str, Any]) -> str:
         ("Registered", "yes" if number["registered"] else "no"),
         *((_label(p.python), number.get(p.wire)) for p in _HEALTH),
         *(
-            (f"{what.capitalize()}: {_label(p.python).lower()}", _cell(v))
-            for resource in (PROFILE, WEBHOOK)
-            for what in [resource.name.removeprefix("PhoneNumber").lower()]
+            (f"{resource.short.capitalize()}: {_label(p.python).lower()}", _cell(v))
+            for resource in CONFIGURATIONS
             for p in managed(resource)
             if p.read_back
-            for v in [number.get(what, {}).get(p.wire)]
+            for v in [number.get(resource.short, {}).get(p.wire)]
         ),
         ("Next step", next_step),
     ]

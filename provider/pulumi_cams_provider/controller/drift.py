@@ -123,7 +123,7 @@ def check_configuration_drift(
         except CamsError as err:
             findings.append(Finding("error", space, phone, str(err)))
             continue
-        what = kind.resource.name.removeprefix("PhoneNumber").lower()
+        what = kind.resource.short
         if live.resource_id is None:
             text = f"the {what} of {phone} in space {space} is lost: the space no longer lists it"
             findings.append(Finding("lost", space, phone, text))

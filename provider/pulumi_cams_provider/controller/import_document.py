@@ -9,12 +9,12 @@ resources the same way (`registration_name`).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
-from ..phone_number_profile import PROFILE
-from ..phone_number_webhook import WEBHOOK
 from ..resource import REGISTRATION
+from ..resources import CONFIGURATIONS, RESOURCES
 from .validation import format_resource_id
 
 __all__ = [
@@ -28,18 +28,19 @@ __all__ = [
 def registration_name(space: str, phone: str, resource: str = REGISTRATION.name) -> str:
     """The resource name of a registered number's ``resource`` (its registration, profile or
     webhook): stable across runs, unique across spaces and resources."""
-    suffix = {PROFILE.name: "-profile", WEBHOOK.name: "-webhook"}.get(resource, "")
+    described = next(r for r in RESOURCES if r.name == resource)
+    suffix = "" if described is REGISTRATION else f"-{described.short}"
     return f"{space}-{phone}{suffix}"
 
 
 @dataclass(frozen=True)
 class Registered:
-    """One registered number of a space, and what it holds beyond its registration: its
-    business profile (by wire names, as CAMS holds it) when asked for."""
+    """One registered number of a space, and what CAMS holds of its configuration when asked
+    for (by resource, `short` name, then wire names)."""
 
     space: str
     phone: str
-    profile: dict[str, object] | None = None
+    held: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -53,7 +54,7 @@ class Registered:
 def import_json(registered: Iterable[Registered], also: Iterable[str] = ()) -> str:
     """The document `pulumi import --file` takes (`resources`: type, name, id): each number's
     registration, and its resources named in ``also`` (``PhoneNumberProfile``...)."""
-    kinds = [REGISTRATION, *(r for r in (PROFILE, WEBHOOK) if r.name in set(also))]
+    kinds = [REGISTRATION, *(r for r in CONFIGURATIONS if r.name in set(also))]
     resources = [
         {
             "type": kind.token,
@@ -66,13 +67,15 @@ def import_json(registered: Iterable[Registered], also: Iterable[str] = ()) -> s
     return json.dumps({"resources": resources}, indent=2) + "\n"
 
 
-def python_declarations(registered: Iterable[Registered]) -> str:
+def python_declarations(registered: Iterable[Registered], also: Iterable[str] = ()) -> str:
     """A Python program's declarations of the numbers: `pulumi up` adopts each one without
-    a code and without a register call."""
+    a code and without a register call; and of the resources named in ``also``, with the
+    fields CAMS holds (`Registered.held`)."""
+    kinds = [REGISTRATION, *(r for r in CONFIGURATIONS if r.name in set(also))]
     lines = [
         '"""Registered numbers brought under management (pulumi-cams import-file)."""',
         "",
-        "from pulumi_cams import PhoneNumberProfile, PhoneNumberRegistration",
+        f"from pulumi_cams import {', '.join(r.name for r in kinds)}",
         "",
     ]
     for r in registered:
@@ -83,14 +86,16 @@ def python_declarations(registered: Iterable[Registered]) -> str:
             f"    phone_number={json.dumps(r.phone)},",
             ")",
         ]
-        fields = {k: v for k, v in (r.profile or {}).items() if v is not None}
-        if fields:
+        for kind in kinds[1:]:
+            fields = {k: v for k, v in r.held.get(kind.short, {}).items() if v is not None}
+            if not fields:  # it would manage nothing
+                continue
             lines += [
-                "PhoneNumberProfile(",
-                f"    {json.dumps(registration_name(r.space, r.phone, PROFILE.name))},",
+                f"{kind.name}(",
+                f"    {json.dumps(registration_name(r.space, r.phone, kind.name))},",
                 f"    cust_space_id={json.dumps(r.space)},",
                 f"    phone_number={json.dumps(r.phone)},",
-                *(f"    {PROFILE.property(k).python}={json.dumps(v)}," for k, v in fields.items()),
+                *(f"    {kind.property(k).python}={json.dumps(v)}," for k, v in fields.items()),
                 ")",
             ]
     return "\n".join(lines) + "\n"

@@ -53,7 +53,7 @@ class Kind:
         if self.resource is REGISTRATION:
             from .registration import RegistrationController
 
-            return RegistrationController.of(session)
+            return RegistrationController(session)
         from .configuration import ConfigurationController
         from .number_config import WHERES
 

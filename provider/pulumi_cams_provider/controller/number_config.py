@@ -16,8 +16,10 @@ from typing import Any, Final
 from ..cams.actions import MODIFY_PROFILE, UPDATE_WEBHOOK
 from ..cams.errors import CamsNotFound
 from ..cams.retry import Deadline
+from ..description import ResourceDescription
 from ..phone_number_profile import PROFILE
 from ..phone_number_webhook import WEBHOOK
+from ..resources import CONFIGURATIONS
 from .configuration_checks import managed
 from .session import CamsSession
 
@@ -96,14 +98,20 @@ WHERES: Final[Mapping[str, type[ProfileWhere] | type[WebhookWhere]]] = {
 """Each configuration resource's `Where`, by token."""
 
 
-def configuration_of(session: CamsSession, space: str, phone: str) -> dict[str, dict[str, Any]]:
+def configuration_of(
+    session: CamsSession,
+    space: str,
+    phone: str,
+    resources: tuple[ResourceDescription, ...] = CONFIGURATIONS,
+) -> dict[str, dict[str, Any]]:
     """What CAMS holds of a number's profile and webhook, by wire names, as a person may see
     it (`pulumi-cams status`), under ``profile`` and ``webhook``: a secret (a callback URL) is
     shown only as ``"set"``."""
     shown: dict[str, dict[str, Any]] = {}
-    for resource, where in ((PROFILE, ProfileWhere()), (WEBHOOK, WebhookWhere())):
+    for resource in resources:
+        where = WHERES[resource.token]()
         held, _ = where.read(session, space, phone, session.deadline(), fresh=False)
-        shown[resource.name.removeprefix("PhoneNumber").lower()] = {
+        shown[resource.short] = {
             p.wire: ("set" if p.secret and (held or {}).get(p.wire) else (held or {}).get(p.wire))
             for p in managed(resource)
             if p.read_back

@@ -24,18 +24,15 @@ Every operation runs within one `Deadline` of `retry_timeout` seconds, requests 
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from contextlib import nullcontext
 from dataclasses import replace
 from typing import Any
 
 from ..cams.actions import DEREGISTER, VERIFY_AND_REGISTER
-from ..cams.client import CamsClient
 from ..cams.errors import CamsError, CamsNotFound, InvalidInput
 from ..cams.phone_number_list import PhoneNumber
-from ..cams.retry import Deadline, RetryPolicy
-from ..cams.settings import ProviderSettings
+from ..cams.retry import Deadline
 from ..resource import INPUT_PROPERTIES, OUTPUT_PROPERTIES
 from .checks import check_inputs
 from .errors import MissingVerifyCode, NotRegistered, not_in_space, state_kept
@@ -57,40 +54,13 @@ __all__ = ["RegistrationController"]
 
 
 class RegistrationController:
-    """Runs the PhoneNumberRegistration lifecycle against CAMS; thread-safe.
+    """Runs the PhoneNumberRegistration lifecycle against CAMS, on a `CamsSession` (its
+    client, shared listings, claims and deadlines); thread-safe."""
 
-    The client is built on first use, so `check` and `diff` never touch the SDK or the network.
-    `share_listings=False` gives every observation its own QueryChatappPhoneNumbers call (the
-    benchmark's naive baseline); `retry_policy` shapes the client's backoff. `clock` and `sleep`
-    drive every operation's `Deadline` (tests pass fakes).
-    """
-
-    def __init__(
-        self,
-        settings: ProviderSettings,
-        client: CamsClient | None = None,
-        *,
-        share_listings: bool = True,
-        retry_policy: RetryPolicy | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-        session: CamsSession | None = None,
-    ) -> None:
-        self._session = session or CamsSession(
-            settings,
-            client,
-            share_listings=share_listings,
-            retry_policy=retry_policy,
-            clock=clock,
-            sleep=sleep,
-        )
-        self._settings = self._session.settings
-        self._claims = self._session.claims
-
-    @classmethod
-    def of(cls, session: CamsSession) -> RegistrationController:
-        """The controller of the registrations a session serves."""
-        return cls(session.settings, session=session)
+    def __init__(self, session: CamsSession) -> None:
+        self._session = session
+        self._settings = session.settings
+        self._claims = session.claims
 
     @classmethod
     def from_config(
@@ -100,7 +70,7 @@ class RegistrationController:
         or bare), the environment filling the gaps. Both adapters build theirs here; one called
         before the engine configured it passes ``{}``: the environment only. Raises
         `SettingsError` naming what to fix."""
-        return cls.of(CamsSession.from_config(config, share_listings=share_listings))
+        return cls(CamsSession.from_config(config, share_listings=share_listings))
 
     # Lifecycle, in the order the engine meets it.
 

@@ -46,7 +46,7 @@ from ..controller.registration import RegistrationController
 from ..controller.session import CamsSession
 from ..engine_log import EngineLog
 from ..package_schema import schema
-from ..resource import FUNCTION_TOKEN, PACKAGE, RESOURCE_TYPE, installed_version
+from ..resource import FUNCTION_TOKEN, PACKAGE, installed_version
 from .listing import page
 from .property_values import secret_keys, to_dict, to_outputs, to_property, to_python
 
@@ -139,7 +139,9 @@ class CamsProvider(Provider):
         if isinstance(phone, str) and not any(f.property == "phoneNumber" for f in failures):
             other = self._declared.setdefault((request.type, phone), request.urn)
             if other != request.urn:
-                failures.append(CheckFailure("phoneNumber", _declared_twice(phone, other)))
+                failures.append(
+                    CheckFailure("phoneNumber", _declared_twice(kind.resource.name, phone, other))
+                )
         return CheckResponse(
             inputs={k: to_property(v, k in secret) for k, v in outcome.inputs.items()},
             failures=failures,
@@ -272,10 +274,8 @@ class CamsProvider(Provider):
         return await asyncio.to_thread(operation, controller)
 
     async def _registrations(self, operation: Callable[[RegistrationController], _T]) -> _T:
-        """``operation`` on the registrations' controller (getPhoneNumber, List)."""
-        controller = await self._call(RESOURCE_TYPE, lambda c: c)
-        assert isinstance(controller, RegistrationController)
-        return await asyncio.to_thread(operation, controller)
+        """``operation`` on the registrations (getPhoneNumber, List), in a worker thread."""
+        return await asyncio.to_thread(operation, RegistrationController(self._get_session()))
 
     def _get_session(self) -> CamsSession:
         if self._session is None:  # the engine configures first; a direct caller may not
@@ -283,11 +283,11 @@ class CamsProvider(Provider):
         return self._session
 
 
-def _declared_twice(phone: str, other_urn: str) -> str:
+def _declared_twice(resource: str, phone: str, other_urn: str) -> str:
     return (
         f"phoneNumber {phone} is declared by resource {other_urn.rsplit('::', 1)[-1]!r} too: a "
-        "number is registered once, so declare it in one resource only (to rename a resource, "
-        "keep one declaration and give it `aliases` with the old name)"
+        f"number has one {resource}, so declare it in one resource only (to rename a "
+        "resource, keep one declaration and give it `aliases` with the old name)"
     )
 
 
