@@ -163,3 +163,15 @@ def test_the_installed_dynamic_host_is_shaped_as_the_one_line_errors_shim_expect
     shaped = type(sys)("pulumi.dynamic.__main__")
     exec(compile(source.replace("\nmain()", "\n"), spec.origin, "exec"), shaped.__dict__)
     assert host_shape_known(shaped)
+
+
+def test_every_resource_has_a_dynamic_provider_named_for_it() -> None:
+    """The Python SDK pickles `<resource name>Provider` by reference into each resource's
+    state, and the class finds its resource by that name."""
+    from pulumi_cams_provider import dynamic
+    from pulumi_cams_provider.resources import RESOURCES
+
+    for resource in RESOURCES:
+        provider = getattr(dynamic, f"{resource.name}Provider")()
+        assert provider.token == resource.token
+        assert type(provider).__module__ == "pulumi_cams_provider.dynamic"

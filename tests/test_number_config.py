@@ -69,8 +69,8 @@ def profile(**fields: Any) -> dict[str, Any]:
         (
             "websites",
             ["ftp://a.example"],
-            "websites item 'ftp://a.example' is "
-            "'ftp://a.example'; it must be at most 2 items; each an absolute `http://` or "
+            "websites item 'ftp://a.example' is not an "
+            "absolute http(s) URL; it must be at most 2 items; each an absolute `http://` or "
             "`https://` URL; each at most 256 characters",
         ),
         (

@@ -24,7 +24,7 @@ What the user sees on this route:
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -40,10 +40,8 @@ from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
 from .config import SETTINGS, SHARE_LISTINGS_ENV, switched_off
+from .description import PACKAGE
 from .dynamic_host import engine_address, install_one_line_errors
-from .phone_number_profile import PROFILE
-from .phone_number_webhook import WEBHOOK
-from .resource import REGISTRATION
 
 if TYPE_CHECKING:
     from .controller.lifecycles import Kind, Lifecycle
@@ -71,11 +69,15 @@ _LOCK = threading.Lock()
 
 
 class DynamicResourceProvider(ResourceProvider):
-    """Serves one resource of the package inside ``python -m pulumi.dynamic``: the one whose
-    token `token` names. Each resource's provider is a subclass (below), so that state names
-    the resource by a class that stays where it is."""
+    """Serves one resource of the package inside ``python -m pulumi.dynamic``. Each resource's
+    provider is a subclass (below) named ``<resource name>Provider``, so that state names the
+    resource by a class that stays where it is; the resource is found by that name (the
+    descriptions are imported only when the first request needs them, for a fast start)."""
 
-    token: ClassVar[str]
+    @property
+    def token(self) -> str:
+        return f"{PACKAGE}:index:{type(self).__name__.removesuffix('Provider')}"
+
     _config: dict[str, Any] | None
     _controller: Lifecycle | None
 
@@ -147,19 +149,13 @@ class DynamicResourceProvider(ResourceProvider):
 class PhoneNumberRegistrationProvider(DynamicResourceProvider):
     """Serves `pulumi_cams.PhoneNumberRegistration` (this import path is in users' state)."""
 
-    token = REGISTRATION.token
-
 
 class PhoneNumberProfileProvider(DynamicResourceProvider):
     """Serves `pulumi_cams.PhoneNumberProfile`."""
 
-    token = PROFILE.token
-
 
 class PhoneNumberWebhookProvider(DynamicResourceProvider):
     """Serves `pulumi_cams.PhoneNumberWebhook`."""
-
-    token = WEBHOOK.token
 
 
 def _kind(token: str) -> Kind:

@@ -56,7 +56,9 @@ def test_fleet_then_a_change_to_its_data_file(cli: PulumiCli, emulator: Emulator
     preview = cli("preview", cwd=project)
     assert f"+  {TYPE} shop-sg create" in preview.stdout, preview
     assert f"-  {TYPE} shop-cn-support delete" in preview.stdout, preview
-    assert "+ 1 to create" in preview.stdout and "- 1 to delete" in preview.stdout, preview
+    assert f"+  {WEBHOOK} shop-sg-webhook create" in preview.stdout, preview
+    # Each number's registration and webhook: one number in, one out.
+    assert "+ 2 to create" in preview.stdout and "- 2 to delete" in preview.stdout, preview
     assert f"{TYPE} shop-cn-sales" not in preview.stdout, preview
     up = cli("up", "--yes", cwd=project)
     assert ctl.number_status(emulator.url, "cams-demo-space", "6591234567") == "CONNECTED"

@@ -116,5 +116,5 @@ def _text_problem(prop: Property, text: str) -> str | None:
     if limits.form == "url":
         parts = urlsplit(text)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            return "is not an absolute http(s) URL" if prop.secret else f"is {shown(text)}"
+            return "is not an absolute http(s) URL"
     return None
