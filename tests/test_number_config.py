@@ -15,6 +15,7 @@ from pulumi_cams_provider.phone_number_webhook import WEBHOOK
 
 from tests.support import emulator_control as ctl
 from tests.support.demo_seed import CONNECTED, SPACE
+from tests.support.emulator_clients import call
 from tests.support.settings import settings_for
 
 ID = f"{SPACE}/{CONNECTED}"
@@ -240,3 +241,30 @@ def test_a_webhook_url_never_shows_in_an_error(emulator: EmulatorServer) -> None
             {"custSpaceId": SPACE, "phoneNumber": CONNECTED, "statusCallbackUrl": HOOK}
         )
     assert "s3cr3t" not in str(failed.value)
+
+
+def test_an_imported_webhook_takes_the_queue_but_never_a_url(emulator: EmulatorServer) -> None:
+    number = {"CustSpaceId": SPACE, "PhoneNumber": CONNECTED}
+    call(emulator, "UpdatePhoneWebhook", {**number, "StatusCallbackUrl": HOOK, "QueueFlag": "Y"})
+    imported = lifecycle(emulator, WEBHOOK.token).read(ID, {}).outputs
+    assert imported == {
+        "custSpaceId": SPACE,
+        "phoneNumber": CONNECTED,
+        "statusCallbackUrl": None,
+        "upCallbackUrl": None,
+        "httpDelivery": None,
+        "queueDelivery": True,
+    }
+
+
+def test_the_client_asks_health_no_faster_than_cams_allows_it(emulator: EmulatorServer) -> None:
+    """GetWhatsappHealthStatus allows 5 requests per second (the emulator refuses a sixth):
+    the client's own table paces it, whatever requestsPerSecond says."""
+    session = CamsSession(settings_for(emulator, requests_per_second=10))
+    client = session.client()
+    for _ in range(8):
+        assert client.get_whatsapp_health_status(SPACE, CONNECTED)["CanSendMessage"] == (
+            "AVAILABLE"
+        )
+    health = [r for r in ctl.requests(emulator.url) if r["action"] == "GetWhatsappHealthStatus"]
+    assert [r["code"] for r in health] == ["OK"] * 8  # none refused, none retried

@@ -14,11 +14,12 @@ from cams_emulator import EmulatorServer
 
 from tests.e2e.test_quickstart import SECRET_SIG
 from tests.support import emulator_control as ctl
-from tests.support.demo_seed import CODE, PENDING, SPACE
+from tests.support.demo_seed import CODE, CONNECTED, PENDING, SPACE
 from tests.support.emulator_clients import call
 from tests.support.pulumi_cli import PulumiCli, resources_of, yaml_from_path
 
 MODIFY = "ModifyPhoneBusinessProfile"
+HOOK = "https://hooks.example.com/up?token=t0k3n"
 
 
 def actions(emulator: EmulatorServer) -> list[str]:
@@ -171,3 +172,39 @@ def test_preview_refuses_bad_fields_one_line_each_without_a_call(
     assert "statusCallbackUrl is not an absolute http(s) URL" in preview.output
     assert "t0k3n" not in preview.output
     assert ctl.requests(emulator.url) == []
+
+
+def test_a_number_set_up_in_the_console_is_imported_whole(
+    cli: PulumiCli, emulator: EmulatorServer
+) -> None:
+    """import-file --include profile --include webhook, `pulumi import --file`, the program it
+    prints added, then no changes: nothing written to CAMS, the URL in neither program nor
+    state (it is managed once the program sets it from secret config)."""
+    number = {"CustSpaceId": SPACE, "PhoneNumber": CONNECTED}
+    call(emulator, MODIFY, {**number, "About": "By hand", "Websites": '["https://a.example"]'})
+    call(emulator, "UpdatePhoneWebhook", {**number, "UpCallbackUrl": HOOK, "QueueFlag": "Y"})
+    project = cli.workspace / "whole-import"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: cams-whole-import\nruntime: yaml\n")
+    cli.stack_init(project)
+    document = project / "import.json"
+    subprocess.run(
+        ["pulumi-cams", "import-file", "--space", SPACE, "--include", "profile",
+         "--include", "webhook", "--output", str(document)],
+        env=cli.env, capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    ctl.clear_requests(emulator.url)
+    imported = cli("import", "--file", str(document), "--out", "program.yaml", "--yes",
+                   "--protect=false", cwd=project)  # fmt: skip
+    assert "t0k3n" not in imported.output, imported
+    program = (project / "program.yaml").read_text()
+    assert "about: By hand" in program and "queueDelivery: true" in program, program
+    # Pulumi writes what an import reads into the program, in clear: a URL is not imported.
+    assert "upCallbackUrl" not in program and "t0k3n" not in program, program
+    with (project / "Pulumi.yaml").open("a") as file:
+        file.write(program)
+    cli("preview", "--expect-no-changes", cwd=project)
+    shown = cli("stack", "export", "--show-secrets", cwd=project).stdout
+    assert "t0k3n" not in shown  # not even encrypted: nothing was taken
+    reads = {"QueryChatappPhoneNumbers", "QueryPhoneBusinessProfile"}
+    assert [a for a in actions(emulator) if a not in reads] == []

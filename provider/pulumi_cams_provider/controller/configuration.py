@@ -6,7 +6,8 @@ webhook): observe, act, confirm, as the registration does, on the fields the pro
   `settle_timeout`, and fail rather than report a change CAMS does not show;
 - read: what CAMS holds of the managed fields (a field CAMS cannot read back keeps the value
   set); the resource is gone only when the space no longer lists the number; an import takes
-  every field CAMS holds;
+  every field CAMS holds but the secrets (`pulumi import` would write them into the program it
+  generates in clear);
 - update: send the fields that changed, confirmed like create; dropping a field sends nothing;
 - delete: CAMS has no delete for either, so the configuration stays as it is, and is said.
 
@@ -99,8 +100,10 @@ class ConfigurationController:
             return ReadOutcome(resource_id=None, outputs={})
         values: dict[str, Any] = {"custSpaceId": space, "phoneNumber": phone}
         for prop in self._managed:
-            if not has_identity(props):  # an import takes what CAMS holds
-                values[prop.wire] = held.get(prop.wire) if prop.read_back else None
+            if not has_identity(props):  # an import takes what CAMS holds, but no secret:
+                # Pulumi writes what an import offers into the program it generates, in clear.
+                taken = prop.read_back and not prop.secret
+                values[prop.wire] = held.get(prop.wire) if taken else None
             elif props.get(prop.wire) is not None:
                 values[prop.wire] = held.get(prop.wire) if prop.read_back else props[prop.wire]
         return ReadOutcome(format_resource_id(space, phone), self._outputs(values))
