@@ -155,7 +155,6 @@ def test_preview_refuses_bad_fields_one_line_each_without_a_call(
     program.write_text(text)
     cli.stack_init(project)
     cli.config(project, "verifyCode", CODE, secret=True)
-    cli.config(project, "statusCallbackUrl", "hooks/status?token=t0k3n", secret=True)
     preview = cli("preview", cwd=project, check=False)
     assert preview.code != 0, preview
     assert "vertical is 'SPACESHIPS'; it must be one of RETAIL, TRAVEL," in preview.output
@@ -167,6 +166,7 @@ def test_preview_refuses_bad_fields_one_line_each_without_a_call(
     program.write_text(
         program.read_text().replace("SPACESHIPS", "RETAIL").replace("ftp:", "https:")
     )
+    cli.config(project, "statusCallbackUrl", "hooks/status?token=t0k3n", secret=True)
     preview = cli("preview", cwd=project, check=False)
     assert preview.code != 0, preview
     assert "statusCallbackUrl is not an absolute http(s) URL" in preview.output
