@@ -156,11 +156,10 @@ def test_status_shows_a_pending_number_and_the_next_step(emulator: EmulatorServe
         "Next step                     request a code: pulumi-cams request-code "
         "--space cams-demo-space --phone 8613800001234\n"
     )
-    # The command lists afresh for each view (the registration's, the webhook's); the health
-    # and the profile are one read each; nothing is written.
+    # One listing serves the registration and the webhook; the health and the profile are
+    # one read each; nothing is written.
     assert sorted(r["action"] for r in ctl.requests(emulator.url)) == [
         "GetWhatsappHealthStatus",
-        "QueryChatappPhoneNumbers",
         "QueryChatappPhoneNumbers",
         "QueryPhoneBusinessProfile",
     ]

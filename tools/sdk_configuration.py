@@ -18,9 +18,9 @@ RESOURCES = ((PROFILE, "PROFILE"), (WEBHOOK, "WEBHOOK"))
 _TYPES = {"string": "str", "boolean": "bool", "array": "Sequence[pulumi.Input[str]]"}
 
 
-def _annotation(prop: Property) -> str:
+def _annotation(prop: Property, optional: bool) -> str:
     kind = "str | int" if prop.wire == "phoneNumber" else _TYPES[prop.type]
-    return f"pulumi.Input[{kind}]" if prop.required_input else f"pulumi.Input[{kind}] | None"
+    return f"pulumi.Input[{kind}] | None" if optional else f"pulumi.Input[{kind}]"
 
 
 def _wrapped(text: str, indent: str, first: str = "") -> list[str]:
@@ -34,17 +34,14 @@ def _wrapped(text: str, indent: str, first: str = "") -> list[str]:
 
 
 def _arguments(resource: ResourceDescription, indent: str, defaults: bool) -> list[str]:
+    """The inputs as keyword parameters; with ``defaults`` every one may be omitted (the
+    resource takes them from its Args instead)."""
     lines = []
     for prop in resource.properties:
-        if not prop.is_input:
-            continue
-        default = " = None" if defaults or not prop.required_input else ""
-        kind = (
-            _annotation(prop)
-            if not defaults or not prop.required_input
-            else (_annotation(prop) + " | None")
-        )
-        lines.append(f"{indent}{prop.python}: {kind}{default},")
+        if prop.is_input:
+            optional = defaults or not prop.required_input
+            default = " = None" if optional else ""
+            lines.append(f"{indent}{prop.python}: {_annotation(prop, optional)}{default},")
     return lines
 
 

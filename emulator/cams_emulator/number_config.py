@@ -10,8 +10,9 @@ import hashlib
 from typing import Any, Final
 
 from . import errors
-from .actions import PROFILE_FIELDS
+from .actions import PROFILE_FIELDS, WEBHOOK_FIELDS
 from .model import REGISTERED, Caller, PhoneNumber
+from .parameters import snake_case
 from .store import Store
 
 __all__ = ["NumberConfig", "VERTICALS", "listed_webhook"]
@@ -44,7 +45,7 @@ class NumberConfig(Store):
         with self.lock:
             number = self._number(caller, cust_space_id, phone_number)
             for name in PROFILE_FIELDS:
-                value = fields.get(_snake(name))
+                value = fields.get(snake_case(name))
                 if value:
                     number.profile[name] = list(value) if name == "Websites" else value
 
@@ -60,27 +61,17 @@ class NumberConfig(Store):
             return {"Data": data}
 
     def update_phone_webhook(
-        self,
-        caller: Caller,
-        cust_space_id: str,
-        phone_number: str,
-        status_callback_url: str | None = None,
-        up_callback_url: str | None = None,
-        http_flag: str | None = None,
-        queue_flag: str | None = None,
+        self, caller: Caller, cust_space_id: str, phone_number: str, **fields: str
     ) -> None:
-        for name, flag in (("HttpFlag", http_flag), ("QueueFlag", queue_flag)):
-            if flag is not None and flag not in ("Y", "N"):
+        """Set the fields sent (WEBHOOK_FIELDS); the others keep their value."""
+        given = {
+            name: fields[snake_case(name)] for name in WEBHOOK_FIELDS if snake_case(name) in fields
+        }
+        for name in ("HttpFlag", "QueueFlag"):
+            if given.get(name, "Y") not in ("Y", "N"):
                 raise errors.invalid_parameter(name)
         with self.lock:
-            number = self._number(caller, cust_space_id, phone_number)
-            given = {
-                "StatusCallbackUrl": status_callback_url,
-                "UpCallbackUrl": up_callback_url,
-                "HttpFlag": http_flag,
-                "QueueFlag": queue_flag,
-            }
-            number.webhook.update({k: v for k, v in given.items() if v is not None})
+            self._number(caller, cust_space_id, phone_number).webhook.update(given)
 
     def get_whatsapp_health_status(
         self,
@@ -149,7 +140,3 @@ def _served_picture(url: str) -> str:
     (inferred, cams-number-config)."""
     digest = hashlib.sha256(url.encode()).hexdigest()[:24]
     return f"https://pps.whatsapp.net/v/t61.24694-24/{digest}_n.jpg"
-
-
-def _snake(name: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")

@@ -103,10 +103,12 @@ def controller(
     stack_config: dict[str, str] | None = None,
 ) -> RegistrationController:
     """The controller the provider would run, on the settings of the flags, then
-    ``stack_config`` (``cams:`` keys), then the environment; every listing its own (a command
-    reads what CAMS holds now)."""
+    ``stack_config`` (``cams:`` keys), then the environment. Each command's first read of a
+    space lists it afresh (a command reads what CAMS holds now); the views that follow within
+    the command (a number's webhook after its registration, the webhooks drift checks) share
+    that listing."""
     cams = client(endpoint, region, profile, stack_config)
-    return RegistrationController(CamsSession(cams.settings, cams, share_listings=False))
+    return RegistrationController(CamsSession(cams.settings, cams))
 
 
 def client(
